@@ -1,0 +1,54 @@
+package org.wsemail.api.plugin;
+
+import java.util.Objects;
+import java.util.Optional;
+
+import org.wsemail.api.MailMessage;
+
+/** What a {@link DeliveryProcessor} did with a message. Immutable. */
+public final class DeliveryDecision {
+    private static final DeliveryDecision PASS_UNCHANGED = new DeliveryDecision(null, null);
+
+    private final MailMessage replacement;
+    private final String consumedAs;
+
+    private DeliveryDecision(MailMessage replacement, String consumedAs) {
+        this.replacement = replacement;
+        this.consumedAs = consumedAs;
+    }
+
+    /** Pass the message on unchanged. */
+    public static DeliveryDecision pass() {
+        return PASS_UNCHANGED;
+    }
+
+    /** Pass this changed form of the message on. */
+    public static DeliveryDecision pass(MailMessage changed) {
+        return new DeliveryDecision(Objects.requireNonNull(changed, "changed"), null);
+    }
+
+    /**
+     * The processor has delivered the message itself; it goes no further.
+     *
+     * @param how a short account for logs and status replies, e.g. "pushed to client"
+     */
+    public static DeliveryDecision consume(String how) {
+        if (how == null || how.isBlank()) {
+            throw new IllegalArgumentException("say how the message was delivered");
+        }
+        return new DeliveryDecision(null, how);
+    }
+
+    public boolean isConsumed() {
+        return consumedAs != null;
+    }
+
+    public Optional<MailMessage> replacement() {
+        return Optional.ofNullable(replacement);
+    }
+
+    /** How the processor delivered the message, if it consumed it. */
+    public Optional<String> consumedAs() {
+        return Optional.ofNullable(consumedAs);
+    }
+}

@@ -1,0 +1,35 @@
+package org.wsemail.api.server;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.wsemail.api.Address;
+import org.wsemail.api.MailMessage;
+
+/**
+ * The data accessor: users' mailboxes. Each method is one transaction.
+ */
+@ProviderType
+public interface MailStore {
+
+    /**
+     * Stores a message in a local user's mailbox. Idempotent per message id and mailbox: storing the
+     * same message id again returns the existing entry's number and stores nothing.
+     *
+     * @param signature the sending server's signature as XML text, or {@code null}
+     * @return the message's number in the mailbox
+     * @throws IllegalArgumentException if {@code mailbox} is not a local user
+     */
+    long store(Address mailbox, MailMessage message, String signature);
+
+    /** Headers of messages in the mailbox sent at or after {@code since}, oldest first. */
+    List<MessageHeader> headers(Address mailbox, Instant since);
+
+    Optional<StoredMessage> retrieve(Address mailbox, long id);
+
+    /** Deletes the given messages; numbers not in the mailbox are ignored. Returns how many were deleted. */
+    int delete(Address mailbox, Collection<Long> ids);
+}
