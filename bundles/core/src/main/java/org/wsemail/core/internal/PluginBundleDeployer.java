@@ -107,7 +107,7 @@ public class PluginBundleDeployer implements PluginDeployer {
             if (fresh && bundle != null) {
                 uninstallQuietly(bundle);
             }
-            throw new PluginDeploymentException("cannot deploy " + trimmed + ": " + e.getMessage(), e);
+            throw new PluginDeploymentException("cannot deploy " + trimmed + ": " + causes(e), e);
         }
         Set<String> listed = listedLocations();
         listed.add(trimmed);
@@ -163,7 +163,7 @@ public class PluginBundleDeployer implements PluginDeployer {
                         LOG.info("Installed plug-in bundle {} {} listed in {}", bundle.getSymbolicName(),
                                 bundle.getVersion(), PID);
                     } catch (BundleException | IllegalStateException e) {
-                        LOG.error("Cannot deploy plug-in bundle {} listed in {}: {}", location, PID, e.getMessage(), e);
+                        LOG.error("Cannot deploy plug-in bundle {} listed in {}: {}", location, PID, causes(e), e);
                         Bundle failed = context.getBundle(location);
                         if (failed != null) {
                             uninstallQuietly(failed);
@@ -253,6 +253,18 @@ public class PluginBundleDeployer implements PluginDeployer {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+    }
+
+    /** The messages of an exception and its causes, for an administrator who sees no stack trace. */
+    static String causes(Throwable error) {
+        Set<String> messages = new LinkedHashSet<>();
+        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && messages.stream().noneMatch(m -> m.contains(message))) {
+                messages.add(message);
+            }
+        }
+        return messages.isEmpty() ? error.toString() : String.join(": ", messages);
     }
 
     private static BundleInfo info(Bundle bundle) {

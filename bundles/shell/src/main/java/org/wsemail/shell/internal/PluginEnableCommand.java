@@ -1,0 +1,23 @@
+package org.wsemail.shell.internal;
+
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.wsemail.shell.internal.completers.PluginNameCompleter;
+
+@Command(scope = "wsemail", name = "plugin-enable", description = "Enables a disabled plug-in in all its stages")
+@Service
+public class PluginEnableCommand extends PluginCommandSupport {
+
+    @Argument(index = 0, name = "name", description = "The plug-in's name", required = true)
+    @Completion(PluginNameCompleter.class)
+    String name;
+
+    @Override
+    public Object execute() {
+        pluginAdmin.setEnabled(name, true);
+        System.out.println("Plug-in " + name + " enabled");
+        return null;
+    }
+}
