@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Measures how long the built server takes from launch until the plug-ins manager is running and
+# the wsemail shell commands are registered. Runs a scratch copy of the assembly on spare ports.
+#   usage: karaf-assembly/boot-time.sh [runs]      (build first: mvn -B -ntp -DskipTests install)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+archive=$(ls "$here"/target/karaf-assembly-*.tar.gz 2>/dev/null | head -n 1)
+[ -n "$archive" ] || { echo "no assembly in $here/target: run mvn -B -ntp -DskipTests install first" >&2; exit 1; }
+runs=${1:-3}
+work=$(mktemp -d)
+trap 'pkill -f "karaf.base=$work" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+for run in $(seq 1 "$runs"); do
+  rm -rf "$work"/*
+  tar -xzf "$archive" -C "$work"
+  base=$(ls -d "$work"/*/)
+  sed -i 's/^sshPort *=.*/sshPort = 18201/' "$base/etc/org.apache.karaf.shell.cfg"
+  sed -i 's/^rmiRegistryPort *=.*/rmiRegistryPort = 11199/; s/^rmiServerPort *=.*/rmiServerPort = 44545/' \
+    "$base/etc/org.apache.karaf.management.cfg"
+  start=$(date +%s%N)
+  "$base/bin/start" >/dev/null 2>&1
+  until grep -q "Registering commands for bundle org.wsemail.shell" "$base/data/log/karaf.log" 2>/dev/null; do
+    if [ $(( ($(date +%s%N) - start) / 1000000000 )) -gt 120 ]; then echo "run $run: not up after 120 s" >&2; exit 1; fi
+    sleep 0.1
+  done
+  ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  rss=$(ps -o rss= -p "$(cat "$base/karaf.pid" 2>/dev/null || pgrep -f "karaf.base=$base" | head -n 1)" 2>/dev/null || echo "?")
+  echo "run $run: wsemail commands up $ms ms after launch; resident memory ${rss} KiB"
+  "$base/bin/stop" >/dev/null 2>&1 || true
+  while pgrep -f "karaf.base=${base%/}" >/dev/null; do sleep 0.2; done
+done
