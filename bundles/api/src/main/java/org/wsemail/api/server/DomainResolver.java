@@ -1,6 +1,5 @@
 package org.wsemail.api.server;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,21 +16,26 @@ public interface DomainResolver {
     String SRV_PREFIX = "_wsemail._tcp.";
 
     /**
-     * The domain's servers in the order to try them: by priority, then weighted random per RFC 2782.
+     * The domain's servers in the order to try them: lowest priority first, and within one priority
+     * a weighted random order (RFC 2782), drawn anew on every call so that load spreads by weight.
+     * A caller tries them in turn until one accepts: that is the failover.
      *
-     * @return an empty list if the domain publishes no WSEmail servers
+     * @return an empty list if the domain publishes no WSEmail servers (no records, or the single
+     *     target "." by which a domain says it offers none)
+     * @throws IllegalArgumentException if {@code domain} is not a domain name
      * @throws java.io.UncheckedIOException if no name server answered
      */
     List<ServerEndpoint> resolve(String domain);
 
     /**
-     * One server of a domain.
+     * One server of a domain, from one SRV record.
      *
-     * @param endpoint the base URL of its peer endpoint
-     * @param priority the SRV priority (lower first)
-     * @param weight the SRV weight
-     * @param ttl how long the answer may be cached
+     * @param host the target host name
+     * @param port the port its WSEmail endpoints listen on
+     * @param priority the SRV priority (lower is tried first)
+     * @param weight the SRV weight (higher is chosen more often among equal priorities)
+     * @param ttl how long the record may be cached
      */
-    record ServerEndpoint(URI endpoint, int priority, int weight, Duration ttl) {
+    record ServerEndpoint(String host, int port, int priority, int weight, Duration ttl) {
     }
 }

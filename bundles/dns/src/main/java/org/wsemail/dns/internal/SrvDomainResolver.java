@@ -1,0 +1,191 @@
+package org.wsemail.dns.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wsemail.api.server.DomainResolver;
+import org.xbill.DNS.Cache;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Lookup;
+import org.xbill.DNS.Master;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * The DNS Resolver: finds a domain's WSEmail servers from its {@code _wsemail._tcp} SRV records with
+ * dnsjava, caching answers (and the absence of answers) for as long as their TTL allows.
+ *
+ * <p>For closed networks a static zone file in master-file format can answer instead of, or before,
+ * the name servers. Thread-safe; a new configuration builds a new instance with an empty cache.
+ */
+@Component(service = DomainResolver.class, configurationPid = SrvDomainResolver.PID)
+@Designate(ocd = SrvDomainResolver.Config.class)
+public class SrvDomainResolver implements DomainResolver {
+    static final String PID = "org.wsemail.dns";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SrvDomainResolver.class);
+    private static final Pattern DOMAIN = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
+
+    @ObjectClassDefinition(name = "WSEmail DNS resolver",
+            description = "Where the server looks up the _wsemail._tcp SRV records of other domains.")
+    public @interface Config {
+        @AttributeDefinition(name = "Name servers", required = false,
+                description = "host or host:port of the name servers to ask; empty asks the system's")
+        String[] nameservers() default {};
+
+        @AttributeDefinition(name = "Static zone file", required = false,
+                description = "A master file (RFC 1035) whose SRV records answer first; for closed networks")
+        String zone_file() default "";
+
+        @AttributeDefinition(name = "Use the name servers",
+                description = "false answers from the zone file alone")
+        boolean use_nameservers() default true;
+
+        @AttributeDefinition(name = "Query time limit (ms)")
+        long timeout_ms() default 5000;
+    }
+
+    private final Resolver resolver;
+    private final Cache cache = new Cache(DClass.IN);
+    private final Map<Name, List<SRVRecord>> staticRecords;
+    private final boolean useNameServers;
+    private final RandomGenerator random;
+
+    @Activate
+    public SrvDomainResolver(Config config) {
+        this(config, new SecureRandom());
+    }
+
+    SrvDomainResolver(Config config, RandomGenerator random) {
+        this.random = random;
+        this.useNameServers = config.use_nameservers();
+        this.resolver = useNameServers ? resolver(config.nameservers(), Duration.ofMillis(config.timeout_ms())) : null;
+        this.staticRecords = config.zone_file().isBlank() ? Map.of() : readZoneFile(config.zone_file().trim());
+    }
+
+    private static Resolver resolver(String[] nameservers, Duration timeout) {
+        try {
+            ExtendedResolver resolver;
+            if (nameservers.length == 0) {
+                resolver = new ExtendedResolver();
+            } else {
+                List<Resolver> servers = new ArrayList<>();
+                for (String server : nameservers) {
+                    servers.add(new SimpleResolver(socketAddress(server.trim())));
+                }
+                resolver = new ExtendedResolver(servers);
+            }
+            resolver.setTimeout(timeout);
+            return resolver;
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("unknown name server: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code host}, {@code host:port} or {@code [v6-address]:port}. */
+    static InetSocketAddress socketAddress(String server) throws UnknownHostException {
+        int colon = server.lastIndexOf(':');
+        boolean hasPort = colon > 0 && (server.indexOf(':') == colon || server.startsWith("["));
+        String host = hasPort ? server.substring(0, colon) : server;
+        int port = hasPort ? Integer.parseInt(server.substring(colon + 1)) : 53;
+        host = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return new InetSocketAddress(java.net.InetAddress.getByName(host), port);
+    }
+
+    private static Map<Name, List<SRVRecord>> readZoneFile(String file) {
+        Map<Name, List<SRVRecord>> records = new HashMap<>();
+        try (Master master = new Master(file, Name.root)) {
+            for (Record record = master.nextRecord(); record != null; record = master.nextRecord()) {
+                if (record instanceof SRVRecord srv) {
+                    records.computeIfAbsent(srv.getName(), n -> new ArrayList<>()).add(srv);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the static zone file " + file, e);
+        }
+        LOG.info("Static zone file {} holds SRV records for {} names", file, records.size());
+        return Map.copyOf(records);
+    }
+
+    @Override
+    public List<ServerEndpoint> resolve(String domain) {
+        Name name = srvName(domain);
+        List<SRVRecord> records = staticRecords.get(name);
+        if (records == null) {
+            records = useNameServers ? query(name) : List.of();
+        }
+        if (records.size() == 1 && records.get(0).getTarget().equals(Name.root)) {
+            return List.of();
+        }
+        List<ServerEndpoint> endpoints = new ArrayList<>(records.size());
+        for (SRVRecord record : SrvOrder.order(records, random)) {
+            String host = record.getTarget().toString(true);
+            endpoints.add(new ServerEndpoint(host, record.getPort(), record.getPriority(), record.getWeight(),
+                    Duration.ofSeconds(record.getTTL())));
+        }
+        return List.copyOf(endpoints);
+    }
+
+    private List<SRVRecord> query(Name name) {
+        Lookup lookup = new Lookup(name, Type.SRV, DClass.IN);
+        lookup.setResolver(resolver);
+        lookup.setCache(cache);
+        lookup.setSearchPath((Name[]) null);
+        Record[] answers = lookup.run();
+        switch (lookup.getResult()) {
+            case Lookup.SUCCESSFUL:
+                List<SRVRecord> records = new ArrayList<>();
+                for (Record answer : answers) {
+                    if (answer instanceof SRVRecord srv) {
+                        records.add(srv);
+                    }
+                }
+                return records;
+            case Lookup.HOST_NOT_FOUND:
+            case Lookup.TYPE_NOT_FOUND:
+                return List.of();
+            default:
+                throw new UncheckedIOException(new IOException(
+                        "DNS lookup of " + name + " failed: " + lookup.getErrorString()));
+        }
+    }
+
+    static Name srvName(String domain) {
+        String lower = domain == null ? "" : domain.trim().toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".")) {
+            lower = lower.substring(0, lower.length() - 1);
+        }
+        if (lower.isEmpty() || lower.length() > 253 || !DOMAIN.matcher(lower).matches()) {
+            throw new IllegalArgumentException("not a domain name: '" + domain + "'");
+        }
+        try {
+            return Name.fromString(SRV_PREFIX + lower + ".");
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException("not a domain name: '" + domain + "'", e);
+        }
+    }
+}

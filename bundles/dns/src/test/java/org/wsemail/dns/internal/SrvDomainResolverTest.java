@@ -1,0 +1,127 @@
+package org.wsemail.dns.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.UncheckedIOException;
+import java.lang.annotation.Annotation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.Test;
+import org.wsemail.api.server.DomainResolver.ServerEndpoint;
+
+/** The resolver against a real name server (dnsmasq) and a real zone file. */
+public class SrvDomainResolverTest {
+
+    private static SrvDomainResolver resolver(String[] nameservers, String zoneFile, boolean useNameServers) {
+        return new SrvDomainResolver(new SrvDomainResolver.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return SrvDomainResolver.Config.class;
+            }
+
+            @Override
+            public String[] nameservers() {
+                return nameservers;
+            }
+
+            @Override
+            public String zone_file() {
+                return zoneFile;
+            }
+
+            @Override
+            public boolean use_nameservers() {
+                return useNameServers;
+            }
+
+            @Override
+            public long timeout_ms() {
+                return 1000;
+            }
+        }, new Random(5));
+    }
+
+    @Test
+    public void resolvesServersByPriorityWithTheirPortsAndTtl() throws Exception {
+        try (Dnsmasq dns = new Dnsmasq(300,
+                "_wsemail._tcp.b.test,backup.b.test,9443,20,10",
+                "_wsemail._tcp.b.test,mail.b.test,8443,10,50")) {
+            List<ServerEndpoint> servers = resolver(new String[] {dns.address()}, "", true).resolve("B.test");
+
+            assertEquals(List.of(new ServerEndpoint("mail.b.test", 8443, 10, 50, Duration.ofSeconds(300)),
+                    new ServerEndpoint("backup.b.test", 9443, 20, 10, Duration.ofSeconds(300))), servers);
+        }
+    }
+
+    @Test
+    public void aDomainWithoutRecordsHasNoServers() throws Exception {
+        try (Dnsmasq dns = new Dnsmasq(300, "_wsemail._tcp.b.test,mail.b.test,8443,10,50")) {
+            assertEquals(List.of(), resolver(new String[] {dns.address()}, "", true).resolve("c.test"));
+        }
+    }
+
+    @Test
+    public void answersComeFromTheCacheWhileTheirTtlLastsAndNotAfter() throws Exception {
+        SrvDomainResolver resolver;
+        try (Dnsmasq dns = new Dnsmasq(2, "_wsemail._tcp.b.test,mail.b.test,8443,10,50")) {
+            resolver = resolver(new String[] {dns.address()}, "", true);
+            assertEquals("mail.b.test", resolver.resolve("b.test").get(0).host());
+        }
+        assertEquals("the name server is gone, the cached answer is not", "mail.b.test",
+                resolver.resolve("b.test").get(0).host());
+        Thread.sleep(2500);
+        try {
+            resolver.resolve("b.test");
+            fail("an expired answer must not be served");
+        } catch (UncheckedIOException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("DNS lookup of _wsemail._tcp.b.test. failed"));
+        }
+    }
+
+    @Test
+    public void theStaticZoneFileAnswersFirstAndCanStandAlone() throws Exception {
+        Path zone = Files.createTempFile("closed", ".zone");
+        try {
+            Files.writeString(zone, String.join("\n",
+                    "$ORIGIN test.",
+                    "$TTL 600",
+                    "_wsemail._tcp.a.test. IN SRV 10 0 8443 mail.a.test.",
+                    "_wsemail._tcp.b IN SRV 5 0 7443 mx.b.test.",
+                    "_wsemail._tcp.nomail IN SRV 0 0 0 .",
+                    ""));
+            SrvDomainResolver closed = resolver(new String[0], zone.toString(), false);
+            assertEquals(List.of(new ServerEndpoint("mail.a.test", 8443, 10, 0, Duration.ofSeconds(600))), closed.resolve("a.test"));
+            assertEquals("mx.b.test", closed.resolve("b.test").get(0).host());
+            assertEquals("the target '.' says: no service", List.of(), closed.resolve("nomail.test"));
+            assertEquals(List.of(), closed.resolve("elsewhere.test"));
+
+            try (Dnsmasq dns = new Dnsmasq(300, "_wsemail._tcp.b.test,dns.b.test,8443,10,50",
+                    "_wsemail._tcp.c.test,mail.c.test,8443,10,50")) {
+                SrvDomainResolver both = resolver(new String[] {dns.address()}, zone.toString(), true);
+                assertEquals("the zone file wins", "mx.b.test", both.resolve("b.test").get(0).host());
+                assertEquals("the name servers answer the rest", "mail.c.test", both.resolve("c.test").get(0).host());
+            }
+        } finally {
+            Files.deleteIfExists(zone);
+        }
+    }
+
+    @Test
+    public void refusesWhatIsNotADomainName() {
+        SrvDomainResolver resolver = resolver(new String[0], "", false);
+        for (String bad : new String[] {"", "a..b", "-a.test", "a b.test", "a.test;rm", "_x.test"}) {
+            try {
+                resolver.resolve(bad);
+                fail("accepted '" + bad + "'");
+            } catch (IllegalArgumentException expected) {
+                assertTrue(expected.getMessage(), expected.getMessage().startsWith("not a domain name"));
+            }
+        }
+    }
+}
