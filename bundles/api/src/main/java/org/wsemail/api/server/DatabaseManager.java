@@ -15,15 +15,15 @@ public interface DatabaseManager {
     /** The pooled data source; callers close each connection they take. */
     DataSource dataSource();
 
-    /** The pool's current state, for monitoring. */
-    PoolStatus status();
+    /** What the database is, for monitoring. */
+    Status status();
 
     /**
-     * @param maxConnections the pool's upper bound
-     * @param active connections handed out now
-     * @param idle connections ready in the pool
+     * @param product the database product and version
+     * @param url the JDBC URL (no credentials)
      * @param schemaVersion the schema version the migrations brought the database to
+     * @param openConnections connections handed out through {@link #dataSource()} and not yet closed
      */
-    record PoolStatus(int maxConnections, int active, int idle, int schemaVersion) {
+    record Status(String product, String url, int schemaVersion, int openConnections) {
     }
 }

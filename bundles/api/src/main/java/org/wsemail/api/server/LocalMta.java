@@ -19,7 +19,7 @@ public interface LocalMta {
      *
      * @return one result per recipient, in the order given
      */
-    List<LocalDelivery> deliver(MailMessage message, String signature, List<Address> recipients,
+    List<LocalDelivery> deliver(MailMessage message, String signedXml, List<Address> recipients,
             ProcessingEnvironment env);
 
     /**

@@ -16,10 +16,10 @@ public interface MailQueue {
     /**
      * Queues a signed message for all its recipients; returns once it is durable.
      *
-     * @param signature the sending server's signature as XML text
+     * @param signedXml the message XML as this server signed it
      * @return the ids of the queue entries created, one per destination domain
      */
-    List<Long> enqueue(MailMessage message, String signature);
+    List<Long> enqueue(MailMessage message, String signedXml);
 
     /** Entries waiting now, soonest due first. */
     List<QueueEntry> entries();

@@ -17,13 +17,15 @@ public interface MailStore {
 
     /**
      * Stores a message in a local user's mailbox. Idempotent per message id and mailbox: storing the
-     * same message id again returns the existing entry's number and stores nothing.
+     * same message id again returns the existing entry's number and stores nothing, so a retried
+     * delivery leaves one copy.
      *
-     * @param signature the sending server's signature as XML text, or {@code null}
+     * @param message the message, for the header columns
+     * @param signedXml the message XML with the sending server's signature, returned as is on retrieve
      * @return the message's number in the mailbox
-     * @throws IllegalArgumentException if {@code mailbox} is not a local user
+     * @throws UnknownUserException if {@code mailbox} is not a user of this server
      */
-    long store(Address mailbox, MailMessage message, String signature);
+    long store(Address mailbox, MailMessage message, String signedXml) throws UnknownUserException;
 
     /** Headers of messages in the mailbox sent at or after {@code since}, oldest first. */
     List<MessageHeader> headers(Address mailbox, Instant since);

@@ -2,20 +2,21 @@ package org.wsemail.api.server;
 
 import java.util.Objects;
 
-import org.wsemail.api.MailMessage;
-
 /**
- * A message as kept in a mailbox: its number in that mailbox, the message, and the XMLDSIG signature
- * the sending server put on it (serialized XML), which the reading client verifies itself.
+ * A message as kept in a mailbox: its header, and the message XML exactly as the sending server
+ * signed it, signature included, so that the reading client can verify the signature itself.
  *
- * @param id the message's number in its mailbox
- * @param message the message
- * @param signature the sending server's signature element as XML text, or {@code null} for a
- *     message the server created itself (e.g. a bounce)
+ * @param header what a listing shows of it, with its number in the mailbox
+ * @param signedXml the WSEmail message element with the sending server's XMLDSIG signature
  */
-public record StoredMessage(long id, MailMessage message, String signature) {
+public record StoredMessage(MessageHeader header, String signedXml) {
 
     public StoredMessage {
-        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(header, "header");
+        Objects.requireNonNull(signedXml, "signedXml");
+    }
+
+    public long id() {
+        return header.id();
     }
 }

@@ -1,0 +1,31 @@
+package org.wsemail.shell.internal;
+
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.wsemail.api.Address;
+
+@Command(scope = "wsemail", name = "user-passwd", description = "Sets a user's password")
+@Service
+public class UserPasswdCommand extends UserCommandSupport {
+
+    @Argument(index = 0, name = "address", description = "The user's address", required = true)
+    String address;
+
+    @Option(name = "--password", description = "The new password; asked for without echo when left out")
+    String password;
+
+    @Override
+    public Object execute() throws Exception {
+        Address user = address(address);
+        char[] secret = password(password);
+        try {
+            users().setPassword(user, secret);
+        } finally {
+            wipe(secret);
+        }
+        System.out.println("Password of " + user + " changed");
+        return null;
+    }
+}

@@ -1,0 +1,153 @@
+package org.wsemail.store.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.wsemail.api.Address;
+import org.wsemail.api.MailMessage;
+import org.wsemail.api.MessageFlag;
+import org.wsemail.api.server.DatabaseManager;
+import org.wsemail.api.server.MailStore;
+import org.wsemail.api.server.MessageHeader;
+import org.wsemail.api.server.StoredMessage;
+import org.wsemail.api.server.UnknownUserException;
+
+/** Mailboxes in the {@code messages} table; every method is one statement, hence one transaction. */
+@Component(service = MailStore.class)
+public class JdbcMailStore implements MailStore {
+    private static final String DUPLICATE_KEY = "23505";
+    private static final String MISSING_PARENT = "23503";
+    private static final int MAX_SUBJECT = 2000;
+
+    private final DatabaseManager database;
+
+    @Activate
+    public JdbcMailStore(@Reference DatabaseManager database) {
+        this.database = database;
+    }
+
+    @Override
+    public long store(Address mailbox, MailMessage message, String signedXml) throws UnknownUserException {
+        try (Connection c = database.dataSource().getConnection()) {
+            Long existing = existingId(c, mailbox, message.messageId());
+            if (existing != null) {
+                return existing;
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO messages (mailbox, message_id, sender,"
+                    + " subject, sent_at, flags, size_bytes, signed_xml, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                insert.setString(1, mailbox.toString());
+                insert.setString(2, message.messageId());
+                insert.setString(3, message.sender().toString());
+                insert.setString(4, truncate(message.subject()));
+                insert.setTimestamp(5, Timestamp.from(message.timestamp()));
+                insert.setInt(6, MessageFlag.toBits(message.flags()));
+                insert.setLong(7, signedXml.getBytes(StandardCharsets.UTF_8).length);
+                insert.setString(8, signedXml);
+                insert.setTimestamp(9, Timestamp.from(Instant.now()));
+                insert.executeUpdate();
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
+                }
+            } catch (SQLException e) {
+                if (MISSING_PARENT.equals(e.getSQLState())) {
+                    throw new UnknownUserException(mailbox);
+                }
+                if (DUPLICATE_KEY.equals(e.getSQLState())) {
+                    // Another delivery of the same message won the race: one copy, its number.
+                    return existingId(c, mailbox, message.messageId());
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot store message " + message.messageId() + " for " + mailbox, e);
+        }
+    }
+
+    private static Long existingId(Connection c, Address mailbox, String messageId) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT id FROM messages WHERE mailbox = ? AND message_id = ?")) {
+            select.setString(1, mailbox.toString());
+            select.setString(2, messageId);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : null;
+            }
+        }
+    }
+
+    private static String truncate(String subject) {
+        return subject.length() <= MAX_SUBJECT ? subject : subject.substring(0, MAX_SUBJECT);
+    }
+
+    @Override
+    public List<MessageHeader> headers(Address mailbox, Instant since) {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT id, sender, subject, sent_at, flags, size_bytes"
+                        + " FROM messages WHERE mailbox = ? AND sent_at >= ? ORDER BY sent_at, id")) {
+            select.setString(1, mailbox.toString());
+            select.setTimestamp(2, Timestamp.from(since));
+            try (ResultSet rows = select.executeQuery()) {
+                List<MessageHeader> headers = new ArrayList<>();
+                while (rows.next()) {
+                    headers.add(header(rows));
+                }
+                return headers;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot list the mailbox of " + mailbox, e);
+        }
+    }
+
+    @Override
+    public Optional<StoredMessage> retrieve(Address mailbox, long id) {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT id, sender, subject, sent_at, flags, size_bytes,"
+                        + " signed_xml FROM messages WHERE mailbox = ? AND id = ?")) {
+            select.setString(1, mailbox.toString());
+            select.setLong(2, id);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(new StoredMessage(header(rows), rows.getString(7))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read message " + id + " of " + mailbox, e);
+        }
+    }
+
+    @Override
+    public int delete(Address mailbox, Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement delete = c.prepareStatement(
+                        "DELETE FROM messages WHERE mailbox = ? AND id IN (" + marks + ")")) {
+            delete.setString(1, mailbox.toString());
+            int i = 2;
+            for (Long id : ids) {
+                delete.setLong(i++, id);
+            }
+            return delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot delete messages of " + mailbox, e);
+        }
+    }
+
+    private static MessageHeader header(ResultSet rows) throws SQLException {
+        return new MessageHeader(rows.getLong(1), Address.parse(rows.getString(2)), rows.getString(3),
+                rows.getTimestamp(4).toInstant(), MessageFlag.fromBits(rows.getInt(5)), rows.getLong(6));
+    }
+}

@@ -1,0 +1,147 @@
+package org.wsemail.store.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wsemail.api.Address;
+import org.wsemail.api.server.DatabaseManager;
+import org.wsemail.api.server.MailDomain;
+import org.wsemail.api.server.UnknownUserException;
+import org.wsemail.api.server.UserDirectory;
+
+/** The local domain's users, in the {@code users} table, with Argon2id password hashes. */
+@Component(service = UserDirectory.class)
+public class JdbcUserDirectory implements UserDirectory {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcUserDirectory.class);
+    private static final String DUPLICATE_KEY = "23505";
+
+    private final DatabaseManager database;
+    private final MailDomain domain;
+    private final PasswordHasher hasher;
+    /** Checked when the user is unknown, so that an unknown user costs as much time as a wrong password. */
+    private final String decoyHash;
+
+    @Activate
+    public JdbcUserDirectory(@Reference DatabaseManager database, @Reference MailDomain domain) {
+        this(database, domain, new PasswordHasher());
+    }
+
+    JdbcUserDirectory(DatabaseManager database, MailDomain domain, PasswordHasher hasher) {
+        this.database = database;
+        this.domain = domain;
+        this.hasher = hasher;
+        this.decoyHash = hasher.hash(UUID.randomUUID().toString().toCharArray());
+    }
+
+    @Override
+    public void add(Address user, char[] password) {
+        if (!domain.isLocal(user)) {
+            throw new IllegalArgumentException(user + " is not in this server's domain " + domain.name());
+        }
+        requireStrong(password);
+        String hash = hasher.hash(password);
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO users (address, password_hash, created_at) VALUES (?, ?, ?)")) {
+            insert.setString(1, user.toString());
+            insert.setString(2, hash);
+            insert.setTimestamp(3, Timestamp.from(Instant.now()));
+            insert.executeUpdate();
+            LOG.info("User {} added", user);
+        } catch (SQLException e) {
+            if (DUPLICATE_KEY.equals(e.getSQLState())) {
+                throw new IllegalArgumentException("user " + user + " already exists");
+            }
+            throw new StoreException("cannot add user " + user, e);
+        }
+    }
+
+    @Override
+    public void setPassword(Address user, char[] password) throws UnknownUserException {
+        requireStrong(password);
+        String hash = hasher.hash(password);
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement update = c.prepareStatement("UPDATE users SET password_hash = ? WHERE address = ?")) {
+            update.setString(1, hash);
+            update.setString(2, user.toString());
+            if (update.executeUpdate() == 0) {
+                throw new UnknownUserException(user);
+            }
+            LOG.info("Password of user {} changed", user);
+        } catch (SQLException e) {
+            throw new StoreException("cannot change the password of " + user, e);
+        }
+    }
+
+    @Override
+    public boolean delete(Address user) {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement delete = c.prepareStatement("DELETE FROM users WHERE address = ?")) {
+            delete.setString(1, user.toString());
+            boolean deleted = delete.executeUpdate() > 0;
+            if (deleted) {
+                LOG.info("User {} deleted with their mailbox", user);
+            }
+            return deleted;
+        } catch (SQLException e) {
+            throw new StoreException("cannot delete user " + user, e);
+        }
+    }
+
+    @Override
+    public boolean exists(Address user) {
+        return storedHash(user) != null;
+    }
+
+    @Override
+    public List<Address> list() {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT address FROM users ORDER BY address");
+                ResultSet rows = select.executeQuery()) {
+            List<Address> users = new ArrayList<>();
+            while (rows.next()) {
+                users.add(Address.parse(rows.getString(1)));
+            }
+            return users;
+        } catch (SQLException e) {
+            throw new StoreException("cannot list users", e);
+        }
+    }
+
+    @Override
+    public boolean authenticate(Address user, char[] password) {
+        String stored = storedHash(user);
+        boolean matches = hasher.verify(password, stored == null ? decoyHash : stored);
+        return stored != null && matches;
+    }
+
+    private String storedHash(Address user) {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT password_hash FROM users WHERE address = ?")) {
+            select.setString(1, user.toString());
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read user " + user, e);
+        }
+    }
+
+    private static void requireStrong(char[] password) {
+        if (password == null || password.length < MIN_PASSWORD_LENGTH) {
+            throw new IllegalArgumentException("a password needs at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.wsemail.store.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.wsemail.api.Address;
+import org.wsemail.api.MailMessage;
+import org.wsemail.api.MessageFlag;
+import org.wsemail.api.server.MessageHeader;
+import org.wsemail.api.server.StoredMessage;
+import org.wsemail.api.server.UnknownUserException;
+
+public class JdbcMailStoreTest {
+    private static final Address ALICE = Address.parse("alice@a.test");
+    private static final Address BOB = Address.parse("bob@b.test");
+    private static final Address CAROL = Address.parse("carol@b.test");
+    private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+
+    @Rule
+    public DerbyDatabase db = new DerbyDatabase();
+
+    private JdbcMailStore store;
+
+    @Before
+    public void setUp() {
+        JdbcUserDirectory users = new JdbcUserDirectory(db.manager(), () -> "b.test", new PasswordHasher(1024, 1));
+        users.add(BOB, "bob-password-1".toCharArray());
+        users.add(CAROL, "carol-password".toCharArray());
+        store = new JdbcMailStore(db.manager());
+    }
+
+    private static MailMessage message(String id, String subject, Instant at) {
+        return MailMessage.builder().messageId(id).sender(ALICE).recipient(BOB).subject(subject).body("hi")
+                .timestamp(at).flag(MessageFlag.FORM).build();
+    }
+
+    @Test
+    public void storesListsRetrievesAndDeletes() throws Exception {
+        long first = store.store(BOB, message("m1", "First", T0), "<m id='1'/>");
+        long second = store.store(BOB, message("m2", "Second", T0.plusSeconds(60)), "<m id='2'/>");
+
+        List<MessageHeader> all = store.headers(BOB, Instant.EPOCH);
+        assertEquals(List.of(first, second), all.stream().map(MessageHeader::id).toList());
+        MessageHeader header = all.get(0);
+        assertEquals(ALICE, header.sender());
+        assertEquals("First", header.subject());
+        assertEquals(T0, header.timestamp());
+        assertEquals(Set.of(MessageFlag.FORM), header.flags());
+        assertEquals("<m id='1'/>".length(), header.size());
+
+        assertEquals(List.of(second), store.headers(BOB, T0.plusSeconds(1)).stream().map(MessageHeader::id).toList());
+
+        StoredMessage read = store.retrieve(BOB, first).orElseThrow();
+        assertEquals("<m id='1'/>", read.signedXml());
+        assertEquals("First", read.header().subject());
+
+        assertEquals(1, store.delete(BOB, List.of(first, 999_999L)));
+        assertTrue(store.retrieve(BOB, first).isEmpty());
+        assertEquals(1, store.headers(BOB, Instant.EPOCH).size());
+    }
+
+    @Test
+    public void aRetriedDeliveryStoresOneCopy() throws Exception {
+        long id = store.store(BOB, message("same", "Once", T0), "<m/>");
+        assertEquals(id, store.store(BOB, message("same", "Once", T0), "<m/>"));
+        assertEquals(1, store.headers(BOB, Instant.EPOCH).size());
+        assertTrue("another mailbox gets its own copy", store.store(CAROL, message("same", "Once", T0), "<m/>") != id);
+    }
+
+    @Test
+    public void anUnknownMailboxIsRefusedAndNothingIsStored() {
+        Address nobody = Address.parse("nobody@b.test");
+        try {
+            store.store(nobody, message("m", "x", T0), "<m/>");
+            fail("stored into a mailbox nobody owns");
+        } catch (UnknownUserException expected) {
+            assertEquals("no such user: nobody@b.test", expected.getMessage());
+        }
+        assertTrue(store.headers(nobody, Instant.EPOCH).isEmpty());
+    }
+
+    @Test
+    public void oneUserCannotReadOrDeleteAnothersMessages() throws Exception {
+        long bobs = store.store(BOB, message("m", "Private", T0), "<m/>");
+        assertTrue(store.retrieve(CAROL, bobs).isEmpty());
+        assertEquals(0, store.delete(CAROL, List.of(bobs)));
+        assertTrue(store.retrieve(BOB, bobs).isPresent());
+    }
+
+    @Test
+    public void headersKeepMillisecondTimestamps() throws Exception {
+        Instant precise = T0.plus(123, ChronoUnit.MILLIS);
+        store.store(BOB, message("p", "x", precise), "<m/>");
+        assertEquals(precise, store.headers(BOB, Instant.EPOCH).get(0).timestamp());
+    }
+}
