@@ -1,0 +1,182 @@
+package org.wsemail.wire;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.GregorianCalendar;
+import java.util.List;
+import java.util.Set;
+import java.util.TimeZone;
+
+import javax.xml.bind.JAXBContext;
+import javax.xml.bind.JAXBElement;
+import javax.xml.bind.JAXBException;
+import javax.xml.bind.Marshaller;
+import javax.xml.bind.Unmarshaller;
+import javax.xml.datatype.DatatypeConfigurationException;
+import javax.xml.datatype.DatatypeFactory;
+import javax.xml.datatype.XMLGregorianCalendar;
+import javax.xml.namespace.QName;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.wsemail.api.Address;
+import org.wsemail.api.Attachment;
+import org.wsemail.api.MailMessage;
+import org.wsemail.api.MessageFlag;
+import org.wsemail.wire.soap.Flag;
+import org.wsemail.wire.soap.Message;
+import org.wsemail.wire.soap.ObjectFactory;
+
+/**
+ * Converts messages between the model ({@link MailMessage}) and the contract's XML: the generated
+ * {@link Message} type and the {@code message} element as a DOM tree (the form that is signed,
+ * stored and relayed). Thread-safe; create one and share it (a JAXB context is costly to build).
+ */
+public final class MessageCodec {
+    /** The namespace of the WSEmail contract. */
+    public static final String NAMESPACE = "http://wsemail.org/2026/mail";
+    /** The message element. */
+    public static final QName MESSAGE = new QName(NAMESPACE, "message");
+    /** The attribute naming the message element, which the server's signature references. */
+    public static final String ID_ATTRIBUTE = "Id";
+
+    private final JAXBContext context;
+    private final DatatypeFactory datatypes;
+    private final DocumentBuilderFactory documents;
+
+    public MessageCodec() {
+        try {
+            this.context = JAXBContext.newInstance(ObjectFactory.class);
+            this.datatypes = DatatypeFactory.newInstance();
+        } catch (JAXBException | DatatypeConfigurationException e) {
+            throw new IllegalStateException("cannot set up the WSEmail XML binding", e);
+        }
+        this.documents = secureDocumentBuilderFactory();
+    }
+
+    /** A namespace-aware parser factory that resolves no external entities or DTDs. */
+    public static DocumentBuilderFactory secureDocumentBuilderFactory() {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        factory.setExpandEntityReferences(false);
+        try {
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            factory.setFeature(javax.xml.XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException("the XML parser cannot be made safe", e);
+        }
+        return factory;
+    }
+
+    /** The wire form of a message. */
+    public Message toWire(MailMessage message) {
+        Message wire = new Message();
+        wire.setMessageId(message.messageId());
+        wire.setSender(message.sender().toString());
+        for (Address recipient : message.recipients()) {
+            wire.getRecipient().add(recipient.toString());
+        }
+        wire.setSubject(message.subject());
+        wire.setBody(message.body());
+        wire.setTimestamp(toXml(message.timestamp()));
+        for (MessageFlag flag : message.flags()) {
+            wire.getFlag().add(Flag.valueOf(flag.name()));
+        }
+        for (Attachment attachment : message.attachments()) {
+            org.wsemail.wire.soap.Attachment a = new org.wsemail.wire.soap.Attachment();
+            a.setName(attachment.name());
+            a.setContentType(attachment.contentType());
+            a.setContent(attachment.content());
+            wire.getAttachment().add(a);
+        }
+        return wire;
+    }
+
+    /**
+     * The model form of a message as a client sent it: the server, not the client, decides who the
+     * sender is, what the message is called and when it was sent.
+     *
+     * @throws IllegalArgumentException naming what is wrong, for a fault to the client
+     */
+    public MailMessage fromClient(Message wire, Address authenticatedSender, String messageId, Instant now) {
+        return builder(wire).sender(authenticatedSender).messageId(messageId).timestamp(now).build();
+    }
+
+    /**
+     * The model form of a message as a server relayed or stored it, with its own sender, id and time.
+     *
+     * @throws IllegalArgumentException naming what is missing or malformed
+     */
+    public MailMessage fromWire(Message wire) {
+        if (wire.getMessageId() == null || wire.getSender() == null || wire.getTimestamp() == null) {
+            throw new IllegalArgumentException("a relayed message needs its messageId, sender and timestamp");
+        }
+        return builder(wire).messageId(wire.getMessageId()).sender(Address.parse(wire.getSender()))
+                .timestamp(wire.getTimestamp().toGregorianCalendar().toInstant()).build();
+    }
+
+    private static MailMessage.Builder builder(Message wire) {
+        List<Address> recipients = new ArrayList<>();
+        for (String recipient : wire.getRecipient()) {
+            recipients.add(Address.parse(recipient));
+        }
+        Set<MessageFlag> flags = EnumSet.noneOf(MessageFlag.class);
+        for (Flag flag : wire.getFlag()) {
+            flags.add(MessageFlag.valueOf(flag.name()));
+        }
+        List<Attachment> attachments = new ArrayList<>();
+        for (org.wsemail.wire.soap.Attachment a : wire.getAttachment()) {
+            attachments.add(new Attachment(a.getName(), a.getContentType(), a.getContent() == null ? new byte[0] : a.getContent()));
+        }
+        return MailMessage.builder().recipients(recipients).subject(nullToEmpty(wire.getSubject()))
+                .body(nullToEmpty(wire.getBody())).flags(flags).attachments(attachments);
+    }
+
+    private static String nullToEmpty(String text) {
+        return text == null ? "" : text;
+    }
+
+    /** The message element, in a document of its own, with the given Id for a signature to reference. */
+    public Element toElement(MailMessage message, String id) {
+        Message wire = toWire(message);
+        wire.setId(id);
+        try {
+            Document document = documents.newDocumentBuilder().newDocument();
+            Marshaller marshaller = context.createMarshaller();
+            marshaller.marshal(new JAXBElement<>(MESSAGE, Message.class, wire), document);
+            Element element = document.getDocumentElement();
+            element.setIdAttributeNS(null, ID_ATTRIBUTE, true);
+            return element;
+        } catch (JAXBException | ParserConfigurationException e) {
+            throw new IllegalStateException("cannot write message " + message.messageId() + " as XML", e);
+        }
+    }
+
+    /**
+     * Reads a message element (signed or not) as the model.
+     *
+     * @throws IllegalArgumentException if it is not a well-formed WSEmail message
+     */
+    public MailMessage fromElement(Element element) {
+        if (!NAMESPACE.equals(element.getNamespaceURI()) || !MESSAGE.getLocalPart().equals(element.getLocalName())) {
+            throw new IllegalArgumentException("not a WSEmail message element: {" + element.getNamespaceURI() + "}"
+                    + element.getLocalName());
+        }
+        try {
+            Unmarshaller unmarshaller = context.createUnmarshaller();
+            Message wire = unmarshaller.unmarshal(element, Message.class).getValue();
+            return fromWire(wire);
+        } catch (JAXBException e) {
+            throw new IllegalArgumentException("malformed WSEmail message: " + e.getMessage(), e);
+        }
+    }
+
+    public XMLGregorianCalendar toXml(Instant instant) {
+        GregorianCalendar calendar = new GregorianCalendar(TimeZone.getTimeZone("UTC"));
+        calendar.setTimeInMillis(instant.toEpochMilli());
+        return datatypes.newXMLGregorianCalendar(calendar);
+    }
+}

@@ -1,0 +1,88 @@
+package org.wsemail.wire;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.Test;
+import org.w3c.dom.Element;
+import org.wsemail.api.Address;
+import org.wsemail.api.Attachment;
+import org.wsemail.api.MailMessage;
+import org.wsemail.api.MessageFlag;
+import org.wsemail.wire.soap.Message;
+
+public class MessageCodecTest {
+    private static final MessageCodec CODEC = new MessageCodec();
+    private static final Address ALICE = Address.parse("alice@a.test");
+    private static final Address BOB = Address.parse("bob@b.test");
+
+    private static MailMessage sample() {
+        return MailMessage.builder().messageId("m-1@a.test").sender(ALICE).recipient(BOB)
+                .recipient(Address.parse("carol@a.test")).subject("Lunch <today> & more").body("Line 1\nLine 2")
+                .timestamp(Instant.parse("2026-11-28T12:34:56.789Z")).flag(MessageFlag.FORM)
+                .flag(MessageFlag.INSTANT_MESSAGE)
+                .attachment(new Attachment("plan.txt", "text/plain", new byte[] {1, 2, 3})).build();
+    }
+
+    @Test
+    public void aMessageSurvivesTheRoundTripThroughItsXmlElement() {
+        Element element = CODEC.toElement(sample(), "msg-1");
+
+        assertEquals(MessageCodec.NAMESPACE, element.getNamespaceURI());
+        assertEquals("message", element.getLocalName());
+        assertEquals("msg-1", element.getAttribute("Id"));
+        assertEquals("the Id is registered for signature references", element,
+                element.getOwnerDocument().getElementById("msg-1"));
+        assertEquals(sample(), CODEC.fromElement(element));
+    }
+
+    @Test
+    public void theServerNotTheClientDecidesSenderIdAndTime() {
+        Message fromClient = CODEC.toWire(sample());
+        fromClient.setSender("mallory@evil.test");
+        fromClient.setMessageId("forged");
+        Instant now = Instant.parse("2026-11-28T13:00:00Z");
+
+        MailMessage accepted = CODEC.fromClient(fromClient, ALICE, "server-id@a.test", now);
+
+        assertEquals(ALICE, accepted.sender());
+        assertEquals("server-id@a.test", accepted.messageId());
+        assertEquals(now, accepted.timestamp());
+        assertEquals(List.of(BOB, Address.parse("carol@a.test")), accepted.recipients());
+        assertEquals(Set.of(MessageFlag.FORM, MessageFlag.INSTANT_MESSAGE), accepted.flags());
+    }
+
+    @Test
+    public void malformedInputIsRefusedWithAReason() {
+        Message bad = CODEC.toWire(sample());
+        bad.getRecipient().set(0, "not-an-address");
+        try {
+            CODEC.fromClient(bad, ALICE, "id", Instant.now());
+            fail("accepted a bad recipient");
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("not-an-address"));
+        }
+
+        Message relayed = CODEC.toWire(sample());
+        relayed.setSender(null);
+        try {
+            CODEC.fromWire(relayed);
+            fail("accepted a relayed message without a sender");
+        } catch (IllegalArgumentException expected) {
+            assertEquals("a relayed message needs its messageId, sender and timestamp", expected.getMessage());
+        }
+
+        Element other = CODEC.toElement(sample(), "x").getOwnerDocument().createElementNS("urn:other", "message");
+        try {
+            CODEC.fromElement(other);
+            fail("accepted a foreign element");
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage().startsWith("not a WSEmail message element"));
+        }
+    }
+}
