@@ -1,0 +1,164 @@
+package org.wsemail.security;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Locale;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/** Builds keys and X.509 certificates for WSEmail domains. Stateless and thread-safe. */
+public final class Pki {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String SIGNATURE_ALGORITHM = "SHA256withRSA";
+
+    private Pki() {
+    }
+
+    /**
+     * A key pair and its certificate.
+     *
+     * @param keyPair the key pair
+     * @param certificate its certificate
+     */
+    public record CertifiedKey(KeyPair keyPair, X509Certificate certificate) {
+    }
+
+    /** A new self-signed certificate authority, e.g. {@code "WSEmail CA for a.example"}. */
+    public static CertifiedKey createAuthority(String commonName, Duration validity) {
+        KeyPair keys = rsaKeys();
+        X500Name subject = name(commonName);
+        try {
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = builder(subject, subject, keys, validity)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                    .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+            return new CertifiedKey(keys, sign(builder, keys));
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot create the certificate authority " + commonName, e);
+        }
+    }
+
+    /**
+     * A server certificate for a mail domain, issued by {@code authority}: the domain is its common
+     * name and its subjectAltName dNSName, and it may sign (messages) and serve and use TLS.
+     */
+    public static CertifiedKey issueServerCertificate(CertifiedKey authority, String domain, Duration validity) {
+        String lower = domain.toLowerCase(Locale.ROOT);
+        KeyPair keys = rsaKeys();
+        try {
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = builder(
+                    X500Name.getInstance(authority.certificate().getSubjectX500Principal().getEncoded()),
+                    name(lower), keys, validity)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                            new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
+                    .addExtension(Extension.subjectAlternativeName, false,
+                            new GeneralNames(new GeneralName(GeneralName.dNSName, lower)))
+                    .addExtension(Extension.authorityKeyIdentifier, false,
+                            extensions.createAuthorityKeyIdentifier(authority.certificate()))
+                    .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+            return new CertifiedKey(keys, sign(builder, authority.keyPair()));
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot issue a certificate for " + domain, e);
+        }
+    }
+
+    /** Writes a PKCS#12 key store holding one private key entry with its chain (leaf first). */
+    public static void writeKeyStore(Path file, char[] password, String alias, CertifiedKey key, X509Certificate... issuers) {
+        X509Certificate[] chain = new X509Certificate[issuers.length + 1];
+        chain[0] = key.certificate();
+        System.arraycopy(issuers, 0, chain, 1, issuers.length);
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry(alias, key.keyPair().getPrivate(), password, chain);
+            write(store, file, password);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot write key store " + file, e);
+        }
+    }
+
+    /** Writes a PKCS#12 trust store holding these root certificates. */
+    public static void writeTrustStore(Path file, char[] password, X509Certificate... roots) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            for (X509Certificate root : roots) {
+                store.setCertificateEntry(root.getSubjectX500Principal().getName(), root);
+            }
+            write(store, file, password);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot write trust store " + file, e);
+        }
+    }
+
+    private static void write(KeyStore store, Path file, char[] password) throws GeneralSecurityException, IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path temporary = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+        try (OutputStream out = Files.newOutputStream(temporary)) {
+            store.store(out, password);
+        }
+        Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys, Duration validity) {
+        Instant now = Instant.now();
+        return new JcaX509v3CertificateBuilder(issuer, new BigInteger(127, RANDOM),
+                Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), subject, keys.getPublic());
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer) throws GeneralSecurityException {
+        try {
+            return new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(signer.getPrivate())));
+        } catch (OperatorCreationException e) {
+            throw new GeneralSecurityException(e);
+        }
+    }
+
+    private static X500Name name(String commonName) {
+        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).addRDN(BCStyle.O, "WSEmail").build();
+    }
+
+    private static KeyPair rsaKeys() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048, RANDOM);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

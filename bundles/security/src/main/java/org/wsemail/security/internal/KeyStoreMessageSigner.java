@@ -1,0 +1,235 @@
+package org.wsemail.security.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Dictionary;
+import java.util.HashSet;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.Transformer;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+import org.wsemail.api.MailMessage;
+import org.wsemail.api.server.MailDomain;
+import org.wsemail.api.server.MessageSigner;
+import org.wsemail.security.Pki;
+import org.wsemail.wire.MessageCodec;
+import org.wsemail.wire.MessageSignatures;
+
+/**
+ * Signs as this server with the key in a PKCS#12 key store and verifies against the roots in a
+ * PKCS#12 trust store, both named in {@value #PID}. On a first start in demo mode, when neither
+ * store exists yet, it creates a certificate authority for the domain and a server certificate
+ * from it, with random store passwords that it records in the configuration.
+ */
+@Component(service = MessageSigner.class, configurationPid = KeyStoreMessageSigner.PID)
+@Designate(ocd = KeyStoreMessageSigner.Config.class)
+public class KeyStoreMessageSigner implements MessageSigner {
+    static final String PID = "org.wsemail.security";
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeyStoreMessageSigner.class);
+    private static final Duration DEMO_VALIDITY = Duration.ofDays(825);
+
+    @ObjectClassDefinition(name = "WSEmail server keys", description = "The key this server signs with and the roots it trusts.")
+    public @interface Config {
+        @AttributeDefinition(name = "Key store", description = "PKCS#12 file; relative to the server's etc directory")
+        String keystore() default "wsemail-server.p12";
+
+        @AttributeDefinition(name = "Key store password", type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
+        String keystore_password() default "";
+
+        @AttributeDefinition(name = "Key alias")
+        String key_alias() default "server";
+
+        @AttributeDefinition(name = "Trust store", description = "PKCS#12 file of trusted root certificates")
+        String truststore() default "wsemail-trust.p12";
+
+        @AttributeDefinition(name = "Trust store password", type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
+        String truststore_password() default "";
+
+        @AttributeDefinition(name = "Create demo credentials",
+                description = "When neither store exists: create a CA for the domain and a server certificate from it")
+        boolean demo_credentials() default true;
+    }
+
+    private final PrivateKey key;
+    private final List<X509Certificate> chain;
+    private final Set<TrustAnchor> anchors;
+    private final MessageCodec codec = new MessageCodec();
+    private final MessageSignatures signatures = new MessageSignatures();
+
+    @Activate
+    public KeyStoreMessageSigner(Config config, @Reference MailDomain domain, @Reference ConfigurationAdmin configurationAdmin)
+            throws IOException, GeneralSecurityException {
+        Path etc = Path.of(System.getProperty("karaf.etc", "."));
+        Path keystore = etc.resolve(config.keystore());
+        Path truststore = etc.resolve(config.truststore());
+        char[] keystorePassword = config.keystore_password().toCharArray();
+        char[] truststorePassword = config.truststore_password().toCharArray();
+        if (config.demo_credentials() && Files.notExists(keystore) && Files.notExists(truststore)) {
+            keystorePassword = randomPassword();
+            truststorePassword = randomPassword();
+            createDemoCredentials(domain.name(), keystore, keystorePassword, config.key_alias(), truststore, truststorePassword);
+            recordPasswords(configurationAdmin, keystorePassword, truststorePassword);
+        }
+        KeyStore keys = load(keystore, keystorePassword);
+        this.key = (PrivateKey) keys.getKey(config.key_alias(), keystorePassword);
+        if (key == null) {
+            throw new GeneralSecurityException("no private key '" + config.key_alias() + "' in " + keystore);
+        }
+        List<X509Certificate> certificates = new ArrayList<>();
+        for (Certificate certificate : keys.getCertificateChain(config.key_alias())) {
+            certificates.add((X509Certificate) certificate);
+        }
+        this.chain = List.copyOf(certificates);
+        this.anchors = trustAnchors(load(truststore, truststorePassword));
+        LOG.info("Signing as {} ({} trusted roots)", chain.get(0).getSubjectX500Principal().getName(), anchors.size());
+    }
+
+    /** For tests: credentials given directly. */
+    KeyStoreMessageSigner(PrivateKey key, List<X509Certificate> chain, Set<TrustAnchor> anchors) {
+        this.key = key;
+        this.chain = List.copyOf(chain);
+        this.anchors = Set.copyOf(anchors);
+    }
+
+    private static void createDemoCredentials(String domain, Path keystore, char[] keystorePassword, String alias,
+            Path truststore, char[] truststorePassword) {
+        Pki.CertifiedKey authority = Pki.createAuthority("WSEmail demo CA for " + domain, DEMO_VALIDITY);
+        Pki.CertifiedKey server = Pki.issueServerCertificate(authority, domain, DEMO_VALIDITY);
+        Pki.writeKeyStore(keystore, keystorePassword, alias, server, authority.certificate());
+        Pki.writeTrustStore(truststore, truststorePassword, authority.certificate());
+        LOG.warn("Created demo credentials for {}: a CA of its own and a server certificate ({}, {}). Other servers"
+                + " will trust this one only once they trust that CA.", domain, keystore, truststore);
+    }
+
+    private static void recordPasswords(ConfigurationAdmin configurationAdmin, char[] keystorePassword,
+            char[] truststorePassword) throws IOException {
+        Configuration configuration = configurationAdmin.getConfiguration(PID, "?");
+        Dictionary<String, Object> props = configuration.getProperties();
+        if (props == null) {
+            props = new Hashtable<>();
+        }
+        props.put("keystore.password", new String(keystorePassword));
+        props.put("truststore.password", new String(truststorePassword));
+        configuration.update(props);
+    }
+
+    private static char[] randomPassword() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).toCharArray();
+    }
+
+    private static KeyStore load(Path file, char[] password) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(file)) {
+            store.load(in, password);
+        } catch (IOException e) {
+            throw new IOException("cannot open " + file + ": " + e.getMessage()
+                    + " (check the path and password in etc/" + PID + ".cfg)", e);
+        }
+        return store;
+    }
+
+    private static Set<TrustAnchor> trustAnchors(KeyStore store) throws GeneralSecurityException {
+        Set<TrustAnchor> anchors = new HashSet<>();
+        for (String alias : Collections.list(store.aliases())) {
+            if (store.isCertificateEntry(alias)) {
+                anchors.add(new TrustAnchor((X509Certificate) store.getCertificate(alias), null));
+            }
+        }
+        if (anchors.isEmpty()) {
+            throw new GeneralSecurityException("the trust store holds no root certificates");
+        }
+        return Set.copyOf(anchors);
+    }
+
+    @Override
+    public String sign(MailMessage message) {
+        Element element = codec.toElement(message, "m-" + UUID.randomUUID());
+        signatures.sign(element, key, chain);
+        return serialize(element);
+    }
+
+    @Override
+    public VerifiedMessage verify(String signedXml) throws InvalidSignatureException {
+        Element element;
+        try {
+            Document document = MessageCodec.secureDocumentBuilderFactory().newDocumentBuilder()
+                    .parse(new InputSource(new StringReader(signedXml)));
+            element = document.getDocumentElement();
+        } catch (ParserConfigurationException | SAXException | IOException e) {
+            throw new InvalidSignatureException("not a well-formed signed message: " + e.getMessage(), e);
+        }
+        return verify(element);
+    }
+
+    VerifiedMessage verify(Element element) throws InvalidSignatureException {
+        MessageSignatures.Signer signer;
+        try {
+            signer = signatures.verify(element, anchors);
+        } catch (MessageSignatures.InvalidSignatureException e) {
+            throw new InvalidSignatureException(e.getMessage(), e);
+        }
+        try {
+            return new VerifiedMessage(codec.fromElement(element), signer.dnsNames(),
+                    signer.certificate().getSubjectX500Principal().getName());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSignatureException("the signed content is not a valid message: " + e.getMessage(), e);
+        }
+    }
+
+    static String serialize(Element element) {
+        try {
+            TransformerFactory factory = TransformerFactory.newInstance();
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            Transformer transformer = factory.newTransformer();
+            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+            transformer.setOutputProperty(OutputKeys.INDENT, "no");
+            StringWriter out = new StringWriter();
+            transformer.transform(new DOMSource(element), new StreamResult(out));
+            return out.toString();
+        } catch (TransformerException e) {
+            throw new IllegalStateException("cannot write the signed message", e);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package org.wsemail.wire;
+
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.PrivateKey;
+import java.security.cert.CertPath;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+import javax.xml.crypto.AlgorithmMethod;
+import javax.xml.crypto.KeySelector;
+import javax.xml.crypto.KeySelectorResult;
+import javax.xml.crypto.XMLCryptoContext;
+import javax.xml.crypto.dsig.CanonicalizationMethod;
+import javax.xml.crypto.dsig.DigestMethod;
+import javax.xml.crypto.dsig.Reference;
+import javax.xml.crypto.dsig.SignatureMethod;
+import javax.xml.crypto.dsig.SignedInfo;
+import javax.xml.crypto.dsig.Transform;
+import javax.xml.crypto.dsig.XMLSignature;
+import javax.xml.crypto.dsig.XMLSignatureFactory;
+import javax.xml.crypto.dsig.dom.DOMSignContext;
+import javax.xml.crypto.dsig.dom.DOMValidateContext;
+import javax.xml.crypto.dsig.keyinfo.KeyInfo;
+import javax.xml.crypto.dsig.keyinfo.KeyInfoFactory;
+import javax.xml.crypto.dsig.keyinfo.X509Data;
+import javax.xml.crypto.dsig.spec.C14NMethodParameterSpec;
+import javax.xml.crypto.dsig.spec.TransformParameterSpec;
+
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+/**
+ * The sending server's XMLDSIG signature on a message element: enveloped, exclusive C14N, SHA-256,
+ * one reference to the element's own {@code Id}, the signer's certificate chain in the KeyInfo.
+ *
+ * <p>Verification accepts exactly that shape and nothing looser: one Signature, as the last child of
+ * the message element; one Reference, naming that element's Id; only the enveloped and exclusive
+ * C14N transforms; algorithms from an allow-list; secure validation on; and a certificate chain that
+ * leads to one of the caller's trust anchors. Thread-safe.
+ */
+public final class MessageSignatures {
+    private static final String DSIG_NS = XMLSignature.XMLNS;
+    private static final String RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+    private static final String ECDSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256";
+    private static final Set<String> SIGNATURE_ALGORITHMS = Set.of(RSA_SHA256, ECDSA_SHA256,
+            "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512", "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384");
+    private static final Set<String> DIGEST_ALGORITHMS = Set.of(DigestMethod.SHA256, DigestMethod.SHA512);
+    private static final List<String> TRANSFORMS = List.of(Transform.ENVELOPED, CanonicalizationMethod.EXCLUSIVE);
+
+    private final XMLSignatureFactory factory = XMLSignatureFactory.getInstance("DOM");
+
+    /** The verified signer of a message. */
+    public record Signer(X509Certificate certificate, Set<String> dnsNames) {
+
+        /** True if the certificate names this mail domain (a subjectAltName dNSName). */
+        public boolean names(String domain) {
+            return dnsNames.contains(domain.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** The signature did not verify; the message says why, for a fault and the log. */
+    public static final class InvalidSignatureException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public InvalidSignatureException(String message) {
+            super(message);
+        }
+
+        public InvalidSignatureException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Signs the message element in place, appending the Signature as its last child. */
+    public void sign(Element message, PrivateKey key, List<X509Certificate> chain) {
+        String id = message.getAttributeNS(null, MessageCodec.ID_ATTRIBUTE);
+        if (id.isEmpty()) {
+            throw new IllegalArgumentException("the message element has no Id to sign");
+        }
+        try {
+            Reference reference = factory.newReference("#" + id, factory.newDigestMethod(DigestMethod.SHA256, null),
+                    List.of(factory.newTransform(Transform.ENVELOPED, (TransformParameterSpec) null),
+                            factory.newTransform(CanonicalizationMethod.EXCLUSIVE, (TransformParameterSpec) null)),
+                    null, null);
+            SignedInfo signedInfo = factory.newSignedInfo(
+                    factory.newCanonicalizationMethod(CanonicalizationMethod.EXCLUSIVE, (C14NMethodParameterSpec) null),
+                    factory.newSignatureMethod(key.getAlgorithm().equals("EC") ? ECDSA_SHA256 : RSA_SHA256, null),
+                    List.of(reference));
+            KeyInfoFactory keyInfos = factory.getKeyInfoFactory();
+            KeyInfo keyInfo = keyInfos.newKeyInfo(List.of(keyInfos.newX509Data(List.copyOf(chain))));
+            DOMSignContext context = new DOMSignContext(key, message);
+            context.setIdAttributeNS(message, null, MessageCodec.ID_ATTRIBUTE);
+            context.setDefaultNamespacePrefix("ds");
+            factory.newXMLSignature(signedInfo, keyInfo).sign(context);
+        } catch (GeneralSecurityException | javax.xml.crypto.MarshalException | javax.xml.crypto.dsig.XMLSignatureException e) {
+            throw new IllegalStateException("cannot sign the message", e);
+        }
+    }
+
+    /**
+     * Verifies the sending server's signature on a message element.
+     *
+     * @param anchors the trusted root certificates
+     * @return the signer, whose certificate chains to one of {@code anchors}
+     * @throws InvalidSignatureException saying what is wrong
+     */
+    public Signer verify(Element message, Set<TrustAnchor> anchors) throws InvalidSignatureException {
+        Element signature = onlySignature(message);
+        String id = message.getAttributeNS(null, MessageCodec.ID_ATTRIBUTE);
+        if (id.isEmpty()) {
+            throw new InvalidSignatureException("the message has no Id, so no signature can cover it");
+        }
+        message.setIdAttributeNS(null, MessageCodec.ID_ATTRIBUTE, true);
+        CertificateSelector selector = new CertificateSelector();
+        DOMValidateContext context = new DOMValidateContext(selector, signature);
+        context.setIdAttributeNS(message, null, MessageCodec.ID_ATTRIBUTE);
+        context.setProperty("org.jcp.xml.dsig.secureValidation", Boolean.TRUE);
+        try {
+            XMLSignature xmlSignature = factory.unmarshalXMLSignature(context);
+            checkShape(xmlSignature.getSignedInfo(), id);
+            if (!xmlSignature.validate(context)) {
+                throw new InvalidSignatureException("the signature does not match the message: it was changed after signing");
+            }
+        } catch (javax.xml.crypto.MarshalException | javax.xml.crypto.dsig.XMLSignatureException e) {
+            throw new InvalidSignatureException("the signature cannot be checked: " + e.getMessage(), e);
+        }
+        validateChain(selector.chain, anchors);
+        X509Certificate signer = selector.chain.get(0);
+        return new Signer(signer, dnsNames(signer));
+    }
+
+    private static Element onlySignature(Element message) throws InvalidSignatureException {
+        Element found = null;
+        Node last = null;
+        for (Node child = message.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child.getNodeType() == Node.ELEMENT_NODE) {
+                last = child;
+                if (DSIG_NS.equals(child.getNamespaceURI()) && "Signature".equals(child.getLocalName())) {
+                    if (found != null) {
+                        throw new InvalidSignatureException("the message carries more than one signature");
+                    }
+                    found = (Element) child;
+                }
+            }
+        }
+        if (found == null) {
+            throw new InvalidSignatureException("the message is not signed");
+        }
+        if (found != last) {
+            throw new InvalidSignatureException("the signature is not the last part of the message");
+        }
+        if (message.getElementsByTagNameNS(DSIG_NS, "Signature").getLength() != 1) {
+            throw new InvalidSignatureException("the message hides further signatures");
+        }
+        return found;
+    }
+
+    private static void checkShape(SignedInfo signedInfo, String id) throws InvalidSignatureException {
+        if (!CanonicalizationMethod.EXCLUSIVE.equals(signedInfo.getCanonicalizationMethod().getAlgorithm())) {
+            throw new InvalidSignatureException("canonicalization must be exclusive C14N");
+        }
+        if (!SIGNATURE_ALGORITHMS.contains(signedInfo.getSignatureMethod().getAlgorithm())) {
+            throw new InvalidSignatureException("signature algorithm not allowed: " + signedInfo.getSignatureMethod().getAlgorithm());
+        }
+        List<?> references = signedInfo.getReferences();
+        if (references.size() != 1) {
+            throw new InvalidSignatureException("the signature must have exactly one reference, it has " + references.size());
+        }
+        Reference reference = (Reference) references.get(0);
+        if (!("#" + id).equals(reference.getURI())) {
+            throw new InvalidSignatureException("the signature covers '" + reference.getURI() + "', not this message");
+        }
+        if (!DIGEST_ALGORITHMS.contains(reference.getDigestMethod().getAlgorithm())) {
+            throw new InvalidSignatureException("digest algorithm not allowed: " + reference.getDigestMethod().getAlgorithm());
+        }
+        List<String> transforms = new ArrayList<>();
+        for (Object transform : reference.getTransforms()) {
+            transforms.add(((Transform) transform).getAlgorithm());
+        }
+        if (!TRANSFORMS.equals(transforms)) {
+            throw new InvalidSignatureException("transforms not allowed: " + transforms);
+        }
+    }
+
+    private static void validateChain(List<X509Certificate> chain, Set<TrustAnchor> anchors) throws InvalidSignatureException {
+        if (chain.isEmpty()) {
+            throw new InvalidSignatureException("the signature carries no certificate");
+        }
+        try {
+            CertPath path = CertificateFactory.getInstance("X.509").generateCertPath(chain);
+            PKIXParameters parameters = new PKIXParameters(anchors);
+            parameters.setRevocationEnabled(false);
+            CertPathValidator.getInstance("PKIX").validate(path, parameters);
+        } catch (GeneralSecurityException e) {
+            throw new InvalidSignatureException("the signer's certificate is not trusted: " + e.getMessage(), e);
+        }
+    }
+
+    private static Set<String> dnsNames(X509Certificate certificate) {
+        Set<String> names = new TreeSet<>();
+        try {
+            Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
+            if (alternatives != null) {
+                for (List<?> alternative : alternatives) {
+                    if (Integer.valueOf(2).equals(alternative.get(0))) {
+                        names.add(String.valueOf(alternative.get(1)).toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        } catch (java.security.cert.CertificateParsingException e) {
+            return Set.of();
+        }
+        return Set.copyOf(names);
+    }
+
+    /** Takes the key from the certificate chain in the KeyInfo, leaf first, and remembers the chain. */
+    private static final class CertificateSelector extends KeySelector {
+        private List<X509Certificate> chain = List.of();
+
+        @Override
+        public KeySelectorResult select(KeyInfo keyInfo, Purpose purpose, AlgorithmMethod method, XMLCryptoContext context)
+                throws javax.xml.crypto.KeySelectorException {
+            if (keyInfo == null) {
+                throw new javax.xml.crypto.KeySelectorException("no KeyInfo");
+            }
+            List<X509Certificate> certificates = new ArrayList<>();
+            for (Object info : keyInfo.getContent()) {
+                if (info instanceof X509Data data) {
+                    for (Object item : data.getContent()) {
+                        if (item instanceof X509Certificate certificate) {
+                            certificates.add(certificate);
+                        }
+                    }
+                }
+            }
+            if (certificates.isEmpty()) {
+                throw new javax.xml.crypto.KeySelectorException("no X.509 certificate in the KeyInfo");
+            }
+            chain = List.copyOf(certificates);
+            Key key = certificates.get(0).getPublicKey();
+            return () -> key;
+        }
+    }
+}
