@@ -9,7 +9,8 @@ import org.wsemail.api.ProcessingEnvironment;
 
 /**
  * The Local MTA: final delivery. For each local recipient it runs the delivery chain and stores what
- * no plug-in consumed in the recipient's mailbox.
+ * no plug-in consumed in the recipient's mailbox. Idempotent: delivering the same message id to the
+ * same recipient again stores no second copy.
  */
 @ProviderType
 public interface LocalMta {
@@ -17,23 +18,10 @@ public interface LocalMta {
     /**
      * Delivers a message to local recipients.
      *
+     * @param signedXml the message as its sending server signed it, which is what is stored
+     * @param env who handed the message to this server
      * @return one result per recipient, in the order given
      */
-    List<LocalDelivery> deliver(MailMessage message, String signedXml, List<Address> recipients,
+    List<DeliveryResult> deliver(MailMessage message, String signedXml, List<Address> recipients,
             ProcessingEnvironment env);
-
-    /**
-     * What happened for one recipient.
-     *
-     * @param recipient the recipient
-     * @param status how it ended
-     * @param detail the mailbox number, the consuming plug-in, or why it failed
-     */
-    record LocalDelivery(Address recipient, Status status, String detail) {
-    }
-
-    /** How delivery to one recipient ended. */
-    enum Status {
-        STORED, CONSUMED, UNKNOWN_RECIPIENT, FAILED
-    }
 }

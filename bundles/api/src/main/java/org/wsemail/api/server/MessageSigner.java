@@ -16,6 +16,14 @@ public interface MessageSigner {
     String sign(MailMessage message);
 
     /**
+     * Reads a signed message without checking its signature: only for XML this server signed itself
+     * or verified when it arrived.
+     *
+     * @throws IllegalArgumentException if it is not a WSEmail message
+     */
+    MailMessage read(String signedXml);
+
+    /**
      * Verifies a signed message.
      *
      * @return the message and who signed it

@@ -191,16 +191,29 @@ public class KeyStoreMessageSigner implements MessageSigner {
     }
 
     @Override
+    public MailMessage read(String signedXml) {
+        try {
+            return codec.fromElement(parse(signedXml));
+        } catch (ParserConfigurationException | SAXException | IOException e) {
+            throw new IllegalArgumentException("not a well-formed message: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public VerifiedMessage verify(String signedXml) throws InvalidSignatureException {
         Element element;
         try {
-            Document document = MessageCodec.secureDocumentBuilderFactory().newDocumentBuilder()
-                    .parse(new InputSource(new StringReader(signedXml)));
-            element = document.getDocumentElement();
+            element = parse(signedXml);
         } catch (ParserConfigurationException | SAXException | IOException e) {
             throw new InvalidSignatureException("not a well-formed signed message: " + e.getMessage(), e);
         }
         return verify(element);
+    }
+
+    private static Element parse(String xml) throws ParserConfigurationException, SAXException, IOException {
+        Document document = MessageCodec.secureDocumentBuilderFactory().newDocumentBuilder()
+                .parse(new InputSource(new StringReader(xml)));
+        return document.getDocumentElement();
     }
 
     VerifiedMessage verify(Element element) throws InvalidSignatureException {

@@ -1,0 +1,171 @@
+package org.wsemail.localmta.internal;
+
+import static org.junit.Assert.assertEquals;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.Test;
+import org.w3c.dom.Element;
+import org.wsemail.api.Address;
+import org.wsemail.api.AuthenticationMethod;
+import org.wsemail.api.MailMessage;
+import org.wsemail.api.ProcessingEnvironment;
+import org.wsemail.api.runtime.DeliveryOutcome;
+import org.wsemail.api.runtime.MessagePipeline;
+import org.wsemail.api.runtime.SendingOutcome;
+import org.wsemail.api.server.DeliveryResult;
+import org.wsemail.api.server.DeliveryResult.Status;
+import org.wsemail.api.server.MailStore;
+import org.wsemail.api.server.MessageHeader;
+import org.wsemail.api.server.MessageSigner;
+import org.wsemail.api.server.StoredMessage;
+import org.wsemail.api.server.UnknownUserException;
+import org.wsemail.api.server.UserDirectory;
+
+/** The delivery decisions of the Local MTA, with its collaborators replaced by simple in-memory ones. */
+public class PipelineLocalMtaTest {
+    private static final Address ALICE = Address.parse("alice@a.test");
+    private static final Address BOB = Address.parse("bob@b.test");
+    private static final Address CAROL = Address.parse("carol@b.test");
+    private static final Address NOBODY = Address.parse("nobody@b.test");
+    private static final ProcessingEnvironment ENV = ProcessingEnvironment.of(ALICE, AuthenticationMethod.SERVER_CERTIFICATE, false);
+
+    private final Map<Address, String> mailboxes = new ConcurrentHashMap<>();
+    private final List<String> resigned = new ArrayList<>();
+    private boolean storeFails;
+
+    private final MailStore store = new MailStore() {
+        @Override
+        public long store(Address mailbox, MailMessage message, String signedXml) throws UnknownUserException {
+            if (storeFails) {
+                throw new IllegalStateException("disk full");
+            }
+            mailboxes.put(mailbox, signedXml);
+            return 7;
+        }
+
+        @Override
+        public List<MessageHeader> headers(Address mailbox, Instant since) {
+            return List.of();
+        }
+
+        @Override
+        public Optional<StoredMessage> retrieve(Address mailbox, long id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public int delete(Address mailbox, Collection<Long> ids) {
+            return 0;
+        }
+    };
+
+    private final UserDirectory users = new UserDirectory() {
+        @Override
+        public void add(Address user, char[] password) {
+        }
+
+        @Override
+        public void setPassword(Address user, char[] password) {
+        }
+
+        @Override
+        public boolean delete(Address user) {
+            return false;
+        }
+
+        @Override
+        public boolean exists(Address user) {
+            return Set.of(BOB, CAROL).contains(user);
+        }
+
+        @Override
+        public List<Address> list() {
+            return List.of(BOB, CAROL);
+        }
+
+        @Override
+        public boolean authenticate(Address user, char[] password) {
+            return false;
+        }
+    };
+
+    private final MessageSigner signer = new MessageSigner() {
+        @Override
+        public String sign(MailMessage message) {
+            resigned.add(message.subject());
+            return "<resigned>" + message.subject() + "</resigned>";
+        }
+
+        @Override
+        public MailMessage read(String signedXml) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public VerifiedMessage verify(String signedXml) {
+            throw new UnsupportedOperationException();
+        }
+    };
+
+    /** Carol's copy is consumed (as if pushed to her online client); Bob's is tagged on the way. */
+    private final MessagePipeline pipeline = new MessagePipeline() {
+        @Override
+        public SendingOutcome send(MailMessage message, ProcessingEnvironment env) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public DeliveryOutcome deliver(MailMessage message, Address recipient, ProcessingEnvironment env) {
+            if (recipient.equals(CAROL)) {
+                return DeliveryOutcome.consumed(message, "im", "pushed to client");
+            }
+            if (message.subject().startsWith("tag me")) {
+                return DeliveryOutcome.toMailbox(message.toBuilder().subject("[tagged] " + message.subject()).build());
+            }
+            return DeliveryOutcome.toMailbox(message);
+        }
+
+        @Override
+        public Element extension(String extensionId, Element request, ProcessingEnvironment env) {
+            throw new UnsupportedOperationException();
+        }
+    };
+
+    private final PipelineLocalMta mta = new PipelineLocalMta(pipeline, store, users, signer);
+
+    private static MailMessage message(String subject) {
+        return MailMessage.builder().sender(ALICE).recipient(BOB).recipient(CAROL).recipient(NOBODY).subject(subject).build();
+    }
+
+    @Test
+    public void eachRecipientIsStoredConsumedOrReportedUnknown() {
+        List<DeliveryResult> results = mta.deliver(message("hello"), "<signed-by-a/>", List.of(BOB, CAROL, NOBODY), ENV);
+
+        assertEquals(List.of(new DeliveryResult(BOB, Status.STORED, "message 7"),
+                new DeliveryResult(CAROL, Status.CONSUMED, "im: pushed to client"),
+                new DeliveryResult(NOBODY, Status.UNKNOWN_RECIPIENT, "no such user: nobody@b.test")), results);
+        assertEquals("the sending server's signed XML is stored as it came", "<signed-by-a/>", mailboxes.get(BOB));
+        assertEquals(Set.of(BOB), mailboxes.keySet());
+    }
+
+    @Test
+    public void aMessageChangedOnTheWayIsStoredSignedByThisServer() {
+        mta.deliver(message("tag me"), "<signed-by-a/>", List.of(BOB), ENV);
+        assertEquals("<resigned>[tagged] tag me</resigned>", mailboxes.get(BOB));
+    }
+
+    @Test
+    public void aStorageFailureIsReportedForRetryNotLost() {
+        storeFails = true;
+        assertEquals(List.of(new DeliveryResult(BOB, Status.FAILED, "the receiving server could not store it; it will be retried")),
+                mta.deliver(message("hello"), "<x/>", List.of(BOB), ENV));
+    }
+}

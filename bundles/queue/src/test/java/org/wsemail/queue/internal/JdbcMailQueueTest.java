@@ -1,0 +1,309 @@
+package org.wsemail.queue.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.derby.jdbc.EmbeddedDataSource;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.wsemail.api.Address;
+import org.wsemail.api.MailMessage;
+import org.wsemail.api.server.DeliveryResult;
+import org.wsemail.api.server.DeliveryResult.Status;
+import org.wsemail.api.server.DomainResolver.ServerEndpoint;
+import org.wsemail.api.server.MessageSigner;
+import org.wsemail.api.server.PeerTransport;
+import org.wsemail.api.server.QueueEntry;
+import org.wsemail.db.internal.PooledDatabaseManager;
+
+/**
+ * The queue on a real Derby database, with a clock the test moves, and the Local MTA, DNS and peer
+ * servers replaced by in-memory stand-ins that record what reached them.
+ */
+public class JdbcMailQueueTest {
+    private static final Address ALICE = Address.parse("alice@a.test");
+    private static final Address ANNE = Address.parse("anne@a.test");
+    private static final Address BOB = Address.parse("bob@b.test");
+    private static final Address BETH = Address.parse("beth@b.test");
+
+    @Rule
+    public TemporaryFolder folder = new TemporaryFolder();
+
+    private Path derbyDir;
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
+    private final Map<String, MailMessage> signed = new ConcurrentHashMap<>();
+    private final List<String> localDeliveries = new ArrayList<>();
+    private final List<MailMessage> localMessages = new ArrayList<>();
+    private final List<String> peerCalls = new ArrayList<>();
+    private List<ServerEndpoint> bServers;
+    private final List<String> downHosts = new ArrayList<>();
+    private final List<Address> unknownAtB = new ArrayList<>();
+    private JdbcMailQueue queue;
+
+    @Before
+    public void setUp() throws Exception {
+        derbyDir = folder.getRoot().toPath().resolve("derby");
+        EmbeddedDataSource derby = new EmbeddedDataSource();
+        derby.setDatabaseName(derbyDir.toString());
+        derby.setCreateDatabase("create");
+        bServers = List.of(new ServerEndpoint("mx1.b.test", 8181, 10, 0, Duration.ofMinutes(5)),
+                new ServerEndpoint("mx2.b.test", 8181, 20, 0, Duration.ofMinutes(5)));
+
+        MessageSigner signer = new MessageSigner() {
+            @Override
+            public String sign(MailMessage message) {
+                String xml = "<signed id='" + message.messageId() + "'/>";
+                signed.put(xml, message);
+                return xml;
+            }
+
+            @Override
+            public MailMessage read(String signedXml) {
+                return signed.get(signedXml);
+            }
+
+            @Override
+            public VerifiedMessage verify(String signedXml) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        PeerTransport peers = (server, xml, recipients) -> {
+            peerCalls.add(server.host() + " " + recipients);
+            if (downHosts.contains(server.host())) {
+                throw new IOException("connection refused");
+            }
+            return recipients.stream().map(r -> unknownAtB.contains(r)
+                    ? new DeliveryResult(r, Status.UNKNOWN_RECIPIENT, "no such user: " + r)
+                    : new DeliveryResult(r, Status.STORED, "message 1")).toList();
+        };
+        queue = new JdbcMailQueue(config(300, 4000, 86_400), new PooledDatabaseManager(derby), () -> "a.test",
+                (message, xml, recipients, env) -> {
+                    recipients.forEach(r -> localDeliveries.add(r + " <- " + message.subject()));
+                    localMessages.add(message);
+                    return recipients.stream().map(r -> new DeliveryResult(r, Status.STORED, "message 1")).toList();
+                },
+                signer, domain -> domain.equals("b.test") ? bServers : List.of(), peers, clock, null);
+    }
+
+    @After
+    public void shutDown() {
+        EmbeddedDataSource shutdown = new EmbeddedDataSource();
+        shutdown.setDatabaseName(derbyDir.toString());
+        shutdown.setShutdownDatabase("shutdown");
+        try (Connection ignored = shutdown.getConnection()) {
+            throw new IllegalStateException("no shutdown");
+        } catch (SQLException expected) {
+            // 08006
+        }
+    }
+
+    private MailMessage send(String subject, Address from, Address... to) {
+        return MailMessage.builder().sender(from).recipients(List.of(to)).subject(subject).timestamp(clock.instant()).build();
+    }
+
+    private List<Long> enqueue(MailMessage message) {
+        String xml = "<signed id='" + message.messageId() + "'/>";
+        signed.put(xml, message);
+        return queue.enqueue(message, xml);
+    }
+
+    @Test
+    public void splitsByDomainAndDeliversLocallyAndToThePeer() {
+        List<Long> ids = enqueue(send("Hi", ALICE, ANNE, BOB, BETH));
+        assertEquals("one entry per destination domain", 2, ids.size());
+        assertEquals(2, queue.entries().size());
+
+        queue.runDue();
+
+        assertEquals(List.of("anne@a.test <- Hi"), localDeliveries);
+        assertEquals(List.of("mx1.b.test [bob@b.test, beth@b.test]"), peerCalls);
+        assertTrue("delivered entries leave the queue", queue.entries().isEmpty());
+    }
+
+    @Test
+    public void aServerThatIsDownIsSkippedForTheNextOne() {
+        downHosts.add("mx1.b.test");
+        enqueue(send("Hi", ALICE, BOB));
+        queue.runDue();
+        assertEquals(List.of("mx1.b.test [bob@b.test]", "mx2.b.test [bob@b.test]"), peerCalls);
+        assertTrue(queue.entries().isEmpty());
+    }
+
+    @Test
+    public void whenEveryServerIsDownTheMessageWaitsAndIsRetriedWithDoublingWaits() {
+        downHosts.addAll(List.of("mx1.b.test", "mx2.b.test"));
+        enqueue(send("Hi", ALICE, BOB));
+
+        queue.runDue();
+        QueueEntry waiting = queue.entries().get(0);
+        assertEquals(1, waiting.attempts());
+        assertEquals(clock.instant().plus(Duration.ofMinutes(5)), waiting.nextAttempt());
+        assertEquals("mx2.b.test:8181: connection refused", waiting.lastError());
+
+        clock.advance(Duration.ofMinutes(4));
+        peerCalls.clear();
+        queue.runDue();
+        assertTrue("not due yet", peerCalls.isEmpty());
+
+        clock.advance(Duration.ofMinutes(1));
+        queue.runDue();
+        assertEquals(clock.instant().plus(Duration.ofMinutes(10)), queue.entries().get(0).nextAttempt());
+
+        downHosts.clear();
+        clock.advance(Duration.ofMinutes(10));
+        queue.runDue();
+        assertTrue(queue.entries().isEmpty());
+        assertTrue("no bounce for a message that got through", localDeliveries.isEmpty());
+    }
+
+    @Test
+    public void unknownRecipientsAreBouncedToTheSenderAndTheRestDelivered() {
+        unknownAtB.add(BETH);
+        MailMessage original = send("Plans", ALICE, BOB, BETH);
+        enqueue(original);
+
+        queue.runDue();
+        queue.runDue();
+
+        assertEquals(List.of("alice@a.test <- Undelivered mail: Plans"), localDeliveries);
+        MailMessage bounce = localMessages.get(0);
+        assertEquals(Address.parse("postmaster@a.test"), bounce.sender());
+        assertTrue(bounce.body(), bounce.body().contains("beth@b.test: no such user: beth@b.test"));
+        assertTrue(bounce.body(), bounce.body().contains(original.messageId()));
+        assertTrue(queue.entries().isEmpty());
+    }
+
+    @Test
+    public void aMessageUndeliveredForItsLifetimeIsBounced() {
+        downHosts.addAll(List.of("mx1.b.test", "mx2.b.test"));
+        enqueue(send("Old news", ALICE, BOB));
+        for (int i = 0; i < 40 && !queue.entries().isEmpty() && localDeliveries.isEmpty(); i++) {
+            queue.runDue();
+            clock.advance(Duration.ofMinutes(67));
+        }
+        queue.runDue();
+        assertEquals(List.of("alice@a.test <- Undelivered mail: Old news"), localDeliveries);
+        assertTrue(localMessages.get(0).body(), localMessages.get(0).body().contains("not delivered within 24 hours"));
+        assertTrue(queue.entries().isEmpty());
+    }
+
+    @Test
+    public void aDomainWithoutServersBouncesAtOnceAndBouncesAreNeverBounced() {
+        enqueue(send("Hello", ALICE, Address.parse("x@nowhere.test")));
+        queue.runDue();
+        queue.runDue();
+        assertEquals(List.of("alice@a.test <- Undelivered mail: Hello"), localDeliveries);
+        assertTrue(localMessages.get(0).body(), localMessages.get(0).body().contains("publishes no WSEmail server"));
+
+        localDeliveries.clear();
+        enqueue(send("Notice", Address.parse("postmaster@a.test"), Address.parse("y@nowhere.test")));
+        queue.runDue();
+        queue.runDue();
+        assertTrue("no bounce of a notice", localDeliveries.isEmpty());
+        assertTrue(queue.entries().isEmpty());
+    }
+
+    @Test
+    public void anAdministratorCanRetryOrDropAnEntry() {
+        downHosts.addAll(List.of("mx1.b.test", "mx2.b.test"));
+        enqueue(send("Hi", ALICE, BOB));
+        queue.runDue();
+        long id = queue.entries().get(0).id();
+        downHosts.clear();
+
+        assertTrue(queue.retryNow(id));
+        queue.runDue();
+        assertTrue(queue.entries().isEmpty());
+
+        downHosts.addAll(List.of("mx1.b.test", "mx2.b.test"));
+        enqueue(send("Again", ALICE, BOB));
+        queue.runDue();
+        long second = queue.entries().get(0).id();
+        assertTrue(queue.delete(second));
+        assertTrue(queue.entries().isEmpty());
+        assertEquals(false, queue.delete(second));
+        assertEquals(false, queue.retryNow(second));
+    }
+
+    @Test
+    public void queueingTheSameMessageTwiceKeepsOneEntry() {
+        MailMessage message = send("Once", ALICE, BOB);
+        List<Long> first = enqueue(message);
+        assertEquals(first, enqueue(message));
+        assertEquals(1, queue.entries().size());
+    }
+
+    private static JdbcMailQueue.Config config(long first, long max, long lifetime) {
+        return new JdbcMailQueue.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return JdbcMailQueue.Config.class;
+            }
+
+            @Override
+            public long first_retry_seconds() {
+                return first;
+            }
+
+            @Override
+            public long max_retry_seconds() {
+                return max;
+            }
+
+            @Override
+            public long lifetime_seconds() {
+                return lifetime;
+            }
+
+            @Override
+            public long poll_interval_ms() {
+                return 1000;
+            }
+        };
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
