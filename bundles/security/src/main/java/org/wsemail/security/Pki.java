@@ -122,6 +122,22 @@ public final class Pki {
         }
     }
 
+    /** Writes certificates as PEM text, the form clients and tools read. */
+    public static void writePem(Path file, X509Certificate... certificates) {
+        StringBuilder pem = new StringBuilder();
+        try {
+            for (X509Certificate certificate : certificates) {
+                pem.append("-----BEGIN CERTIFICATE-----\n")
+                        .append(java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(certificate.getEncoded()))
+                        .append("\n-----END CERTIFICATE-----\n");
+            }
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, pem.toString());
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot write " + file, e);
+        }
+    }
+
     private static void write(KeyStore store, Path file, char[] password) throws GeneralSecurityException, IOException {
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);

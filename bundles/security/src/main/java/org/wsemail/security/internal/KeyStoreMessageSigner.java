@@ -37,6 +37,7 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -67,6 +68,8 @@ public class KeyStoreMessageSigner implements MessageSigner {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyStoreMessageSigner.class);
     private static final Duration DEMO_VALIDITY = Duration.ofDays(825);
+    /** The demo CA's certificate, for clients to verify this server's signatures with. */
+    static final String DEMO_CA_PEM = "wsemail-ca.pem";
 
     @ObjectClassDefinition(name = "WSEmail server keys", description = "The key this server signs with and the roots it trusts.")
     public @interface Config {
@@ -124,6 +127,16 @@ public class KeyStoreMessageSigner implements MessageSigner {
         LOG.info("Signing as {} ({} trusted roots)", chain.get(0).getSubjectX500Principal().getName(), anchors.size());
     }
 
+    /**
+     * Keys are read once. Recording the demo passwords changes the configuration; restarting the
+     * signer (and everything that depends on it) for that would gain nothing, so a change is only
+     * noted. New key or trust stores take effect when the bundle restarts.
+     */
+    @Modified
+    void modified() {
+        LOG.info("Configuration {} changed; new key or trust stores take effect when org.wsemail.security restarts", PID);
+    }
+
     /** For tests: credentials given directly. */
     KeyStoreMessageSigner(PrivateKey key, List<X509Certificate> chain, Set<TrustAnchor> anchors) {
         this.key = key;
@@ -137,8 +150,10 @@ public class KeyStoreMessageSigner implements MessageSigner {
         Pki.CertifiedKey server = Pki.issueServerCertificate(authority, domain, DEMO_VALIDITY);
         Pki.writeKeyStore(keystore, keystorePassword, alias, server, authority.certificate());
         Pki.writeTrustStore(truststore, truststorePassword, authority.certificate());
-        LOG.warn("Created demo credentials for {}: a CA of its own and a server certificate ({}, {}). Other servers"
-                + " will trust this one only once they trust that CA.", domain, keystore, truststore);
+        Pki.writePem(truststore.resolveSibling(DEMO_CA_PEM), authority.certificate());
+        LOG.warn("Created demo credentials for {}: a CA of its own and a server certificate ({}, {}; the CA as {})."
+                + " Other servers and clients trust this one only once they trust that CA.", domain, keystore, truststore,
+                DEMO_CA_PEM);
     }
 
     private static void recordPasswords(ConfigurationAdmin configurationAdmin, char[] keystorePassword,

@@ -1,0 +1,195 @@
+package org.wsemail.endpoint.internal;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import javax.xml.datatype.XMLGregorianCalendar;
+import javax.xml.ws.Holder;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.w3c.dom.Element;
+import org.wsemail.api.Address;
+import org.wsemail.api.Attachment;
+import org.wsemail.api.AuthenticationMethod;
+import org.wsemail.api.MailMessage;
+import org.wsemail.api.MessageFlag;
+import org.wsemail.api.ProcessingEnvironment;
+import org.wsemail.api.plugin.ExtensionException;
+import org.wsemail.api.runtime.MessagePipeline;
+import org.wsemail.api.runtime.SendingOutcome;
+import org.wsemail.api.server.MailDomain;
+import org.wsemail.api.server.MailQueue;
+import org.wsemail.api.server.MailStore;
+import org.wsemail.api.server.MessageHeader;
+import org.wsemail.api.server.MessageSigner;
+import org.wsemail.api.server.StoredMessage;
+import org.wsemail.wire.FaultCodes;
+import org.wsemail.wire.MessageCodec;
+import org.wsemail.wire.soap.AnyXml;
+import org.wsemail.wire.soap.Flag;
+import org.wsemail.wire.soap.Header;
+import org.wsemail.wire.soap.MailClient;
+import org.wsemail.wire.soap.MailFault;
+import org.wsemail.wire.soap.Message;
+import org.wsemail.wire.soap.SignedMessage;
+
+/**
+ * The client service: what a user's client calls on its own server, after WS-Security has
+ * authenticated the user. Send runs the sending chain, signs the message as this server and queues
+ * it; the mailbox operations act on the caller's own mailbox only. Called concurrently.
+ */
+final class ClientService implements MailClient {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientService.class);
+
+    private final MessagePipeline pipeline;
+    private final MessageSigner signer;
+    private final MailQueue queue;
+    private final MailStore store;
+    private final MailDomain domain;
+    private final MessageCodec codec;
+    private final long maxMessageBytes;
+    private final Clock clock;
+
+    ClientService(MessagePipeline pipeline, MessageSigner signer, MailQueue queue, MailStore store, MailDomain domain,
+            MessageCodec codec, long maxMessageBytes, Clock clock) {
+        this.pipeline = pipeline;
+        this.signer = signer;
+        this.queue = queue;
+        this.store = store;
+        this.domain = domain;
+        this.codec = codec;
+        this.maxMessageBytes = maxMessageBytes;
+        this.clock = clock;
+    }
+
+    @Override
+    public void send(Message wire, Holder<String> messageId, Holder<Integer> queued) throws MailFault {
+        Address user = RequestContext.authenticatedUser();
+        MailMessage message;
+        try {
+            message = codec.fromClient(wire, user, UUID.randomUUID() + "@" + domain.name(), clock.instant());
+        } catch (IllegalArgumentException e) {
+            throw refused(user, FaultCodes.BAD_REQUEST, e.getMessage());
+        }
+        long size = size(message);
+        if (size > maxMessageBytes) {
+            throw refused(user, FaultCodes.MESSAGE_TOO_LARGE,
+                    "the message is " + size + " bytes; this server accepts at most " + maxMessageBytes);
+        }
+        ProcessingEnvironment env = RequestContext.environment(user, AuthenticationMethod.USERNAME_TOKEN, true);
+        SendingOutcome outcome = pipeline.send(message, env);
+        if (!outcome.isAccepted()) {
+            throw refused(user, FaultCodes.REJECTED, outcome.reason().orElseThrow());
+        }
+        MailMessage accepted = outcome.message().orElseThrow().toBuilder().sender(user).build();
+        try {
+            List<Long> entries = queue.enqueue(accepted, signer.sign(accepted));
+            messageId.value = accepted.messageId();
+            queued.value = entries.size();
+            LOG.info("Accepted message {} from {} for {}", accepted.messageId(), user, accepted.recipients());
+        } catch (RuntimeException e) {
+            throw serverError("queue the message", e);
+        }
+    }
+
+    private static long size(MailMessage message) {
+        long size = message.subject().length() + (long) message.body().length();
+        for (Attachment attachment : message.attachments()) {
+            size += attachment.size();
+        }
+        return size;
+    }
+
+    @Override
+    public List<Header> listHeaders(XMLGregorianCalendar since) throws MailFault {
+        Address user = RequestContext.authenticatedUser();
+        Instant from = since == null ? Instant.EPOCH : since.toGregorianCalendar().toInstant();
+        try {
+            return store.headers(user, from).stream().map(this::header).toList();
+        } catch (RuntimeException e) {
+            throw serverError("list the mailbox", e);
+        }
+    }
+
+    @Override
+    public void retrieve(long id, Holder<Header> header, Holder<SignedMessage> signedMessage) throws MailFault {
+        Address user = RequestContext.authenticatedUser();
+        StoredMessage stored;
+        try {
+            stored = store.retrieve(user, id).orElseThrow(() -> new NoSuchMessage(id));
+        } catch (NoSuchMessage e) {
+            throw refused(user, FaultCodes.NO_SUCH_MESSAGE, e.getMessage());
+        } catch (RuntimeException e) {
+            throw serverError("read the message", e);
+        }
+        header.value = header(stored.header());
+        SignedMessage signed = new SignedMessage();
+        signed.setAny(Xml.parse(stored.signedXml()));
+        signedMessage.value = signed;
+    }
+
+    @Override
+    public int delete(List<Long> ids) throws MailFault {
+        Address user = RequestContext.authenticatedUser();
+        try {
+            int deleted = store.delete(user, ids);
+            LOG.info("{} deleted {} of messages {}", user, deleted, ids);
+            return deleted;
+        } catch (RuntimeException e) {
+            throw serverError("delete messages", e);
+        }
+    }
+
+    @Override
+    public AnyXml extension(String extensionId, AnyXml request) throws MailFault {
+        Address user = RequestContext.authenticatedUser();
+        Element argument = request == null ? null : request.getAny();
+        if (argument == null) {
+            throw refused(user, FaultCodes.BAD_REQUEST, "an extension request needs an XML argument");
+        }
+        try {
+            Element response = pipeline.extension(extensionId, argument,
+                    RequestContext.environment(user, AuthenticationMethod.USERNAME_TOKEN, true));
+            AnyXml wire = new AnyXml();
+            wire.setAny(response);
+            return wire;
+        } catch (ExtensionException e) {
+            throw refused(user, e.code(), e.getMessage());
+        }
+    }
+
+    private Header header(MessageHeader stored) {
+        Header header = new Header();
+        header.setId(stored.id());
+        header.setSender(stored.sender().toString());
+        header.setSubject(stored.subject());
+        header.setTimestamp(codec.toXml(stored.timestamp()));
+        for (MessageFlag flag : stored.flags()) {
+            header.getFlag().add(Flag.valueOf(flag.name()));
+        }
+        header.setSize(stored.size());
+        return header;
+    }
+
+    private static MailFault refused(Address user, String code, String reason) {
+        LOG.info("Refused a request from {}: {}: {}", user, code, reason);
+        return FaultCodes.fault(code, reason);
+    }
+
+    private static MailFault serverError(String doing, RuntimeException e) {
+        LOG.error("Cannot {}", doing, e);
+        return FaultCodes.fault(FaultCodes.SERVER_ERROR, "the server could not " + doing + "; the problem is logged");
+    }
+
+    /** A message number that is not in the caller's mailbox. */
+    private static final class NoSuchMessage extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NoSuchMessage(long id) {
+            super("no message " + id + " in your mailbox");
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package org.wsemail.endpoint.internal;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.xml.ws.WebServiceException;
+import javax.xml.ws.soap.SOAPFaultException;
+
+import org.apache.cxf.Bus;
+import org.apache.cxf.frontend.ClientProxy;
+import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
+import org.apache.cxf.transport.http.HTTPConduit;
+import org.apache.cxf.transport.http.HTTPTransportFactory;
+import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.wsemail.api.Address;
+import org.wsemail.api.server.DeliveryResult;
+import org.wsemail.api.server.DomainResolver.ServerEndpoint;
+import org.wsemail.api.server.PeerTransport;
+import org.wsemail.wire.FaultCodes;
+import org.wsemail.wire.soap.DeliverResponse;
+import org.wsemail.wire.soap.MailFault;
+import org.wsemail.wire.soap.MailPeer;
+import org.wsemail.wire.soap.SignedMessage;
+
+/**
+ * Calls other servers' peer service with CXF, one reused client per server. A server that cannot be
+ * reached, or answers with a server error, is reported as an I/O failure (try the next one, or
+ * later); a server that refuses the message itself is reported as a refusal.
+ */
+@Component(service = PeerTransport.class, configurationPid = CxfPeerTransport.PID)
+@Designate(ocd = CxfPeerTransport.Config.class)
+public class CxfPeerTransport implements PeerTransport {
+    static final String PID = "org.wsemail.peers";
+
+    @ObjectClassDefinition(name = "WSEmail peer transport", description = "How this server reaches other domains' servers.")
+    public @interface Config {
+        @AttributeDefinition(name = "Scheme", description = "http, or https once TLS is configured")
+        String scheme() default "http";
+
+        @AttributeDefinition(name = "Peer service path", description = "Where other servers publish their peer service")
+        String path() default "/wsemail/peer";
+
+        @AttributeDefinition(name = "Connect time limit (ms)")
+        long connect_timeout_ms() default 10_000;
+
+        @AttributeDefinition(name = "Answer time limit (ms)")
+        long receive_timeout_ms() default 60_000;
+    }
+
+    private final Bus bus;
+    private final Config config;
+    private final Map<String, MailPeer> clients = new ConcurrentHashMap<>();
+
+    @Activate
+    public CxfPeerTransport(Config config, @Reference HTTPTransportFactory http) {
+        this.config = config;
+        this.bus = Buses.create(http);
+    }
+
+    @Deactivate
+    void deactivate() {
+        bus.shutdown(true);
+    }
+
+    @Override
+    public List<DeliveryResult> deliver(ServerEndpoint target, String signedXml, List<Address> recipients)
+            throws IOException, PeerRefusedException {
+        String url = config.scheme() + "://" + target.host() + ":" + target.port() + config.path();
+        MailPeer peer = clients.computeIfAbsent(url, this::client);
+        SignedMessage signed = new SignedMessage();
+        signed.setAny(Xml.parse(signedXml));
+        try {
+            List<DeliverResponse.Result> answers = Buses.withBundleClassLoader(() -> {
+                try {
+                    return peer.deliver(signed, recipients.stream().map(Address::toString).toList());
+                } catch (MailFault fault) {
+                    throw new FaultAnswer(fault);
+                }
+            });
+            List<DeliveryResult> results = new ArrayList<>();
+            for (DeliverResponse.Result answer : answers) {
+                results.add(new DeliveryResult(Address.parse(answer.getRecipient()),
+                        DeliveryResult.Status.valueOf(answer.getStatus().name()),
+                        answer.getDetail() == null ? answer.getStatus().name() : answer.getDetail()));
+            }
+            return results;
+        } catch (FaultAnswer answer) {
+            MailFault fault = answer.fault;
+            String code = fault.getFaultInfo() == null ? FaultCodes.SERVER_ERROR : fault.getFaultInfo().getCode();
+            String message = fault.getFaultInfo() == null ? fault.getMessage() : fault.getFaultInfo().getMessage();
+            if (FaultCodes.SERVER_ERROR.equals(code)) {
+                throw new IOException(url + " failed: " + message);
+            }
+            throw new PeerRefusedException(code + ": " + message);
+        } catch (SOAPFaultException e) {
+            throw new IOException(url + " answered with a fault: " + e.getMessage(), e);
+        } catch (WebServiceException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IOException(url + ": " + cause.getMessage(), e);
+        }
+    }
+
+    private MailPeer client(String url) {
+        return Buses.withBundleClassLoader(() -> {
+            JaxWsProxyFactoryBean factory = new JaxWsProxyFactoryBean();
+            factory.setBus(bus);
+            factory.setServiceClass(MailPeer.class);
+            factory.setAddress(url);
+            MailPeer peer = (MailPeer) factory.create();
+            HTTPClientPolicy policy = new HTTPClientPolicy();
+            policy.setConnectionTimeout(config.connect_timeout_ms());
+            policy.setReceiveTimeout(config.receive_timeout_ms());
+            ((HTTPConduit) ClientProxy.getClient(peer).getConduit()).setClient(policy);
+            return peer;
+        });
+    }
+
+    /** Carries a declared fault out of the class-loader wrapper. */
+    private static final class FaultAnswer extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient MailFault fault;
+
+        FaultAnswer(MailFault fault) {
+            super(fault.getMessage(), null, false, false);
+            this.fault = fault;
+        }
+    }
+}

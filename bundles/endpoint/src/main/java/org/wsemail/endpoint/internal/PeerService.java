@@ -1,0 +1,111 @@
+package org.wsemail.endpoint.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.w3c.dom.Element;
+import org.wsemail.api.Address;
+import org.wsemail.api.AuthenticationMethod;
+import org.wsemail.api.MailMessage;
+import org.wsemail.api.plugin.ExtensionException;
+import org.wsemail.api.server.DeliveryResult;
+import org.wsemail.api.server.LocalMta;
+import org.wsemail.api.server.MailDomain;
+import org.wsemail.api.server.MessageSigner;
+import org.wsemail.api.server.MessageSigner.InvalidSignatureException;
+import org.wsemail.api.server.MessageSigner.VerifiedMessage;
+import org.wsemail.wire.FaultCodes;
+import org.wsemail.wire.soap.AnyXml;
+import org.wsemail.wire.soap.DeliverResponse;
+import org.wsemail.wire.soap.DeliveryStatus;
+import org.wsemail.wire.soap.MailFault;
+import org.wsemail.wire.soap.MailPeer;
+import org.wsemail.wire.soap.SignedMessage;
+
+/**
+ * The peer service: what other servers call to hand over mail. A message is accepted only with a
+ * valid signature from a certificate that chains to a trusted root and names the sender's domain;
+ * then each recipient of this domain gets it through the Local MTA. Called concurrently.
+ */
+final class PeerService implements MailPeer {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerService.class);
+
+    private final MessageSigner signer;
+    private final LocalMta localMta;
+    private final MailDomain domain;
+
+    PeerService(MessageSigner signer, LocalMta localMta, MailDomain domain) {
+        this.signer = signer;
+        this.localMta = localMta;
+        this.domain = domain;
+    }
+
+    @Override
+    public List<DeliverResponse.Result> deliver(SignedMessage signedMessage, List<String> recipientNames) throws MailFault {
+        Element element = signedMessage == null ? null : signedMessage.getAny();
+        if (element == null) {
+            throw refused(FaultCodes.BAD_REQUEST, "no signed message in the request");
+        }
+        String signedXml = Xml.standalone(element);
+        VerifiedMessage verified;
+        try {
+            verified = signer.verify(signedXml);
+        } catch (InvalidSignatureException e) {
+            throw refused(FaultCodes.SIGNATURE_INVALID, e.getMessage());
+        }
+        MailMessage message = verified.message();
+        String senderDomain = message.sender().domain();
+        if (!verified.signerDomains().contains(senderDomain)) {
+            throw refused(FaultCodes.SIGNATURE_INVALID, "the message from " + message.sender() + " is signed by "
+                    + verified.signerSubject() + ", whose certificate does not name " + senderDomain);
+        }
+        List<Address> recipients = new ArrayList<>();
+        List<DeliverResponse.Result> refusedHere = new ArrayList<>();
+        for (String name : recipientNames) {
+            Address recipient;
+            try {
+                recipient = Address.parse(name);
+            } catch (IllegalArgumentException e) {
+                throw refused(FaultCodes.BAD_REQUEST, e.getMessage());
+            }
+            if (!message.recipients().contains(recipient)) {
+                throw refused(FaultCodes.BAD_REQUEST, recipient + " is not a recipient of this message");
+            }
+            if (domain.isLocal(recipient)) {
+                recipients.add(recipient);
+            } else {
+                refusedHere.add(result(new DeliveryResult(recipient, DeliveryResult.Status.UNKNOWN_RECIPIENT,
+                        "this server serves " + domain.name() + " only and does not relay")));
+            }
+        }
+        List<DeliverResponse.Result> results = new ArrayList<>(refusedHere);
+        for (DeliveryResult result : localMta.deliver(message, signedXml, recipients,
+                RequestContext.environment(Address.of("postmaster", senderDomain), AuthenticationMethod.SERVER_CERTIFICATE, false))) {
+            results.add(result(result));
+        }
+        LOG.info("Delivered message {} from {} (signed by {}): {}", message.messageId(), message.sender(),
+                verified.signerSubject(), results.stream().map(r -> r.getRecipient() + " " + r.getStatus()).toList());
+        return results;
+    }
+
+    @Override
+    public AnyXml extension(String extensionId, AnyXml request) throws MailFault {
+        throw refused(ExtensionException.NOT_AUTHORIZED,
+                "extensions are offered to authenticated users; servers may not call them on the peer service");
+    }
+
+    private static DeliverResponse.Result result(DeliveryResult delivery) {
+        DeliverResponse.Result result = new DeliverResponse.Result();
+        result.setRecipient(delivery.recipient().toString());
+        result.setStatus(DeliveryStatus.valueOf(delivery.status().name()));
+        result.setDetail(delivery.detail());
+        return result;
+    }
+
+    private static MailFault refused(String code, String reason) {
+        LOG.warn("Refused a delivery: {}: {}", code, reason);
+        return FaultCodes.fault(code, reason);
+    }
+}

@@ -1,0 +1,68 @@
+package org.wsemail.endpoint.internal;
+
+import java.security.Principal;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.xml.soap.SOAPException;
+import javax.xml.soap.SOAPHeader;
+import javax.xml.soap.SOAPMessage;
+
+import org.apache.cxf.message.Message;
+import org.apache.cxf.phase.PhaseInterceptorChain;
+import org.apache.cxf.security.SecurityContext;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.wsemail.api.Address;
+import org.wsemail.api.AuthenticationMethod;
+import org.wsemail.api.ProcessingEnvironment;
+
+/** What the current SOAP request tells about its caller, read from CXF's message on this thread. */
+final class RequestContext {
+    private static final String WSSE_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
+
+    private RequestContext() {
+    }
+
+    /** The authenticated user; WS-Security has already refused requests without one. */
+    static Address authenticatedUser() {
+        Message message = PhaseInterceptorChain.getCurrentMessage();
+        SecurityContext security = message == null ? null : message.get(SecurityContext.class);
+        Principal principal = security == null ? null : security.getUserPrincipal();
+        if (principal == null) {
+            throw new IllegalStateException("no authenticated caller on this request");
+        }
+        return Address.parse(principal.getName());
+    }
+
+    /** The caller, how they authenticated, their security tokens and the SOAP envelope. */
+    static ProcessingEnvironment environment(Address caller, AuthenticationMethod method, boolean localUser) {
+        ProcessingEnvironment env = ProcessingEnvironment.of(caller, method, localUser);
+        Message message = PhaseInterceptorChain.getCurrentMessage();
+        SOAPMessage soap = message == null ? null : message.getContent(SOAPMessage.class);
+        if (soap == null) {
+            return env;
+        }
+        List<Element> tokens = new ArrayList<>();
+        Document envelope = soap.getSOAPPart();
+        try {
+            SOAPHeader header = soap.getSOAPHeader();
+            if (header != null) {
+                for (Node block = header.getFirstChild(); block != null; block = block.getNextSibling()) {
+                    if (block instanceof Element security && WSSE_NS.equals(security.getNamespaceURI())
+                            && "Security".equals(security.getLocalName())) {
+                        for (Node token = security.getFirstChild(); token != null; token = token.getNextSibling()) {
+                            if (token instanceof Element element) {
+                                tokens.add(element);
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (SOAPException e) {
+            return env;
+        }
+        return env.withRequest(tokens, envelope);
+    }
+}
