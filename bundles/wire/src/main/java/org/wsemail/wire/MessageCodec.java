@@ -174,6 +174,21 @@ public final class MessageCodec {
         }
     }
 
+    /**
+     * A copy of the element in a document of its own, with the namespace declarations it inherited
+     * from its surroundings (a SOAP envelope, say) made its own: the form to verify and to store.
+     */
+    public Element detached(Element element) {
+        try {
+            Document own = documents.newDocumentBuilder().newDocument();
+            own.appendChild(own.importNode(element, true));
+            own.normalizeDocument();
+            return own.getDocumentElement();
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException("cannot copy the element", e);
+        }
+    }
+
     public XMLGregorianCalendar toXml(Instant instant) {
         GregorianCalendar calendar = new GregorianCalendar(TimeZone.getTimeZone("UTC"));
         calendar.setTimeInMillis(instant.toEpochMilli());

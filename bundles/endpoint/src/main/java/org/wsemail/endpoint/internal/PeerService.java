@@ -17,6 +17,7 @@ import org.wsemail.api.server.MessageSigner;
 import org.wsemail.api.server.MessageSigner.InvalidSignatureException;
 import org.wsemail.api.server.MessageSigner.VerifiedMessage;
 import org.wsemail.wire.FaultCodes;
+import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.soap.AnyXml;
 import org.wsemail.wire.soap.DeliverResponse;
 import org.wsemail.wire.soap.DeliveryStatus;
@@ -35,11 +36,13 @@ final class PeerService implements MailPeer {
     private final MessageSigner signer;
     private final LocalMta localMta;
     private final MailDomain domain;
+    private final MessageCodec codec;
 
-    PeerService(MessageSigner signer, LocalMta localMta, MailDomain domain) {
+    PeerService(MessageSigner signer, LocalMta localMta, MailDomain domain, MessageCodec codec) {
         this.signer = signer;
         this.localMta = localMta;
         this.domain = domain;
+        this.codec = codec;
     }
 
     @Override
@@ -48,7 +51,7 @@ final class PeerService implements MailPeer {
         if (element == null) {
             throw refused(FaultCodes.BAD_REQUEST, "no signed message in the request");
         }
-        String signedXml = Xml.standalone(element);
+        String signedXml = Xml.standalone(codec, element);
         VerifiedMessage verified;
         try {
             verified = signer.verify(signedXml);

@@ -81,7 +81,7 @@ public class SoapEndpoints {
         this.client = publish(MailClient.class, clientService, config.client_path(),
                 MailClientService.WSDL_LOCATION.toString(), MailClientService.SERVICE, MailClientService.MailClientPort,
                 usernameTokenSecurity(users, config));
-        this.peer = publish(MailPeer.class, new PeerService(signer, localMta, domain), config.peer_path(),
+        this.peer = publish(MailPeer.class, new PeerService(signer, localMta, domain, codec), config.peer_path(),
                 MailPeerService.WSDL_LOCATION.toString(), MailPeerService.SERVICE, MailPeerService.MailPeerPort, null);
         LOG.info("WSEmail services for {} published at {} and {}", domain.name(), config.client_path(), config.peer_path());
     }

@@ -13,7 +13,6 @@ import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
 
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
@@ -35,24 +34,19 @@ final class Xml {
         }
     }
 
-    /**
-     * The element as text, standing alone: it is first copied into a document of its own so that
-     * the namespace declarations it inherited from the SOAP envelope come along.
-     */
-    static String standalone(Element element) {
+    /** The element as text, standing alone (see {@link MessageCodec#detached}). */
+    static String standalone(MessageCodec codec, Element element) {
         try {
-            Document own = MessageCodec.secureDocumentBuilderFactory().newDocumentBuilder().newDocument();
-            own.appendChild(own.importNode(element, true));
-            own.normalizeDocument();
+            Element own = codec.detached(element);
             TransformerFactory factory = TransformerFactory.newInstance();
             factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             Transformer transformer = factory.newTransformer();
             transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
             transformer.setOutputProperty(OutputKeys.INDENT, "no");
             StringWriter out = new StringWriter();
-            transformer.transform(new DOMSource(own.getDocumentElement()), new StreamResult(out));
+            transformer.transform(new DOMSource(own), new StreamResult(out));
             return out.toString();
-        } catch (ParserConfigurationException | TransformerException e) {
+        } catch (TransformerException e) {
             throw new IllegalStateException("cannot write the message element", e);
         }
     }

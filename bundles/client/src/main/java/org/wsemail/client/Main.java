@@ -1,0 +1,328 @@
+package org.wsemail.client;
+
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+import org.wsemail.api.Address;
+import org.wsemail.api.MailMessage;
+import org.wsemail.wire.soap.Header;
+
+/**
+ * The {@code wsemail} command: send, inbox, read and delete against the user's own server. Settings
+ * come from flags, then the environment ({@code WSEMAIL_PASSWORD}), then a config file
+ * ({@code ~/.wsemail/client.properties}, or {@code --config}). Exit status: 0 done, 1 the server
+ * refused, 2 the command line is wrong, 3 the server could not be reached.
+ */
+public final class Main {
+    static final int OK = 0;
+    static final int REFUSED = 1;
+    static final int USAGE = 2;
+    static final int UNREACHABLE = 3;
+
+    static final String USAGE_TEXT = String.join("\n",
+            "usage: wsemail [options] <command> [arguments]",
+            "",
+            "commands:",
+            "  send --to <address>[,<address>...] --subject <text> (--body <text> | --body-file <file>)",
+            "  inbox [--since <time, e.g. 2026-11-28T00:00:00Z>]",
+            "  read <id>        shows the message and whether the sending server's signature verified",
+            "  delete <id>...",
+            "",
+            "options (or keys of the config file, without the dashes):",
+            "  --server <url>          the server's base URL, e.g. http://localhost:8181/wsemail",
+            "  --user <address>        your address, which is your user name",
+            "  --password <text>       your password (better: --password-file, WSEMAIL_PASSWORD, or the prompt)",
+            "  --password-file <file>  a file holding your password",
+            "  --trust <file>          PEM file of the root certificates server signatures must lead to",
+            "  --config <file>         the config file (default ~/.wsemail/client.properties)");
+
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> environment;
+    private final Console console;
+
+    Main(PrintStream out, PrintStream err, Map<String, String> environment, Console console) {
+        this.out = out;
+        this.err = err;
+        this.environment = environment;
+        this.console = console;
+    }
+
+    public static void main(String[] args) {
+        // CXF reports through java.util.logging; a command line tool prints only its own output.
+        java.util.logging.LogManager.getLogManager().reset();
+        System.exit(new Main(System.out, System.err, System.getenv(), System.console()).run(args));
+    }
+
+    /** A command line that cannot be carried out as given. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    int run(String[] args) {
+        try {
+            Deque<String> words = new ArrayDeque<>(List.of(args));
+            Map<String, String> options = new HashMap<>();
+            String command = null;
+            List<String> positional = new ArrayList<>();
+            while (!words.isEmpty()) {
+                String word = words.removeFirst();
+                if (word.equals("--help") || word.equals("-h")) {
+                    out.println(USAGE_TEXT);
+                    return OK;
+                }
+                if (word.startsWith("--")) {
+                    if (words.isEmpty()) {
+                        throw new UsageException(word + " needs a value");
+                    }
+                    options.put(word.substring(2), words.removeFirst());
+                } else if (command == null) {
+                    command = word;
+                } else {
+                    positional.add(word);
+                }
+            }
+            if (command == null) {
+                throw new UsageException("no command given");
+            }
+            Settings settings = settings(options);
+            return switch (command) {
+                case "send" -> send(settings, options);
+                case "inbox" -> inbox(settings, options);
+                case "read" -> read(settings, positional);
+                case "delete" -> delete(settings, positional);
+                default -> throw new UsageException("unknown command '" + command + "'");
+            };
+        } catch (UsageException e) {
+            err.println("wsemail: " + e.getMessage());
+            err.println(USAGE_TEXT);
+            return USAGE;
+        } catch (WsemailException e) {
+            err.println("wsemail: " + e.getMessage() + " (" + e.code() + ")");
+            return WsemailException.CONNECTION_FAILED.equals(e.code()) ? UNREACHABLE : REFUSED;
+        } catch (RuntimeException e) {
+            err.println("wsemail: failed: " + e);
+            if (environment.containsKey("WSEMAIL_DEBUG")) {
+                e.printStackTrace(err);
+            }
+            return REFUSED;
+        }
+    }
+
+    private record Settings(URI server, Address user, char[] password, Set<TrustAnchor> trusted) {
+    }
+
+    private Settings settings(Map<String, String> options) throws UsageException {
+        Properties file = new Properties();
+        Path config = Path.of(options.getOrDefault("config",
+                System.getProperty("user.home") + "/.wsemail/client.properties"));
+        if (Files.isRegularFile(config)) {
+            try (InputStream in = Files.newInputStream(config)) {
+                file.load(in);
+            } catch (IOException e) {
+                throw new UsageException("cannot read " + config + ": " + e.getMessage());
+            }
+        } else if (options.containsKey("config")) {
+            throw new UsageException("no config file " + config);
+        }
+        String server = setting("server", options, file);
+        String user = setting("user", options, file);
+        if (server == null || user == null) {
+            throw new UsageException("give --server and --user, or put server= and user= in " + config);
+        }
+        URI uri;
+        try {
+            uri = new URI(server);
+        } catch (URISyntaxException e) {
+            throw new UsageException("not a URL: " + server);
+        }
+        Address address;
+        try {
+            address = Address.parse(user);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        return new Settings(uri, address, password(options, file, address), trusted(setting("trust", options, file)));
+    }
+
+    private static String setting(String key, Map<String, String> options, Properties file) {
+        String value = options.get(key);
+        return value != null ? value : file.getProperty(key);
+    }
+
+    private char[] password(Map<String, String> options, Properties file, Address user) throws UsageException {
+        String given = setting("password", options, file);
+        if (given != null) {
+            return given.toCharArray();
+        }
+        String passwordFile = setting("password-file", options, file);
+        if (passwordFile != null) {
+            try {
+                return Files.readString(Path.of(passwordFile), StandardCharsets.UTF_8).strip().toCharArray();
+            } catch (IOException e) {
+                throw new UsageException("cannot read the password file " + passwordFile + ": " + e.getMessage());
+            }
+        }
+        String fromEnvironment = environment.get("WSEMAIL_PASSWORD");
+        if (fromEnvironment != null) {
+            return fromEnvironment.toCharArray();
+        }
+        if (console != null) {
+            char[] typed = console.readPassword("Password for %s: ", user);
+            if (typed != null) {
+                return typed;
+            }
+        }
+        throw new UsageException("no password: give --password-file, set WSEMAIL_PASSWORD, or run in a terminal");
+    }
+
+    private static Set<TrustAnchor> trusted(String pemFile) throws UsageException {
+        if (pemFile == null) {
+            return Set.of();
+        }
+        if (!Files.isRegularFile(Path.of(pemFile))) {
+            throw new UsageException("no file " + pemFile + " of trusted root certificates");
+        }
+        try (InputStream in = Files.newInputStream(Path.of(pemFile))) {
+            Set<TrustAnchor> anchors = new HashSet<>();
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                anchors.add(new TrustAnchor((X509Certificate) certificate, null));
+            }
+            if (anchors.isEmpty()) {
+                throw new UsageException("no certificates in " + pemFile);
+            }
+            return anchors;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new UsageException("cannot read the trusted roots in " + pemFile + ": " + e.getMessage());
+        }
+    }
+
+    private static WsemailClient connect(Settings settings) {
+        return new WsemailClient(settings.server(), settings.user(), settings.password(), settings.trusted());
+    }
+
+    private int send(Settings settings, Map<String, String> options) throws UsageException, WsemailException {
+        String to = options.get("to");
+        String subject = options.get("subject");
+        if (to == null || subject == null) {
+            throw new UsageException("send needs --to and --subject");
+        }
+        String body = options.get("body");
+        String bodyFile = options.get("body-file");
+        if ((body == null) == (bodyFile == null)) {
+            throw new UsageException("send needs one of --body and --body-file");
+        }
+        if (bodyFile != null) {
+            try {
+                body = Files.readString(Path.of(bodyFile), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UsageException("cannot read " + bodyFile + ": " + e.getMessage());
+            }
+        }
+        List<Address> recipients = new ArrayList<>();
+        for (String recipient : to.split(",")) {
+            try {
+                recipients.add(Address.parse(recipient.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+        String id = connect(settings).send(recipients, subject, body);
+        out.println("Sent " + id + " to " + String.join(", ", recipients.stream().map(Address::toString).toList()));
+        return OK;
+    }
+
+    private int inbox(Settings settings, Map<String, String> options) throws UsageException, WsemailException {
+        Instant since = Instant.EPOCH;
+        if (options.containsKey("since")) {
+            try {
+                since = Instant.parse(options.get("since"));
+            } catch (DateTimeParseException e) {
+                throw new UsageException("--since needs a time like 2026-11-28T00:00:00Z");
+            }
+        }
+        List<Header> headers = connect(settings).inbox(since);
+        if (headers.isEmpty()) {
+            out.println("No messages.");
+            return OK;
+        }
+        out.printf("%6s  %-16s  %-28s  %s%n", "ID", "DATE", "FROM", "SUBJECT");
+        for (Header header : headers) {
+            out.printf("%6d  %-16s  %-28s  %s%s%n", header.getId(),
+                    DATE.format(header.getTimestamp().toGregorianCalendar().toInstant()), header.getSender(),
+                    header.getSubject(), header.getFlag().isEmpty() ? "" : "  " + header.getFlag());
+        }
+        return OK;
+    }
+
+    private int read(Settings settings, List<String> positional) throws UsageException, WsemailException {
+        if (positional.size() != 1) {
+            throw new UsageException("read needs exactly one message id");
+        }
+        ReadMessage read = connect(settings).read(id(positional.get(0)));
+        MailMessage message = read.message();
+        out.println("From:      " + message.sender());
+        out.println("To:        " + String.join(", ", message.recipients().stream().map(Address::toString).toList()));
+        out.println("Date:      " + DATE.format(message.timestamp()));
+        out.println("Subject:   " + message.subject());
+        String signature = settings.trusted().isEmpty()
+                ? "NOT CHECKED: no trusted roots given (--trust)"
+                : (read.verified() ? "verified, " : "NOT VERIFIED: ") + read.signatureReport();
+        out.println("Signature: " + signature);
+        out.println();
+        out.println(message.body());
+        return OK;
+    }
+
+    private int delete(Settings settings, List<String> positional) throws UsageException, WsemailException {
+        if (positional.isEmpty()) {
+            throw new UsageException("delete needs at least one message id");
+        }
+        List<Long> ids = new ArrayList<>();
+        for (String word : positional) {
+            ids.add(id(word));
+        }
+        int deleted = connect(settings).delete(ids);
+        out.println("Deleted " + deleted + " of " + ids.size() + " message" + (ids.size() == 1 ? "" : "s"));
+        return OK;
+    }
+
+    private static long id(String word) throws UsageException {
+        try {
+            return Long.parseLong(word);
+        } catch (NumberFormatException e) {
+            throw new UsageException("not a message id: " + word);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package org.wsemail.client;
+
+import java.net.URI;
+import java.security.cert.TrustAnchor;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javax.security.auth.callback.PasswordCallback;
+import javax.xml.ws.Holder;
+import javax.xml.ws.WebServiceException;
+import javax.xml.ws.soap.SOAPFaultException;
+
+import org.apache.cxf.frontend.ClientProxy;
+import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
+import org.apache.cxf.transport.http.HTTPConduit;
+import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
+import org.apache.cxf.ws.security.wss4j.WSS4JOutInterceptor;
+import org.apache.wss4j.common.ConfigurationConstants;
+import org.apache.wss4j.common.ext.WSPasswordCallback;
+import org.apache.wss4j.dom.WSConstants;
+import org.w3c.dom.Element;
+import org.wsemail.api.Address;
+import org.wsemail.api.MailMessage;
+import org.wsemail.wire.MessageCodec;
+import org.wsemail.wire.MessageSignatures;
+import org.wsemail.wire.soap.Header;
+import org.wsemail.wire.soap.MailClient;
+import org.wsemail.wire.soap.MailFault;
+import org.wsemail.wire.soap.Message;
+import org.wsemail.wire.soap.SignedMessage;
+
+/**
+ * A user's connection to their own WSEmail server. Every request carries a WS-Security
+ * UsernameToken and Timestamp. Messages read are checked against the sending server's signature
+ * with the trusted roots given. Not thread-safe: use one per thread.
+ */
+public final class WsemailClient {
+    /** Where the client service lives below the server's base URL. */
+    public static final String CLIENT_PATH = "/client";
+
+    private final MailClient port;
+    private final Set<TrustAnchor> trusted;
+    private final MessageCodec codec = new MessageCodec();
+    private final MessageSignatures signatures = new MessageSignatures();
+    private final String url;
+
+    /**
+     * @param server the server's base URL, e.g. {@code http://mail.a.example:8181/wsemail}
+     * @param user the user's address, which is their user name
+     * @param password their password
+     * @param trusted the root certificates that server signatures must lead to
+     */
+    public WsemailClient(URI server, Address user, char[] password, Set<TrustAnchor> trusted) {
+        this.trusted = Set.copyOf(trusted);
+        this.url = server.toString().replaceAll("/+$", "") + CLIENT_PATH;
+        JaxWsProxyFactoryBean factory = new JaxWsProxyFactoryBean();
+        factory.setServiceClass(MailClient.class);
+        factory.setAddress(url);
+        Map<String, Object> security = new HashMap<>();
+        security.put(ConfigurationConstants.ACTION, ConfigurationConstants.USERNAME_TOKEN + " " + ConfigurationConstants.TIMESTAMP);
+        security.put(ConfigurationConstants.USER, user.toString());
+        security.put(ConfigurationConstants.PASSWORD_TYPE, WSConstants.PW_TEXT);
+        char[] secret = password.clone();
+        security.put(ConfigurationConstants.PW_CALLBACK_REF, (javax.security.auth.callback.CallbackHandler) callbacks -> {
+            for (javax.security.auth.callback.Callback callback : callbacks) {
+                if (callback instanceof WSPasswordCallback pc) {
+                    pc.setPassword(new String(secret));
+                } else if (callback instanceof PasswordCallback pc) {
+                    pc.setPassword(secret);
+                }
+            }
+        });
+        factory.getOutInterceptors().add(new WSS4JOutInterceptor(security));
+        this.port = (MailClient) factory.create();
+        HTTPClientPolicy policy = new HTTPClientPolicy();
+        policy.setConnectionTimeout(10_000);
+        policy.setReceiveTimeout(60_000);
+        ((HTTPConduit) ClientProxy.getClient(port).getConduit()).setClient(policy);
+    }
+
+    /** Sends a message; returns the id the server gave it. */
+    public String send(List<Address> to, String subject, String body) throws WsemailException {
+        Message message = new Message();
+        to.forEach(recipient -> message.getRecipient().add(recipient.toString()));
+        message.setSubject(subject);
+        message.setBody(body);
+        Holder<String> id = new Holder<>();
+        Holder<Integer> queued = new Holder<>();
+        call(() -> {
+            port.send(message, id, queued);
+            return null;
+        });
+        return id.value;
+    }
+
+    /** The headers of the messages in the mailbox sent at or after {@code since}, oldest first. */
+    public List<Header> inbox(Instant since) throws WsemailException {
+        return call(() -> port.listHeaders(codec.toXml(since)));
+    }
+
+    /** Reads a message and checks its signature. */
+    public ReadMessage read(long id) throws WsemailException {
+        Holder<Header> header = new Holder<>();
+        Holder<SignedMessage> signed = new Holder<>();
+        call(() -> {
+            port.retrieve(id, header, signed);
+            return null;
+        });
+        Element element = codec.detached(signed.value.getAny());
+        MailMessage message = codec.fromElement(element);
+        try {
+            MessageSignatures.Signer signer = signatures.verify(element, trusted);
+            String domain = message.sender().domain();
+            if (!signer.names(domain)) {
+                return new ReadMessage(id, message, false, "signed by " + subject(signer)
+                        + ", whose certificate does not name the sender's domain " + domain);
+            }
+            return new ReadMessage(id, message, true, "signed by " + domain + " (" + subject(signer) + ")");
+        } catch (MessageSignatures.InvalidSignatureException e) {
+            return new ReadMessage(id, message, false, e.getMessage());
+        }
+    }
+
+    private static String subject(MessageSignatures.Signer signer) {
+        return signer.certificate().getSubjectX500Principal().getName();
+    }
+
+    /** Deletes messages; returns how many were deleted. */
+    public int delete(List<Long> ids) throws WsemailException {
+        return call(() -> port.delete(ids));
+    }
+
+    private interface Call<T> {
+        T run() throws MailFault;
+    }
+
+    private <T> T call(Call<T> call) throws WsemailException {
+        try {
+            return call.run();
+        } catch (MailFault fault) {
+            String code = fault.getFaultInfo() == null ? "Fault" : fault.getFaultInfo().getCode();
+            String message = fault.getFaultInfo() == null ? fault.getMessage() : fault.getFaultInfo().getMessage();
+            throw new WsemailException(code, message, fault);
+        } catch (SOAPFaultException fault) {
+            String text = fault.getMessage() == null ? "" : fault.getMessage();
+            if (text.contains("security") || text.contains("authenticat")) {
+                throw new WsemailException(WsemailException.NOT_AUTHENTICATED,
+                        "the server refused the user name or password", fault);
+            }
+            throw new WsemailException("Fault", text, fault);
+        } catch (WebServiceException e) {
+            throw new WsemailException(WsemailException.CONNECTION_FAILED, "cannot reach " + url + ": " + rootCause(e), e);
+        }
+    }
+
+    private static String rootCause(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}
