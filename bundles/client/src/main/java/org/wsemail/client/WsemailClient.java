@@ -26,6 +26,7 @@ import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.MessageSignatures;
+import org.wsemail.wire.TransportErrors;
 import org.wsemail.wire.soap.Header;
 import org.wsemail.wire.soap.MailClient;
 import org.wsemail.wire.soap.MailFault;
@@ -152,15 +153,8 @@ public final class WsemailClient {
             }
             throw new WsemailException("Fault", text, fault);
         } catch (WebServiceException e) {
-            throw new WsemailException(WsemailException.CONNECTION_FAILED, "cannot reach " + url + ": " + rootCause(e), e);
+            throw new WsemailException(WsemailException.CONNECTION_FAILED,
+                    "cannot reach " + url + ": " + TransportErrors.describe(e), e);
         }
-    }
-
-    private static String rootCause(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

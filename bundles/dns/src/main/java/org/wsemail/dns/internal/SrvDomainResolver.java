@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -28,6 +29,7 @@ import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Lookup;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.NioClient;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.SRVRecord;
@@ -85,6 +87,15 @@ public class SrvDomainResolver implements DomainResolver {
         this.useNameServers = config.use_nameservers();
         this.resolver = useNameServers ? resolver(config.nameservers(), Duration.ofMillis(config.timeout_ms())) : null;
         this.staticRecords = config.zone_file().isBlank() ? Map.of() : readZoneFile(config.zone_file().trim());
+    }
+
+    /**
+     * Stops dnsjava's shared I/O thread. Left running, its JVM shutdown hook waits for a thread that
+     * is gone once this bundle has stopped, and the server process never exits.
+     */
+    @Deactivate
+    void deactivate() {
+        NioClient.close();
     }
 
     private static Resolver resolver(String[] nameservers, Duration timeout) {

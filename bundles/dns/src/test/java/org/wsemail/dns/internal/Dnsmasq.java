@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * has no records for do not exist). Needs the dnsmasq binary (Debian: dnsmasq-base), which .ci/run
  * installs.
  */
-final class Dnsmasq implements AutoCloseable {
+public final class Dnsmasq implements AutoCloseable {
     private static final String[] LOCATIONS = {"/usr/sbin/dnsmasq", "/usr/bin/dnsmasq", "/sbin/dnsmasq"};
 
     private final Process process;
@@ -27,7 +27,7 @@ final class Dnsmasq implements AutoCloseable {
      * @param ttlSeconds the TTL of every answer
      * @param srvHosts dnsmasq {@code --srv-host} values: {@code _service._tcp.domain,target,port,priority,weight}
      */
-    Dnsmasq(int ttlSeconds, String... srvHosts) throws IOException, InterruptedException {
+    public Dnsmasq(int ttlSeconds, String... srvHosts) throws IOException, InterruptedException {
         String binary = binary();
         this.port = freeUdpPort();
         this.log = Files.createTempFile("dnsmasq", ".log");
@@ -73,7 +73,7 @@ final class Dnsmasq implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:port}, as the resolver's configuration names it. */
-    String address() {
+    public String address() {
         return "127.0.0.1:" + port;
     }
 

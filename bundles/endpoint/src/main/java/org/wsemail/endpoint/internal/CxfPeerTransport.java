@@ -27,6 +27,7 @@ import org.wsemail.api.server.DeliveryResult;
 import org.wsemail.api.server.DomainResolver.ServerEndpoint;
 import org.wsemail.api.server.PeerTransport;
 import org.wsemail.wire.FaultCodes;
+import org.wsemail.wire.TransportErrors;
 import org.wsemail.wire.soap.DeliverResponse;
 import org.wsemail.wire.soap.MailFault;
 import org.wsemail.wire.soap.MailPeer;
@@ -105,8 +106,7 @@ public class CxfPeerTransport implements PeerTransport {
         } catch (SOAPFaultException e) {
             throw new IOException(url + " answered with a fault: " + e.getMessage(), e);
         } catch (WebServiceException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new IOException(url + ": " + cause.getMessage(), e);
+            throw new IOException(url + ": " + TransportErrors.describe(e), e);
         }
     }
 

@@ -230,7 +230,7 @@ public class JdbcMailQueue implements MailQueue {
                 try {
                     results = peers.deliver(server, entry.signedXml, entry.recipients);
                 } catch (IOException e) {
-                    failure = server.host() + ":" + server.port() + ": " + e.getMessage();
+                    failure = e.getMessage();
                     LOG.info("Delivery of {} to {} failed: {}", entry.messageId, entry.domain, failure);
                 } catch (PeerTransport.PeerRefusedException e) {
                     results = allFinal(entry, Status.UNKNOWN_RECIPIENT, "refused by " + server.host() + ": " + e.getMessage());

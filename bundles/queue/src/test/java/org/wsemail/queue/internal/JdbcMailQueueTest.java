@@ -87,7 +87,7 @@ public class JdbcMailQueueTest {
         PeerTransport peers = (server, xml, recipients) -> {
             peerCalls.add(server.host() + " " + recipients);
             if (downHosts.contains(server.host())) {
-                throw new IOException("connection refused");
+                throw new IOException("http://" + server.host() + ":8181/wsemail/peer: connection refused");
             }
             return recipients.stream().map(r -> unknownAtB.contains(r)
                     ? new DeliveryResult(r, Status.UNKNOWN_RECIPIENT, "no such user: " + r)
@@ -155,7 +155,7 @@ public class JdbcMailQueueTest {
         QueueEntry waiting = queue.entries().get(0);
         assertEquals(1, waiting.attempts());
         assertEquals(clock.instant().plus(Duration.ofMinutes(5)), waiting.nextAttempt());
-        assertEquals("mx2.b.test:8181: connection refused", waiting.lastError());
+        assertEquals("http://mx2.b.test:8181/wsemail/peer: connection refused", waiting.lastError());
 
         clock.advance(Duration.ofMinutes(4));
         peerCalls.clear();

@@ -1,0 +1,237 @@
+package org.wsemail.itests.e2e;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.TrustAnchor;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+import org.w3c.dom.Element;
+import org.wsemail.api.Address;
+import org.wsemail.api.MailMessage;
+import org.wsemail.client.ReadMessage;
+import org.wsemail.client.WsemailClient;
+import org.wsemail.client.WsemailException;
+import org.wsemail.dns.internal.Dnsmasq;
+import org.wsemail.security.Pki;
+import org.wsemail.wire.FaultCodes;
+import org.wsemail.wire.MessageCodec;
+import org.wsemail.wire.MessageSignatures;
+import org.wsemail.wire.soap.Header;
+import org.wsemail.wire.soap.MailFault;
+import org.wsemail.wire.soap.MailPeer;
+import org.wsemail.wire.soap.SignedMessage;
+
+/**
+ * Mail between two real servers started from the distribution: a.test on 127.0.0.2 and b.test on
+ * 127.0.0.3, found through their SRV records on a real name server (dnsmasq), trusting one CA that
+ * the test creates. Users act through the client library and the wsemail command.
+ */
+public class TwoDomainsIT {
+    private static final Duration MAIL_WAIT = Duration.ofSeconds(60);
+    private static final Pki.CertifiedKey CA = Pki.createAuthority("E2E test CA", Duration.ofDays(1));
+
+    private static Path root;
+    private static Dnsmasq dns;
+    private static ServerProcess a;
+    private static ServerProcess b;
+    private static Path caPem;
+
+    @BeforeClass
+    public static void startTwoDomains() throws Exception {
+        root = Path.of("target", "e2e").toAbsolutePath();
+        deleteRecursively(root);
+        Files.createDirectories(root);
+        Path archive = Path.of(System.getProperty("wsemail.assembly"));
+        Path hosts = root.resolve("hosts");
+        String hostname = InetAddress.getLocalHost().getHostName();
+        Files.writeString(hosts, "127.0.0.1 localhost " + hostname + "\n127.0.0.2 mail.a.test\n127.0.0.3 mail.b.test\n");
+        caPem = root.resolve("ca.pem");
+        Pki.writePem(caPem, CA.certificate());
+
+        a = new ServerProcess(archive, root, "a.test", "mail.a.test", "127.0.0.2", 18200, hosts);
+        b = new ServerProcess(archive, root, "b.test", "mail.b.test", "127.0.0.3", 18300, hosts);
+        dns = new Dnsmasq(60, "_wsemail._tcp.a.test,mail.a.test," + a.httpPort + ",10,0",
+                "_wsemail._tcp.b.test,mail.b.test," + b.httpPort + ",10,0");
+        for (ServerProcess server : List.of(a, b)) {
+            server.credentials(Pki.issueServerCertificate(CA, server.domain, Duration.ofDays(1)), CA);
+            server.nameServer(dns.address());
+            server.launch();
+        }
+        a.awaitReady();
+        b.awaitReady();
+        assertTrue(a.shell("wsemail:user-add --password alice-password-1 alice@a.test",
+                "wsemail:user-add --password anne-password-1 anne@a.test").contains("Added user anne@a.test"));
+        assertTrue(b.shell("wsemail:user-add --password bob-password-12 bob@b.test").contains("Added user bob@b.test"));
+    }
+
+    @AfterClass
+    public static void stopTwoDomains() throws Exception {
+        for (AutoCloseable resource : new AutoCloseable[] {a, b, dns}) {
+            if (resource != null) {
+                resource.close();
+            }
+        }
+    }
+
+    private static WsemailClient client(ServerProcess server, String user, String password) {
+        return new WsemailClient(server.base(), Address.parse(user), password.toCharArray(),
+                Set.of(new TrustAnchor(CA.certificate(), null)));
+    }
+
+    private static WsemailClient alice() {
+        return client(a, "alice@a.test", "alice-password-1");
+    }
+
+    private static WsemailClient bob() {
+        return client(b, "bob@b.test", "bob-password-12");
+    }
+
+    private static Optional<Header> awaitMessage(WsemailClient owner, String subject) throws Exception {
+        long deadline = System.nanoTime() + MAIL_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<Header> found = find(owner, subject);
+            if (found.isPresent()) {
+                return found;
+            }
+            Thread.sleep(250);
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Header> find(WsemailClient owner, String subject) throws WsemailException {
+        return owner.inbox(Instant.EPOCH).stream().filter(h -> h.getSubject().equals(subject)).findFirst();
+    }
+
+    /** The wsemail command of the a.test distribution, run as a user would. */
+    private static String wsemail(ServerProcess server, String user, String password, String... command) throws Exception {
+        List<String> line = new java.util.ArrayList<>(List.of(server.home.resolve("bin/wsemail").toString(),
+                "--server", server.base().toString(), "--user", user, "--password", password, "--trust", caPem.toString()));
+        line.addAll(List.of(command));
+        Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("wsemail did not finish", process.waitFor(60, TimeUnit.SECONDS));
+        return "exit " + process.exitValue() + "\n" + output;
+    }
+
+    @Test
+    public void mailCrossesDomainsSignedAndArrivesLocallyToo() throws Exception {
+        String sent = wsemail(a, "alice@a.test", "alice-password-1", "send", "--to", "bob@b.test,anne@a.test",
+                "--subject", "Lunch on Friday?", "--body", "The usual place at noon.");
+        assertTrue(sent, sent.startsWith("exit 0\nSent "));
+
+        Header atBob = awaitMessage(bob(), "Lunch on Friday?").orElseThrow(() -> new AssertionError("bob never got it"));
+        assertEquals("alice@a.test", atBob.getSender());
+        String read = wsemail(b, "bob@b.test", "bob-password-12", "read", String.valueOf(atBob.getId()));
+        assertTrue(read, read.startsWith("exit 0\n"));
+        assertTrue(read, read.contains("From:      alice@a.test"));
+        assertTrue(read, read.contains("Signature: verified, signed by a.test"));
+        assertTrue(read, read.contains("The usual place at noon."));
+
+        WsemailClient anne = client(a, "anne@a.test", "anne-password-1");
+        Header atAnne = awaitMessage(anne, "Lunch on Friday?").orElseThrow(() -> new AssertionError("anne never got it"));
+        assertTrue(anne.read(atAnne.getId()).verified());
+
+        String deleted = wsemail(b, "bob@b.test", "bob-password-12", "delete", String.valueOf(atBob.getId()));
+        assertTrue(deleted, deleted.contains("Deleted 1 of 1 message"));
+        assertTrue(find(bob(), "Lunch on Friday?").isEmpty());
+    }
+
+    @Test
+    public void aWrongPasswordIsRefusedAndNothingIsSent() throws Exception {
+        try {
+            client(a, "alice@a.test", "not-her-password").send(List.of(Address.parse("bob@b.test")), "Forged", "x");
+            fail("sent with a wrong password");
+        } catch (WsemailException expected) {
+            assertEquals(WsemailException.NOT_AUTHENTICATED, expected.code());
+        }
+        String cli = wsemail(a, "alice@a.test", "not-her-password", "inbox");
+        assertTrue(cli, cli.startsWith("exit 1\n"));
+        assertTrue(cli, cli.contains("the server refused the user name or password"));
+        Thread.sleep(2000);
+        assertTrue(find(bob(), "Forged").isEmpty());
+        assertFalse(a.shell("wsemail:queue-list --no-format").contains("alice@a.test"));
+    }
+
+    @Test
+    public void mailForAnUnknownUserComesBackAsABounce() throws Exception {
+        alice().send(List.of(Address.parse("nobody@b.test")), "Are you there?", "Hello?");
+
+        Header bounce = awaitMessage(alice(), "Undelivered mail: Are you there?")
+                .orElseThrow(() -> new AssertionError("no bounce reached alice"));
+        assertEquals("postmaster@a.test", bounce.getSender());
+        ReadMessage read = alice().read(bounce.getId());
+        assertTrue(read.message().body(), read.message().body().contains("nobody@b.test: no such user: nobody@b.test"));
+        assertTrue(read.signatureReport(), read.verified());
+    }
+
+    @Test
+    public void mailWaitsInTheQueueWhileTheReceiverIsDownAndArrivesWhenItStarts() throws Exception {
+        b.stop();
+        try {
+            String id = alice().send(List.of(Address.parse("bob@b.test")), "Sent while you were away", "Welcome back.");
+            String queued = "";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!queued.contains("http://mail.b.test:" + b.httpPort + "/wsemail/peer: ") && System.nanoTime() < deadline) {
+                Thread.sleep(1000);
+                queued = a.shell("wsemail:queue-list --no-format");
+            }
+            assertTrue("the message waits, saying why: " + queued, queued.contains(id) && queued.contains("bob@b.test")
+                    && queued.contains("http://mail.b.test:" + b.httpPort + "/wsemail/peer: "));
+        } finally {
+            b.start();
+        }
+        assertTrue("the queued message arrived after b.test started",
+                awaitMessage(bob(), "Sent while you were away").isPresent());
+        assertFalse(a.shell("wsemail:queue-list --no-format").contains("bob@b.test"));
+    }
+
+    @Test
+    public void aMessageSignedWithAnotherDomainsCertificateIsRefused() throws Exception {
+        Pki.CertifiedKey impostor = Pki.issueServerCertificate(CA, "evil.test", Duration.ofDays(1));
+        MailMessage forged = MailMessage.builder().messageId("forged-1@a.test").sender(Address.parse("alice@a.test"))
+                .recipient(Address.parse("bob@b.test")).subject("Wire the money").body("Now, please.").build();
+        MessageCodec codec = new MessageCodec();
+        Element element = codec.toElement(forged, "m-forged");
+        new MessageSignatures().sign(element, impostor.keyPair().getPrivate(), List.of(impostor.certificate(), CA.certificate()));
+
+        JaxWsProxyFactoryBean factory = new JaxWsProxyFactoryBean();
+        factory.setServiceClass(MailPeer.class);
+        factory.setAddress(b.base() + "/peer");
+        MailPeer peer = (MailPeer) factory.create();
+        SignedMessage signed = new SignedMessage();
+        signed.setAny(element);
+        try {
+            peer.deliver(signed, List.of("bob@b.test"));
+            fail("b.test accepted a message from a.test signed by evil.test");
+        } catch (MailFault fault) {
+            assertEquals(FaultCodes.SIGNATURE_INVALID, fault.getFaultInfo().getCode());
+            assertTrue(fault.getFaultInfo().getMessage(), fault.getFaultInfo().getMessage().contains("does not name a.test"));
+        }
+        assertTrue(find(bob(), "Wire the money").isEmpty());
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (Files.exists(path)) {
+            try (var walk = Files.walk(path)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
