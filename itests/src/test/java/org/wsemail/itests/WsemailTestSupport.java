@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import javax.security.auth.Subject;
 
+import org.apache.karaf.features.BootFinished;
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.apache.karaf.shell.api.console.Session;
@@ -35,6 +36,10 @@ public abstract class WsemailTestSupport {
     protected static final String VERSION = System.getProperty("wsemail.version", "0.1.0-SNAPSHOT");
     protected static final String SUBJECT_TAG_LOCATION = "mvn:org.wsemail.plugins/subject-tag/" + VERSION;
     protected static final Duration WAIT = Duration.ofSeconds(30);
+
+    /** Registered once Karaf has installed the boot features: no test starts while bundles still refresh. */
+    @Inject
+    protected BootFinished bootFinished;
 
     @Inject
     protected SessionFactory sessionFactory;
