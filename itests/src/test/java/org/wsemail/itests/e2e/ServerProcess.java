@@ -25,7 +25,6 @@ final class ServerProcess implements AutoCloseable {
     private static final String ADMIN_PASSWORD = "e2e-admin-password";
 
     final String domain;
-    final String host;
     final String ip;
     final int httpPort;
     private final int sshPort;
@@ -36,10 +35,9 @@ final class ServerProcess implements AutoCloseable {
      * @param ip the loopback address it listens on, e.g. 127.0.0.2
      * @param basePort its ports: HTTP at base+81, SSH at base+1, RMI at base+98 and base+99
      */
-    ServerProcess(Path archive, Path root, String domain, String host, String ip, int basePort, Path hostsFile)
+    ServerProcess(Path archive, Path root, String domain, String ip, int basePort)
             throws IOException, InterruptedException {
         this.domain = domain;
-        this.host = host;
         this.ip = ip;
         this.httpPort = basePort + 81;
         this.sshPort = basePort + 1;
@@ -47,7 +45,7 @@ final class ServerProcess implements AutoCloseable {
         Files.createDirectories(folder);
         run(List.of("tar", "-xzf", archive.toString(), "-C", folder.toString(), "--strip-components=1"), folder);
         this.home = folder;
-        this.environment = Map.of("EXTRA_JAVA_OPTS", "-Djdk.net.hosts.file=" + hostsFile, "JAVA_MAX_MEM", "768m");
+        this.environment = Map.of("JAVA_MAX_MEM", "768m");
 
         write("org.wsemail.server.cfg", "domain = " + domain);
         write("org.ops4j.pax.web.cfg", "org.osgi.service.http.port = " + httpPort,

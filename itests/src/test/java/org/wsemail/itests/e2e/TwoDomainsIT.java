@@ -6,7 +6,6 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +39,7 @@ import org.wsemail.wire.soap.SignedMessage;
 
 /**
  * Mail between two real servers started from the distribution: a.test on 127.0.0.2 and b.test on
- * 127.0.0.3, found through their SRV records on a real name server (dnsmasq), trusting one CA that
+ * 127.0.0.3, found through their SRV and address records on a real name server (dnsmasq), trusting one CA that
  * the test creates. Users act through the client library and the wsemail command.
  */
 public class TwoDomainsIT {
@@ -59,15 +58,13 @@ public class TwoDomainsIT {
         deleteRecursively(root);
         Files.createDirectories(root);
         Path archive = Path.of(System.getProperty("wsemail.assembly"));
-        Path hosts = root.resolve("hosts");
-        String hostname = InetAddress.getLocalHost().getHostName();
-        Files.writeString(hosts, "127.0.0.1 localhost " + hostname + "\n127.0.0.2 mail.a.test\n127.0.0.3 mail.b.test\n");
         caPem = root.resolve("ca.pem");
         Pki.writePem(caPem, CA.certificate());
 
-        a = new ServerProcess(archive, root, "a.test", "mail.a.test", "127.0.0.2", 18200, hosts);
-        b = new ServerProcess(archive, root, "b.test", "mail.b.test", "127.0.0.3", 18300, hosts);
-        dns = new Dnsmasq(60, "_wsemail._tcp.a.test,mail.a.test," + a.httpPort + ",10,0",
+        a = new ServerProcess(archive, root, "a.test", "127.0.0.2", 18200);
+        b = new ServerProcess(archive, root, "b.test", "127.0.0.3", 18300);
+        dns = new Dnsmasq(60, List.of("mail.a.test,127.0.0.2", "mail.b.test,127.0.0.3"),
+                "_wsemail._tcp.a.test,mail.a.test," + a.httpPort + ",10,0",
                 "_wsemail._tcp.b.test,mail.b.test," + b.httpPort + ",10,0");
         for (ServerProcess server : List.of(a, b)) {
             server.credentials(Pki.issueServerCertificate(CA, server.domain, Duration.ofDays(1)), CA);
@@ -188,12 +185,13 @@ public class TwoDomainsIT {
             String id = alice().send(List.of(Address.parse("bob@b.test")), "Sent while you were away", "Welcome back.");
             String queued = "";
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!queued.contains("http://mail.b.test:" + b.httpPort + "/wsemail/peer: ") && System.nanoTime() < deadline) {
+            String peerUrl = "http://127.0.0.3:" + b.httpPort + "/wsemail/peer: ";
+            while (!queued.contains(peerUrl) && System.nanoTime() < deadline) {
                 Thread.sleep(1000);
                 queued = a.shell("wsemail:queue-list --no-format");
             }
             assertTrue("the message waits, saying why: " + queued, queued.contains(id) && queued.contains("bob@b.test")
-                    && queued.contains("http://mail.b.test:" + b.httpPort + "/wsemail/peer: "));
+                    && queued.contains(peerUrl));
         } finally {
             b.start();
         }

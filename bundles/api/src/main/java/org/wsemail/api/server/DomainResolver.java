@@ -1,5 +1,6 @@
 package org.wsemail.api.server;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 
@@ -35,7 +36,27 @@ public interface DomainResolver {
      * @param priority the SRV priority (lower is tried first)
      * @param weight the SRV weight (higher is chosen more often among equal priorities)
      * @param ttl how long the record may be cached
+     * @param addresses the host's addresses as the same name servers (or zone file) give them;
+     *     empty when they give none, and then the host name is resolved as the system does
      */
-    record ServerEndpoint(String host, int port, int priority, int weight, Duration ttl) {
+    record ServerEndpoint(String host, int port, int priority, int weight, Duration ttl, List<InetAddress> addresses) {
+
+        public ServerEndpoint {
+            addresses = List.copyOf(addresses);
+        }
+
+        /** A server whose addresses are left to the system's resolver. */
+        public ServerEndpoint(String host, int port, int priority, int weight, Duration ttl) {
+            this(host, port, priority, weight, ttl, List.of());
+        }
+
+        /** What to connect to: the first address given, else the host name. */
+        public String connectHost() {
+            if (addresses.isEmpty()) {
+                return host;
+            }
+            String literal = addresses.get(0).getHostAddress();
+            return literal.contains(":") ? "[" + literal + "]" : literal;
+        }
     }
 }

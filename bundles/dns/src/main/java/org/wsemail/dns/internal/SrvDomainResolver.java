@@ -23,6 +23,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsemail.api.server.DomainResolver;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Cache;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
@@ -74,6 +76,7 @@ public class SrvDomainResolver implements DomainResolver {
     private final Resolver resolver;
     private final Cache cache = new Cache(DClass.IN);
     private final Map<Name, List<SRVRecord>> staticRecords;
+    private final Map<Name, List<java.net.InetAddress>> staticAddresses;
     private final boolean useNameServers;
     private final RandomGenerator random;
 
@@ -86,7 +89,14 @@ public class SrvDomainResolver implements DomainResolver {
         this.random = random;
         this.useNameServers = config.use_nameservers();
         this.resolver = useNameServers ? resolver(config.nameservers(), Duration.ofMillis(config.timeout_ms())) : null;
-        this.staticRecords = config.zone_file().isBlank() ? Map.of() : readZoneFile(config.zone_file().trim());
+        ZoneFile zone = config.zone_file().isBlank() ? ZoneFile.EMPTY : readZoneFile(config.zone_file().trim());
+        this.staticRecords = zone.services();
+        this.staticAddresses = zone.addresses();
+    }
+
+    /** What a static zone file says: SRV records, and host addresses (A and AAAA records). */
+    private record ZoneFile(Map<Name, List<SRVRecord>> services, Map<Name, List<java.net.InetAddress>> addresses) {
+        static final ZoneFile EMPTY = new ZoneFile(Map.of(), Map.of());
     }
 
     /**
@@ -127,19 +137,25 @@ public class SrvDomainResolver implements DomainResolver {
         return new InetSocketAddress(java.net.InetAddress.getByName(host), port);
     }
 
-    private static Map<Name, List<SRVRecord>> readZoneFile(String file) {
+    private static ZoneFile readZoneFile(String file) {
         Map<Name, List<SRVRecord>> records = new HashMap<>();
+        Map<Name, List<java.net.InetAddress>> addresses = new HashMap<>();
         try (Master master = new Master(file, Name.root)) {
             for (Record record = master.nextRecord(); record != null; record = master.nextRecord()) {
                 if (record instanceof SRVRecord srv) {
                     records.computeIfAbsent(srv.getName(), n -> new ArrayList<>()).add(srv);
+                } else if (record instanceof ARecord a) {
+                    addresses.computeIfAbsent(a.getName(), n -> new ArrayList<>()).add(a.getAddress());
+                } else if (record instanceof AAAARecord aaaa) {
+                    addresses.computeIfAbsent(aaaa.getName(), n -> new ArrayList<>()).add(aaaa.getAddress());
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the static zone file " + file, e);
         }
-        LOG.info("Static zone file {} holds SRV records for {} names", file, records.size());
-        return Map.copyOf(records);
+        LOG.info("Static zone file {} holds SRV records for {} names and addresses for {} hosts", file, records.size(),
+                addresses.size());
+        return new ZoneFile(Map.copyOf(records), Map.copyOf(addresses));
     }
 
     @Override
@@ -156,9 +172,41 @@ public class SrvDomainResolver implements DomainResolver {
         for (SRVRecord record : SrvOrder.order(records, random)) {
             String host = record.getTarget().toString(true);
             endpoints.add(new ServerEndpoint(host, record.getPort(), record.getPriority(), record.getWeight(),
-                    Duration.ofSeconds(record.getTTL())));
+                    Duration.ofSeconds(record.getTTL()), addresses(record.getTarget())));
         }
         return List.copyOf(endpoints);
+    }
+
+    /**
+     * The target's addresses from the same source as its SRV record, so that a closed network needs
+     * no other name service. None found is not an error: the system's resolver gets its turn.
+     */
+    private List<java.net.InetAddress> addresses(Name target) {
+        List<java.net.InetAddress> fromZone = staticAddresses.get(target);
+        if (fromZone != null) {
+            return fromZone;
+        }
+        if (!useNameServers) {
+            return List.of();
+        }
+        List<java.net.InetAddress> found = new ArrayList<>();
+        for (int type : new int[] {Type.A, Type.AAAA}) {
+            Lookup lookup = new Lookup(target, type, DClass.IN);
+            lookup.setResolver(resolver);
+            lookup.setCache(cache);
+            lookup.setSearchPath((Name[]) null);
+            Record[] answers = lookup.run();
+            if (lookup.getResult() == Lookup.SUCCESSFUL) {
+                for (Record answer : answers) {
+                    if (answer instanceof ARecord a) {
+                        found.add(a.getAddress());
+                    } else if (answer instanceof AAAARecord aaaa) {
+                        found.add(aaaa.getAddress());
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     private List<SRVRecord> query(Name name) {

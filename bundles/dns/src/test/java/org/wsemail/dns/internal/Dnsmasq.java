@@ -28,6 +28,13 @@ public final class Dnsmasq implements AutoCloseable {
      * @param srvHosts dnsmasq {@code --srv-host} values: {@code _service._tcp.domain,target,port,priority,weight}
      */
     public Dnsmasq(int ttlSeconds, String... srvHosts) throws IOException, InterruptedException {
+        this(ttlSeconds, List.of(), srvHosts);
+    }
+
+    /**
+     * @param hostRecords dnsmasq {@code --host-record} values: {@code name,address}
+     */
+    public Dnsmasq(int ttlSeconds, List<String> hostRecords, String... srvHosts) throws IOException, InterruptedException {
         String binary = binary();
         this.port = freeUdpPort();
         this.log = Files.createTempFile("dnsmasq", ".log");
@@ -37,6 +44,9 @@ public final class Dnsmasq implements AutoCloseable {
                 "--local=/test/"));
         for (String srvHost : srvHosts) {
             command.add("--srv-host=" + srvHost);
+        }
+        for (String hostRecord : hostRecords) {
+            command.add("--host-record=" + hostRecord);
         }
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         awaitListening();

@@ -6,6 +6,7 @@ import static org.junit.Assert.fail;
 
 import java.io.UncheckedIOException;
 import java.lang.annotation.Annotation;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,13 +50,16 @@ public class SrvDomainResolverTest {
 
     @Test
     public void resolvesServersByPriorityWithTheirPortsAndTtl() throws Exception {
-        try (Dnsmasq dns = new Dnsmasq(300,
+        try (Dnsmasq dns = new Dnsmasq(300, List.of("mail.b.test,127.0.0.5"),
                 "_wsemail._tcp.b.test,backup.b.test,9443,20,10",
                 "_wsemail._tcp.b.test,mail.b.test,8443,10,50")) {
             List<ServerEndpoint> servers = resolver(new String[] {dns.address()}, "", true).resolve("B.test");
 
-            assertEquals(List.of(new ServerEndpoint("mail.b.test", 8443, 10, 50, Duration.ofSeconds(300)),
+            assertEquals(List.of(new ServerEndpoint("mail.b.test", 8443, 10, 50, Duration.ofSeconds(300),
+                            List.of(InetAddress.getByName("127.0.0.5"))),
                     new ServerEndpoint("backup.b.test", 9443, 20, 10, Duration.ofSeconds(300))), servers);
+            assertEquals("the address from the same name server", "127.0.0.5", servers.get(0).connectHost());
+            assertEquals("no address there: the system resolves the name", "backup.b.test", servers.get(1).connectHost());
         }
     }
 
@@ -93,11 +97,16 @@ public class SrvDomainResolverTest {
                     "$TTL 600",
                     "_wsemail._tcp.a.test. IN SRV 10 0 8443 mail.a.test.",
                     "_wsemail._tcp.b IN SRV 5 0 7443 mx.b.test.",
+                    "mx.b IN A 10.1.2.3",
+                    "mx.b IN AAAA ::1",
                     "_wsemail._tcp.nomail IN SRV 0 0 0 .",
                     ""));
             SrvDomainResolver closed = resolver(new String[0], zone.toString(), false);
             assertEquals(List.of(new ServerEndpoint("mail.a.test", 8443, 10, 0, Duration.ofSeconds(600))), closed.resolve("a.test"));
-            assertEquals("mx.b.test", closed.resolve("b.test").get(0).host());
+            ServerEndpoint mx = closed.resolve("b.test").get(0);
+            assertEquals("mx.b.test", mx.host());
+            assertEquals(List.of(InetAddress.getByName("10.1.2.3"), InetAddress.getByName("::1")), mx.addresses());
+            assertEquals("10.1.2.3", mx.connectHost());
             assertEquals("the target '.' says: no service", List.of(), closed.resolve("nomail.test"));
             assertEquals(List.of(), closed.resolve("elsewhere.test"));
 

@@ -76,7 +76,7 @@ public class CxfPeerTransport implements PeerTransport {
     @Override
     public List<DeliveryResult> deliver(ServerEndpoint target, String signedXml, List<Address> recipients)
             throws IOException, PeerRefusedException {
-        String url = config.scheme() + "://" + target.host() + ":" + target.port() + config.path();
+        String url = config.scheme() + "://" + target.connectHost() + ":" + target.port() + config.path();
         MailPeer peer = clients.computeIfAbsent(url, this::client);
         SignedMessage signed = new SignedMessage();
         signed.setAny(Xml.parse(signedXml));

@@ -51,6 +51,7 @@ import org.xml.sax.SAXException;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.server.MailDomain;
 import org.wsemail.api.server.MessageSigner;
+import org.wsemail.api.server.TrustedRoots;
 import org.wsemail.security.Pki;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.MessageSignatures;
@@ -61,9 +62,9 @@ import org.wsemail.wire.MessageSignatures;
  * store exists yet, it creates a certificate authority for the domain and a server certificate
  * from it, with random store passwords that it records in the configuration.
  */
-@Component(service = MessageSigner.class, configurationPid = KeyStoreMessageSigner.PID)
+@Component(service = {MessageSigner.class, TrustedRoots.class}, configurationPid = KeyStoreMessageSigner.PID)
 @Designate(ocd = KeyStoreMessageSigner.Config.class)
-public class KeyStoreMessageSigner implements MessageSigner {
+public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots {
     static final String PID = "org.wsemail.security";
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyStoreMessageSigner.class);
@@ -95,7 +96,10 @@ public class KeyStoreMessageSigner implements MessageSigner {
 
     private final PrivateKey key;
     private final List<X509Certificate> chain;
-    private final Set<TrustAnchor> anchors;
+    private volatile Set<TrustAnchor> anchors;
+    /** Where added roots are kept; null when the roots were given directly (tests). */
+    private final Path truststoreFile;
+    private final char[] truststoreSecret;
     private final MessageCodec codec = new MessageCodec();
     private final MessageSignatures signatures = new MessageSignatures();
 
@@ -124,6 +128,8 @@ public class KeyStoreMessageSigner implements MessageSigner {
         }
         this.chain = List.copyOf(certificates);
         this.anchors = trustAnchors(load(truststore, truststorePassword));
+        this.truststoreFile = truststore;
+        this.truststoreSecret = truststorePassword;
         LOG.info("Signing as {} ({} trusted roots)", chain.get(0).getSubjectX500Principal().getName(), anchors.size());
     }
 
@@ -142,6 +148,47 @@ public class KeyStoreMessageSigner implements MessageSigner {
         this.key = key;
         this.chain = List.copyOf(chain);
         this.anchors = Set.copyOf(anchors);
+        this.truststoreFile = null;
+        this.truststoreSecret = null;
+    }
+
+    @Override
+    public List<X509Certificate> roots() {
+        return anchors.stream().map(TrustAnchor::getTrustedCert).toList();
+    }
+
+    @Override
+    public synchronized boolean add(X509Certificate root) {
+        if (root.getBasicConstraints() < 0) {
+            throw new IllegalArgumentException("not a CA certificate: " + root.getSubjectX500Principal().getName());
+        }
+        try {
+            root.checkValidity();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("the certificate is not valid now: " + e.getMessage(), e);
+        }
+        if (roots().contains(root)) {
+            return false;
+        }
+        if (truststoreFile != null) {
+            try {
+                KeyStore store = load(truststoreFile, truststoreSecret);
+                store.setCertificateEntry(root.getSubjectX500Principal().getName(), root);
+                Path temporary = Files.createTempFile(truststoreFile.toAbsolutePath().getParent(), "trust", ".tmp");
+                try (var out = Files.newOutputStream(temporary)) {
+                    store.store(out, truststoreSecret);
+                }
+                Files.move(temporary, truststoreFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalStateException("cannot add the root to " + truststoreFile + ": " + e.getMessage(), e);
+            }
+        }
+        Set<TrustAnchor> next = new HashSet<>(anchors);
+        next.add(new TrustAnchor(root, null));
+        anchors = Set.copyOf(next);
+        LOG.info("Now trusting root {}", root.getSubjectX500Principal().getName());
+        return true;
     }
 
     private static void createDemoCredentials(String domain, Path keystore, char[] keystorePassword, String alias,

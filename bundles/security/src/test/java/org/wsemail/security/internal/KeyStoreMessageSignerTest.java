@@ -90,6 +90,36 @@ public class KeyStoreMessageSignerTest {
     }
 
     @Test
+    public void trustingAnotherRootLetsItsServersSignaturesVerify() throws Exception {
+        Pki.CertifiedKey ca = Pki.createAuthority("Local CA", Duration.ofDays(1));
+        Pki.CertifiedKey local = Pki.issueServerCertificate(ca, "c.test", Duration.ofDays(1));
+        Pki.CertifiedKey otherCa = Pki.createAuthority("Partner CA", Duration.ofDays(1));
+        Pki.CertifiedKey partner = Pki.issueServerCertificate(otherCa, "a.test", Duration.ofDays(1));
+        KeyStoreMessageSigner c = new KeyStoreMessageSigner(local.keyPair().getPrivate(), List.of(local.certificate()),
+                Set.of(new TrustAnchor(ca.certificate(), null)));
+        KeyStoreMessageSigner partnerServer = new KeyStoreMessageSigner(partner.keyPair().getPrivate(),
+                List.of(partner.certificate(), otherCa.certificate()), Set.of(new TrustAnchor(otherCa.certificate(), null)));
+        String signed = partnerServer.sign(MESSAGE);
+        try {
+            c.verify(signed);
+            fail("verified before trusting the partner's CA");
+        } catch (InvalidSignatureException expected) {
+            assertTrue(expected.getMessage().contains("not trusted"));
+        }
+
+        assertTrue(c.add(otherCa.certificate()));
+        assertEquals(Set.of("a.test"), c.verify(signed).signerDomains());
+        assertEquals(false, c.add(otherCa.certificate()));
+        try {
+            c.add(partner.certificate());
+            fail("trusted a server certificate as a root");
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().startsWith("not a CA certificate"));
+        }
+        assertEquals(2, c.roots().size());
+    }
+
+    @Test
     public void unsignedMalformedAndHostileXmlIsRefused() {
         String signed = aServer.sign(MESSAGE);
         String unsigned = signed.substring(0, signed.indexOf("<ds:Signature")) + "</message>";
