@@ -1,5 +1,8 @@
 package org.wsemail.wire;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -19,9 +22,17 @@ import javax.xml.datatype.XMLGregorianCalendar;
 import javax.xml.namespace.QName;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.Transformer;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
 import org.wsemail.api.Address;
 import org.wsemail.api.Attachment;
 import org.wsemail.api.MailMessage;
@@ -186,6 +197,35 @@ public final class MessageCodec {
             return own.getDocumentElement();
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException("cannot copy the element", e);
+        }
+    }
+
+    /**
+     * Parses message XML as text (no DTDs, no external entities) into a document of its own.
+     *
+     * @throws IllegalArgumentException if it is not well-formed
+     */
+    public Element parse(String xml) {
+        try {
+            return documents.newDocumentBuilder().parse(new InputSource(new StringReader(xml))).getDocumentElement();
+        } catch (ParserConfigurationException | SAXException | IOException e) {
+            throw new IllegalArgumentException("not well-formed XML: " + e.getMessage(), e);
+        }
+    }
+
+    /** The element as text, byte for byte what a signature over it covers (no declaration, no indenting). */
+    public String toText(Element element) {
+        try {
+            TransformerFactory factory = TransformerFactory.newInstance();
+            factory.setFeature(javax.xml.XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            Transformer transformer = factory.newTransformer();
+            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+            transformer.setOutputProperty(OutputKeys.INDENT, "no");
+            StringWriter out = new StringWriter();
+            transformer.transform(new DOMSource(element), new StreamResult(out));
+            return out.toString();
+        } catch (TransformerException e) {
+            throw new IllegalStateException("cannot write the XML", e);
         }
     }
 

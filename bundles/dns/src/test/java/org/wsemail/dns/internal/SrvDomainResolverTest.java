@@ -19,6 +19,11 @@ import org.wsemail.api.server.DomainResolver.ServerEndpoint;
 /** The resolver against a real name server (dnsmasq) and a real zone file. */
 public class SrvDomainResolverTest {
 
+    @org.junit.AfterClass
+    public static void stopDnsjava() {
+        resolver(new String[0], "", false).deactivate();
+    }
+
     private static SrvDomainResolver resolver(String[] nameservers, String zoneFile, boolean useNameServers) {
         return new SrvDomainResolver(new SrvDomainResolver.Config() {
             @Override

@@ -127,7 +127,7 @@ final class ClientService implements MailClient {
         }
         header.value = header(stored.header());
         SignedMessage signed = new SignedMessage();
-        signed.setAny(Xml.parse(stored.signedXml()));
+        signed.setAny(codec.parse(stored.signedXml()));
         signedMessage.value = signed;
     }
 

@@ -27,6 +27,7 @@ import org.wsemail.api.server.DeliveryResult;
 import org.wsemail.api.server.DomainResolver.ServerEndpoint;
 import org.wsemail.api.server.PeerTransport;
 import org.wsemail.wire.FaultCodes;
+import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.TransportErrors;
 import org.wsemail.wire.soap.DeliverResponse;
 import org.wsemail.wire.soap.MailFault;
@@ -61,6 +62,7 @@ public class CxfPeerTransport implements PeerTransport {
     private final Bus bus;
     private final Config config;
     private final Map<String, MailPeer> clients = new ConcurrentHashMap<>();
+    private final MessageCodec codec = Buses.withBundleClassLoader(MessageCodec::new);
 
     @Activate
     public CxfPeerTransport(Config config, @Reference HTTPTransportFactory http) {
@@ -79,7 +81,7 @@ public class CxfPeerTransport implements PeerTransport {
         String url = config.scheme() + "://" + target.connectHost() + ":" + target.port() + config.path();
         MailPeer peer = clients.computeIfAbsent(url, this::client);
         SignedMessage signed = new SignedMessage();
-        signed.setAny(Xml.parse(signedXml));
+        signed.setAny(codec.parse(signedXml));
         try {
             List<DeliverResponse.Result> answers = Buses.withBundleClassLoader(() -> {
                 try {

@@ -51,7 +51,7 @@ final class PeerService implements MailPeer {
         if (element == null) {
             throw refused(FaultCodes.BAD_REQUEST, "no signed message in the request");
         }
-        String signedXml = Xml.standalone(codec, element);
+        String signedXml = codec.toText(codec.detached(element));
         VerifiedMessage verified;
         try {
             verified = signer.verify(signedXml);

@@ -2,8 +2,6 @@ package org.wsemail.security.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -24,14 +22,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.ParserConfigurationException;
-import javax.xml.transform.OutputKeys;
-import javax.xml.transform.Transformer;
-import javax.xml.transform.TransformerException;
-import javax.xml.transform.TransformerFactory;
-import javax.xml.transform.dom.DOMSource;
-import javax.xml.transform.stream.StreamResult;
 
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -44,10 +34,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.xml.sax.InputSource;
-import org.xml.sax.SAXException;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.server.MailDomain;
 import org.wsemail.api.server.MessageSigner;
@@ -249,33 +236,23 @@ public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots {
     public String sign(MailMessage message) {
         Element element = codec.toElement(message, "m-" + UUID.randomUUID());
         signatures.sign(element, key, chain);
-        return serialize(element);
+        return codec.toText(element);
     }
 
     @Override
     public MailMessage read(String signedXml) {
-        try {
-            return codec.fromElement(parse(signedXml));
-        } catch (ParserConfigurationException | SAXException | IOException e) {
-            throw new IllegalArgumentException("not a well-formed message: " + e.getMessage(), e);
-        }
+        return codec.fromElement(codec.parse(signedXml));
     }
 
     @Override
     public VerifiedMessage verify(String signedXml) throws InvalidSignatureException {
         Element element;
         try {
-            element = parse(signedXml);
-        } catch (ParserConfigurationException | SAXException | IOException e) {
+            element = codec.parse(signedXml);
+        } catch (IllegalArgumentException e) {
             throw new InvalidSignatureException("not a well-formed signed message: " + e.getMessage(), e);
         }
         return verify(element);
-    }
-
-    private static Element parse(String xml) throws ParserConfigurationException, SAXException, IOException {
-        Document document = MessageCodec.secureDocumentBuilderFactory().newDocumentBuilder()
-                .parse(new InputSource(new StringReader(xml)));
-        return document.getDocumentElement();
     }
 
     VerifiedMessage verify(Element element) throws InvalidSignatureException {
@@ -293,18 +270,4 @@ public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots {
         }
     }
 
-    static String serialize(Element element) {
-        try {
-            TransformerFactory factory = TransformerFactory.newInstance();
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            Transformer transformer = factory.newTransformer();
-            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
-            transformer.setOutputProperty(OutputKeys.INDENT, "no");
-            StringWriter out = new StringWriter();
-            transformer.transform(new DOMSource(element), new StreamResult(out));
-            return out.toString();
-        } catch (TransformerException e) {
-            throw new IllegalStateException("cannot write the signed message", e);
-        }
-    }
 }
