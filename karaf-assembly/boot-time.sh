@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Measures how long the built server takes from launch until the plug-ins manager is running and
-# the wsemail shell commands are registered. Runs a scratch copy of the assembly on spare ports.
+# Measures how long the built server takes from launch until its SOAP services answer (the WSDL of
+# the peer service is served) and the memory it then holds. Runs a scratch copy of the assembly on
+# spare ports.
 #   usage: karaf-assembly/boot-time.sh [runs]      (build first: mvn -B -ntp -DskipTests install)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,15 +18,16 @@ for run in $(seq 1 "$runs"); do
   sed -i 's/^sshPort *=.*/sshPort = 18201/' "$base/etc/org.apache.karaf.shell.cfg"
   sed -i 's/^rmiRegistryPort *=.*/rmiRegistryPort = 11199/; s/^rmiServerPort *=.*/rmiServerPort = 44545/' \
     "$base/etc/org.apache.karaf.management.cfg"
+  printf 'org.osgi.service.http.port = 18481\n' > "$base/etc/org.ops4j.pax.web.cfg"
   start=$(date +%s%N)
   "$base/bin/start" >/dev/null 2>&1
-  until grep -q "Registering commands for bundle org.wsemail.shell" "$base/data/log/karaf.log" 2>/dev/null; do
+  until curl -sf -o /dev/null "http://127.0.0.1:18481/wsemail/peer?wsdl"; do
     if [ $(( ($(date +%s%N) - start) / 1000000000 )) -gt 120 ]; then echo "run $run: not up after 120 s" >&2; exit 1; fi
     sleep 0.1
   done
   ms=$(( ($(date +%s%N) - start) / 1000000 ))
   rss=$(ps -o rss= -p "$(cat "$base/karaf.pid" 2>/dev/null || pgrep -f "karaf.base=$base" | head -n 1)" 2>/dev/null || echo "?")
-  echo "run $run: wsemail commands up $ms ms after launch; resident memory ${rss} KiB"
+  echo "run $run: services answer $ms ms after launch; resident memory ${rss} KiB"
   "$base/bin/stop" >/dev/null 2>&1 || true
   while pgrep -f "karaf.base=${base%/}" >/dev/null; do sleep 0.2; done
 done

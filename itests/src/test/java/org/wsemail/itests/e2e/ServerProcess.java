@@ -56,6 +56,7 @@ final class ServerProcess implements AutoCloseable {
         Files.writeString(etc("users.properties"), String.join("\n",
                 "admin = " + ADMIN_PASSWORD + ",_g_:admingroup",
                 "_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh", ""));
+        write("org.wsemail.endpoint.cfg", "max.message.kib = 64");
         write("org.wsemail.queue.cfg", "first.retry.seconds = 2", "max.retry.seconds = 4",
                 "poll.interval.ms = 200", "lifetime.seconds = 600");
     }

@@ -167,6 +167,28 @@ public class TwoDomainsIT {
     }
 
     @Test
+    public void unknownLocalRecipientsAndOversizedMessagesAreRefusedAtOnceAndNothingIsSent() throws Exception {
+        try {
+            alice().send(List.of(Address.parse("bob@b.test"), Address.parse("nobody@a.test")), "Half right", "x");
+            fail("accepted an unknown local recipient");
+        } catch (WsemailException expected) {
+            assertEquals(FaultCodes.UNKNOWN_RECIPIENT, expected.code());
+            assertEquals("no such user: nobody@a.test; nothing was sent", expected.getMessage());
+        }
+        try {
+            alice().send(List.of(Address.parse("bob@b.test")), "Too big", "x".repeat(100 * 1024));
+            fail("accepted a message over the limit");
+        } catch (WsemailException expected) {
+            assertEquals(FaultCodes.MESSAGE_TOO_LARGE, expected.code());
+            assertTrue(expected.getMessage(), expected.getMessage().contains("this server accepts at most 65536"));
+        }
+        Thread.sleep(2000);
+        assertTrue(find(bob(), "Half right").isEmpty());
+        assertTrue(find(bob(), "Too big").isEmpty());
+        assertFalse(a.shell("wsemail:queue-list --no-format").contains("alice@a.test"));
+    }
+
+    @Test
     public void mailForAnUnknownUserComesBackAsABounce() throws Exception {
         alice().send(List.of(Address.parse("nobody@b.test")), "Are you there?", "Hello?");
 

@@ -26,6 +26,7 @@ import org.wsemail.api.server.MailStore;
 import org.wsemail.api.server.MessageHeader;
 import org.wsemail.api.server.MessageSigner;
 import org.wsemail.api.server.StoredMessage;
+import org.wsemail.api.server.UserDirectory;
 import org.wsemail.wire.FaultCodes;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.soap.AnyXml;
@@ -38,8 +39,9 @@ import org.wsemail.wire.soap.SignedMessage;
 
 /**
  * The client service: what a user's client calls on its own server, after WS-Security has
- * authenticated the user. Send runs the sending chain, signs the message as this server and queues
- * it; the mailbox operations act on the caller's own mailbox only. Called concurrently.
+ * authenticated the user. Send refuses unknown local recipients and oversized messages, runs the
+ * sending chain, signs the message as this server and queues it; the mailbox operations act on the
+ * caller's own mailbox only. Called concurrently.
  */
 final class ClientService implements MailClient {
     private static final Logger LOG = LoggerFactory.getLogger(ClientService.class);
@@ -49,17 +51,19 @@ final class ClientService implements MailClient {
     private final MailQueue queue;
     private final MailStore store;
     private final MailDomain domain;
+    private final UserDirectory users;
     private final MessageCodec codec;
     private final long maxMessageBytes;
     private final Clock clock;
 
     ClientService(MessagePipeline pipeline, MessageSigner signer, MailQueue queue, MailStore store, MailDomain domain,
-            MessageCodec codec, long maxMessageBytes, Clock clock) {
+            UserDirectory users, MessageCodec codec, long maxMessageBytes, Clock clock) {
         this.pipeline = pipeline;
         this.signer = signer;
         this.queue = queue;
         this.store = store;
         this.domain = domain;
+        this.users = users;
         this.codec = codec;
         this.maxMessageBytes = maxMessageBytes;
         this.clock = clock;
@@ -73,6 +77,12 @@ final class ClientService implements MailClient {
             message = codec.fromClient(wire, user, UUID.randomUUID() + "@" + domain.name(), clock.instant());
         } catch (IllegalArgumentException e) {
             throw refused(user, FaultCodes.BAD_REQUEST, e.getMessage());
+        }
+        List<Address> unknown = message.recipients().stream()
+                .filter(recipient -> domain.isLocal(recipient) && !users.exists(recipient)).toList();
+        if (!unknown.isEmpty()) {
+            throw refused(user, FaultCodes.UNKNOWN_RECIPIENT, "no such user: "
+                    + String.join(", ", unknown.stream().map(Address::toString).toList()) + "; nothing was sent");
         }
         long size = size(message);
         if (size > maxMessageBytes) {

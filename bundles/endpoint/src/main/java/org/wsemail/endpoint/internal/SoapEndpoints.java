@@ -76,7 +76,7 @@ public class SoapEndpoints {
             @Reference UserDirectory users, @Reference LocalMta localMta, @Reference MailDomain domain) {
         this.bus = Buses.create(http);
         MessageCodec codec = Buses.withBundleClassLoader(MessageCodec::new);
-        ClientService clientService = new ClientService(pipeline, signer, queue, store, domain, codec,
+        ClientService clientService = new ClientService(pipeline, signer, queue, store, domain, users, codec,
                 config.max_message_kib() * 1024, Clock.systemUTC());
         this.client = publish(MailClient.class, clientService, config.client_path(),
                 MailClientService.WSDL_LOCATION.toString(), MailClientService.SERVICE, MailClientService.MailClientPort,
