@@ -23,6 +23,7 @@ import org.apache.wss4j.common.ext.WSPasswordCallback;
 import org.apache.wss4j.dom.WSConstants;
 import org.w3c.dom.Element;
 import org.wsemail.api.Address;
+import org.wsemail.api.Attachment;
 import org.wsemail.api.MailMessage;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.MessageSignatures;
@@ -84,10 +85,22 @@ public final class WsemailClient {
 
     /** Sends a message; returns the id the server gave it. */
     public String send(List<Address> to, String subject, String body) throws WsemailException {
+        return send(to, subject, body, List.of());
+    }
+
+    /** Sends a message with attachments; returns the id the server gave it. */
+    public String send(List<Address> to, String subject, String body, List<Attachment> attachments) throws WsemailException {
         Message message = new Message();
         to.forEach(recipient -> message.getRecipient().add(recipient.toString()));
         message.setSubject(subject);
         message.setBody(body);
+        for (Attachment attachment : attachments) {
+            org.wsemail.wire.soap.Attachment wire = new org.wsemail.wire.soap.Attachment();
+            wire.setName(attachment.name());
+            wire.setContentType(attachment.contentType());
+            wire.setContent(attachment.content());
+            message.getAttachment().add(wire);
+        }
         Holder<String> id = new Holder<>();
         Holder<Integer> queued = new Holder<>();
         call(() -> {

@@ -23,6 +23,7 @@ import org.junit.BeforeClass;
 import org.junit.Test;
 import org.w3c.dom.Element;
 import org.wsemail.api.Address;
+import org.wsemail.api.Attachment;
 import org.wsemail.api.MailMessage;
 import org.wsemail.client.ReadMessage;
 import org.wsemail.client.WsemailClient;
@@ -245,6 +246,64 @@ public class TwoDomainsIT {
             assertTrue(fault.getFaultInfo().getMessage(), fault.getFaultInfo().getMessage().contains("does not name a.test"));
         }
         assertTrue(find(bob(), "Wire the money").isEmpty());
+    }
+
+    @Test
+    public void theSizeLimitPlugInStripsOrRefusesOversizedAttachmentsOfRealMail() throws Exception {
+        String version = System.getProperty("wsemail.version");
+        String installed = a.shell("wsemail:plugin-install mvn:org.wsemail.plugins/size-limit/" + version,
+                "config:edit org.wsemail.plugins.sizelimit", "config:property-set max.attachment.kib 10",
+                "config:property-set action strip", "config:update");
+        assertTrue(installed, installed.contains("Plug-in size-limit (sending)"));
+        try {
+            Thread.sleep(1000);
+            alice().send(List.of(Address.parse("bob@b.test")), "Photos", "Two pictures.", List.of(
+                    new Attachment("small.jpg", "image/jpeg", new byte[1024]),
+                    new Attachment("huge.jpg", "image/jpeg", new byte[20 * 1024])));
+            Header photos = awaitMessage(bob(), "Photos").orElseThrow(() -> new AssertionError("bob never got the photos"));
+            ReadMessage read = bob().read(photos.getId());
+            assertEquals(List.of("small.jpg"), read.message().attachments().stream().map(Attachment::name).toList());
+            assertTrue(read.message().body(), read.message().body().contains("over the 10 KiB limit for attachments: huge.jpg (20 KiB)"));
+            assertTrue("the stripped message is what a.test signed", read.verified());
+
+            a.shell("config:edit org.wsemail.plugins.sizelimit", "config:property-set action reject", "config:update");
+            Thread.sleep(1000);
+            try {
+                alice().send(List.of(Address.parse("bob@b.test")), "Photos again", "x",
+                        List.of(new Attachment("huge.jpg", "image/jpeg", new byte[20 * 1024])));
+                fail("sent an attachment over the limit");
+            } catch (WsemailException expected) {
+                assertEquals(FaultCodes.REJECTED, expected.code());
+                assertEquals("the attachment huge.jpg is 20 KiB; this server accepts attachments up to 10 KiB", expected.getMessage());
+            }
+        } finally {
+            a.shell("wsemail:plugin-uninstall size-limit");
+        }
+    }
+
+    @Test
+    public void theRelayControlPlugInDecidesWhoMaySendToOtherDomains() throws Exception {
+        String version = System.getProperty("wsemail.version");
+        a.shell("wsemail:plugin-install mvn:org.wsemail.plugins/relay-control/" + version);
+        try {
+            alice().send(List.of(Address.parse("bob@b.test")), "Relayed for a local user", "x");
+            assertTrue(awaitMessage(bob(), "Relayed for a local user").isPresent());
+
+            a.shell("config:edit org.wsemail.plugins.relaycontrol", "config:property-set local.users.may.relay false", "config:update");
+            Thread.sleep(1000);
+            try {
+                alice().send(List.of(Address.parse("bob@b.test")), "Not relayed", "x");
+                fail("relayed although relaying is closed");
+            } catch (WsemailException expected) {
+                assertEquals(FaultCodes.REJECTED, expected.code());
+                assertEquals("users of a.test may send only to a.test through this server; not to bob@b.test", expected.getMessage());
+            }
+            WsemailClient anne = client(a, "anne@a.test", "anne-password-1");
+            alice().send(List.of(Address.parse("anne@a.test")), "Still local", "x");
+            assertTrue(awaitMessage(anne, "Still local").isPresent());
+        } finally {
+            a.shell("wsemail:plugin-uninstall relay-control", "config:delete org.wsemail.plugins.relaycontrol");
+        }
     }
 
     private static void deleteRecursively(Path path) throws IOException {
