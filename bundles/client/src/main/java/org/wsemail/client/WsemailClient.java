@@ -28,6 +28,7 @@ import org.wsemail.api.MailMessage;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.MessageSignatures;
 import org.wsemail.wire.TransportErrors;
+import org.wsemail.wire.soap.AnyXml;
 import org.wsemail.wire.soap.Header;
 import org.wsemail.wire.soap.MailClient;
 import org.wsemail.wire.soap.MailFault;
@@ -140,6 +141,13 @@ public final class WsemailClient {
 
     private static String subject(MessageSignatures.Signer signer) {
         return signer.certificate().getSubjectX500Principal().getName();
+    }
+
+    /** Calls the server extension {@code id} (a plug-in) with an XML request; returns its XML answer. */
+    public Element extension(String id, Element request) throws WsemailException {
+        AnyXml wire = new AnyXml();
+        wire.setAny(request);
+        return call(() -> port.extension(id, wire)).getAny();
     }
 
     /** Deletes messages; returns how many were deleted. */

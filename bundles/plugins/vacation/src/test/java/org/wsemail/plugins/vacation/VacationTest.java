@@ -1,0 +1,201 @@
+package org.wsemail.plugins.vacation;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.List;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.junit.Test;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.wsemail.api.Address;
+import org.wsemail.api.AuthenticationMethod;
+import org.wsemail.api.MailMessage;
+import org.wsemail.api.MessageFlag;
+import org.wsemail.api.ProcessingEnvironment;
+import org.wsemail.api.plugin.ExtensionException;
+import org.wsemail.api.server.MailQueue;
+import org.wsemail.api.server.MessageSigner;
+import org.wsemail.api.server.QueueEntry;
+
+public class VacationTest {
+    private static final Address BOB = Address.parse("bob@b.test");
+    private static final Address ALICE = Address.parse("alice@a.test");
+    private static final Instant NOW = Instant.parse("2026-12-01T09:00:00Z");
+    private static final ProcessingEnvironment BOB_CALLING = ProcessingEnvironment.of(BOB, AuthenticationMethod.USERNAME_TOKEN, true);
+    private static final ProcessingEnvironment DELIVERY = ProcessingEnvironment.of(Address.parse("postmaster@a.test"),
+            AuthenticationMethod.SERVER_CERTIFICATE, false);
+
+    private final List<MailMessage> queued = new ArrayList<>();
+    private Dictionary<String, Object> stored;
+    private Instant now = NOW;
+
+    private final MailQueue queue = new MailQueue() {
+        @Override
+        public List<Long> enqueue(MailMessage message, String signedXml) {
+            queued.add(message);
+            return List.of(1L);
+        }
+
+        @Override
+        public List<QueueEntry> entries() {
+            return List.of();
+        }
+
+        @Override
+        public boolean retryNow(long entryId) {
+            return false;
+        }
+
+        @Override
+        public boolean delete(long entryId) {
+            return false;
+        }
+    };
+
+    private final MessageSigner signer = new MessageSigner() {
+        @Override
+        public String sign(MailMessage message) {
+            return "<signed/>";
+        }
+
+        @Override
+        public MailMessage read(String signedXml) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public VerifiedMessage verify(String signedXml) {
+            throw new UnsupportedOperationException();
+        }
+    };
+
+    /** Configuration Admin reduced to the one configuration the plug-in keeps its settings in. */
+    @SuppressWarnings("unchecked")
+    private final ConfigurationAdmin configurationAdmin = (ConfigurationAdmin) Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {ConfigurationAdmin.class}, (proxy, method, args) ->
+                    Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Configuration.class}, (p, m, a) -> {
+                        switch (m.getName()) {
+                            case "getProperties":
+                                return stored;
+                            case "update":
+                                stored = (Dictionary<String, Object>) a[0];
+                                return null;
+                            default:
+                                throw new UnsupportedOperationException(m.getName());
+                        }
+                    }));
+
+    private Vacation vacation() {
+        return new Vacation(configurationAdmin, queue, signer, new Clock() {
+            @Override
+            public Instant instant() {
+                return now;
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        });
+    }
+
+    private static Element request(String xml) throws Exception {
+        Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
+        String[] parts = xml.split("\\|");
+        Element root = document.createElementNS(null, parts[0]);
+        document.appendChild(root);
+        for (int i = 1; i + 1 < parts.length; i += 2) {
+            Element child = document.createElementNS(null, parts[i]);
+            child.setTextContent(parts[i + 1]);
+            root.appendChild(child);
+        }
+        return root;
+    }
+
+    private static MailMessage from(Address sender, String subject) {
+        return MailMessage.builder().sender(sender).recipient(BOB).subject(subject).body("x").build();
+    }
+
+    @Test
+    public void answersEachSenderOncePerPeriodWithABulkFlaggedReply() throws Exception {
+        Vacation vacation = vacation();
+        Element set = vacation.handle(request("set|message|Away until Monday.|until|2026-12-08T00:00:00Z|days|2"), BOB_CALLING);
+        assertEquals("true", set.getAttribute("active"));
+
+        vacation.deliver(from(ALICE, "Lunch?"), BOB, DELIVERY);
+        vacation.deliver(from(ALICE, "Lunch, really?"), BOB, DELIVERY);
+        assertEquals(1, queued.size());
+        MailMessage reply = queued.get(0);
+        assertEquals(BOB, reply.sender());
+        assertEquals(List.of(ALICE), reply.recipients());
+        assertEquals("Auto-reply: Lunch?", reply.subject());
+        assertEquals("Away until Monday.", reply.body());
+        assertTrue("its replies are bulk, so responders never answer each other", reply.hasFlag(MessageFlag.BULK));
+
+        now = NOW.plus(Duration.ofDays(2));
+        vacation.deliver(from(ALICE, "Back yet?"), BOB, DELIVERY);
+        assertEquals("a new period, a new reply", 2, queued.size());
+
+        now = Instant.parse("2026-12-08T00:00:01Z");
+        vacation.deliver(from(Address.parse("carol@c.test"), "Hi"), BOB, DELIVERY);
+        assertEquals("no replies once back", 2, queued.size());
+    }
+
+    @Test
+    public void neverAnswersBulkListsPostmastersAutoRepliesOrOneself() {
+        assertFalse(Vacation.deservesAnswer(from(ALICE, "x").toBuilder().flag(MessageFlag.BULK).build(), BOB));
+        assertFalse(Vacation.deservesAnswer(from(Address.parse("postmaster@a.test"), "Undelivered mail"), BOB));
+        assertFalse(Vacation.deservesAnswer(from(Address.parse("dev-request@lists.test"), "x"), BOB));
+        assertFalse(Vacation.deservesAnswer(from(Address.parse("owner-dev@lists.test"), "x"), BOB));
+        assertFalse(Vacation.deservesAnswer(from(ALICE, "Auto-reply: Lunch?"), BOB));
+        assertFalse(Vacation.deservesAnswer(from(BOB, "note to self"), BOB));
+        assertTrue(Vacation.deservesAnswer(from(ALICE, "Lunch?"), BOB));
+    }
+
+    @Test
+    public void settingsAreCheckedKeptAcrossRestartsAndOnlyForLocalUsers() throws Exception {
+        Vacation vacation = vacation();
+        assertFault(vacation, "set|message|Away", BOB_CALLING, "give <until> as a time, e.g. 2026-12-31T00:00:00Z");
+        assertFault(vacation, "set|message|Away|until|2020-01-01T00:00:00Z", BOB_CALLING, "<until> is in the past");
+        assertFault(vacation, "set|message|Away|until|2026-12-08T00:00:00Z|days|0", BOB_CALLING,
+                "<days> must be a whole number from 1 to 365");
+        assertFault(vacation, "dance", BOB_CALLING, "send <set>, <get/> or <clear/>");
+        assertFault(vacation, "get", ProcessingEnvironment.of(ALICE, AuthenticationMethod.FEDERATED_TOKEN, false),
+                "only users of this server can set a vacation reply");
+
+        vacation.handle(request("set|message|Away|until|2026-12-08T00:00:00Z"), BOB_CALLING);
+        Element restored = vacation().handle(request("get"), BOB_CALLING);
+        assertEquals("true", restored.getAttribute("active"));
+        assertEquals("7", restored.getAttribute("days"));
+        assertEquals("Away", restored.getTextContent());
+        assertEquals("false", vacation().handle(request("clear"), BOB_CALLING).getAttribute("active"));
+    }
+
+    private static void assertFault(Vacation vacation, String request, ProcessingEnvironment env, String message) throws Exception {
+        try {
+            vacation.handle(request(request), env);
+            fail("accepted " + request);
+        } catch (ExtensionException expected) {
+            assertEquals(message, expected.getMessage());
+        }
+    }
+}
