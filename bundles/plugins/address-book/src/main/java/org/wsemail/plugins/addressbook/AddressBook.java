@@ -1,0 +1,132 @@
+package org.wsemail.plugins.addressbook;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.wsemail.api.Address;
+import org.wsemail.api.ProcessingEnvironment;
+import org.wsemail.api.plugin.ExtensionException;
+import org.wsemail.api.plugin.ExtensionProcessor;
+import org.wsemail.api.plugin.WsemailExtension;
+import org.wsemail.api.plugin.WsemailPlugin;
+
+/**
+ * The domain's address book, through the {@code address-book} extension: {@code <list/>} and
+ * {@code <search query="..."/>} answer with {@code <entries><entry address="..." name="..."/></entries>};
+ * a user of the domain publishes their own entry with {@code <publish name="..."/>} and takes it back
+ * with {@code <withdraw/>}. Nobody edits another's entry.
+ *
+ * <p>Entries are kept through Configuration Admin. Called concurrently.
+ */
+@Component(service = ExtensionProcessor.class)
+@WsemailPlugin(name = "address-book")
+@WsemailExtension(id = "address-book")
+public class AddressBook implements ExtensionProcessor {
+    static final String ENTRIES_PID = "org.wsemail.plugins.addressbook.entries";
+    private static final int MAX_NAME = 200;
+    private static final Logger LOG = LoggerFactory.getLogger(AddressBook.class);
+
+    private final ConfigurationAdmin configurationAdmin;
+    private final Map<String, String> entries = new ConcurrentSkipListMap<>();
+
+    @Activate
+    public AddressBook(@Reference ConfigurationAdmin configurationAdmin) {
+        this.configurationAdmin = configurationAdmin;
+        Dictionary<String, Object> stored = configuration().getProperties();
+        if (stored != null) {
+            for (String key : Collections.list(stored.keys())) {
+                if (key.contains("@")) {
+                    entries.put(key, String.valueOf(stored.get(key)));
+                }
+            }
+        }
+    }
+
+    @Override
+    public Element handle(Element request, ProcessingEnvironment env) throws ExtensionException {
+        switch (String.valueOf(request.getLocalName())) {
+            case "list":
+                return answer("");
+            case "search":
+                return answer(request.getAttribute("query").toLowerCase(Locale.ROOT));
+            case "publish":
+                String name = request.getAttribute("name").strip();
+                if (name.isEmpty() || name.length() > MAX_NAME) {
+                    throw new ExtensionException(ExtensionException.BAD_REQUEST, "give a name of 1 to " + MAX_NAME + " characters");
+                }
+                entries.put(ownAddress(env).toString(), name);
+                save();
+                LOG.info("{} published in the address book as '{}'", env.caller(), name);
+                return answer(env.caller().toString().toLowerCase(Locale.ROOT));
+            case "withdraw":
+                entries.remove(ownAddress(env).toString());
+                save();
+                return answer(env.caller().toString().toLowerCase(Locale.ROOT));
+            default:
+                throw new ExtensionException(ExtensionException.BAD_REQUEST,
+                        "send <list/>, <search query=\"...\"/>, <publish name=\"...\"/> or <withdraw/>");
+        }
+    }
+
+    private static Address ownAddress(ProcessingEnvironment env) throws ExtensionException {
+        if (!env.isLocalUser()) {
+            throw new ExtensionException(ExtensionException.NOT_AUTHORIZED, "only users of this domain have an entry here");
+        }
+        return env.caller();
+    }
+
+    /** The entries whose address or name contains the query (all for an empty one), by address. */
+    private Element answer(String query) {
+        try {
+            Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
+            Element list = document.createElementNS(null, "entries");
+            entries.forEach((address, name) -> {
+                if (address.toLowerCase(Locale.ROOT).contains(query) || name.toLowerCase(Locale.ROOT).contains(query)) {
+                    Element entry = document.createElementNS(null, "entry");
+                    entry.setAttribute("address", address);
+                    entry.setAttribute("name", name);
+                    list.appendChild(entry);
+                }
+            });
+            document.appendChild(list);
+            return list;
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void save() {
+        Hashtable<String, Object> props = new Hashtable<>(entries);
+        try {
+            configuration().update(props);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store the address book", e);
+        }
+    }
+
+    private Configuration configuration() {
+        try {
+            return configurationAdmin.getConfiguration(ENTRIES_PID, "?");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the address book", e);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package org.wsemail.plugins.newmailnotification;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.wsemail.api.Address;
+import org.wsemail.api.MailMessage;
+import org.wsemail.api.ProcessingEnvironment;
+import org.wsemail.api.plugin.DeliveryDecision;
+import org.wsemail.api.plugin.DeliveryProcessor;
+import org.wsemail.api.plugin.ExtensionException;
+import org.wsemail.api.plugin.ExtensionProcessor;
+import org.wsemail.api.plugin.WsemailExtension;
+import org.wsemail.api.plugin.WsemailPlugin;
+
+/**
+ * Tells a user's client that mail has arrived. The client registers where to be told through the
+ * {@code new-mail-notification} extension ({@code <register host="..." port="..."/>},
+ * {@code <unregister/>}); each delivery to that user then sends one UDP datagram there, a line
+ * {@code NEW-MAIL <recipient> <sender> <subject>}, and delivery goes on to the mailbox. Only
+ * unprivileged ports are accepted, so the server cannot be made to knock on system services.
+ *
+ * <p>Registrations are kept through Configuration Admin. Called concurrently.
+ */
+@Component(service = {DeliveryProcessor.class, ExtensionProcessor.class})
+@WsemailPlugin(name = "new-mail-notification")
+@WsemailExtension(id = "new-mail-notification")
+public class NewMailNotification implements DeliveryProcessor, ExtensionProcessor {
+    static final String TARGETS_PID = "org.wsemail.plugins.newmailnotification.targets";
+    private static final int MAX_DATAGRAM = 512;
+    private static final Logger LOG = LoggerFactory.getLogger(NewMailNotification.class);
+
+    private final ConfigurationAdmin configurationAdmin;
+    private final Map<Address, InetSocketAddress> targets = new ConcurrentHashMap<>();
+
+    @Activate
+    public NewMailNotification(@Reference ConfigurationAdmin configurationAdmin) {
+        this.configurationAdmin = configurationAdmin;
+        Dictionary<String, Object> stored = configuration().getProperties();
+        if (stored != null) {
+            for (String key : Collections.list(stored.keys())) {
+                if (key.contains("@")) {
+                    try {
+                        targets.put(Address.parse(key), parseTarget(String.valueOf(stored.get(key))));
+                    } catch (RuntimeException | ExtensionException e) {
+                        LOG.warn("Ignoring the stored notification target of {}: {}", key, e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public Element handle(Element request, ProcessingEnvironment env) throws ExtensionException {
+        if (!env.isLocalUser()) {
+            throw new ExtensionException(ExtensionException.NOT_AUTHORIZED, "only users of this server can be notified");
+        }
+        Address user = env.caller();
+        switch (String.valueOf(request.getLocalName())) {
+            case "register" -> targets.put(user, parseTarget(request.getAttribute("host") + ":" + request.getAttribute("port")));
+            case "unregister" -> targets.remove(user);
+            default -> throw new ExtensionException(ExtensionException.BAD_REQUEST, "send <register host=\"...\" port=\"...\"/> or <unregister/>");
+        }
+        save();
+        InetSocketAddress target = targets.get(user);
+        LOG.info("New-mail notification of {} {}", user, target == null ? "off" : "to " + target);
+        return answer(target);
+    }
+
+    static InetSocketAddress parseTarget(String hostAndPort) throws ExtensionException {
+        int colon = hostAndPort.lastIndexOf(':');
+        String host = colon < 0 ? "" : hostAndPort.substring(0, colon);
+        int port;
+        try {
+            port = Integer.parseInt(hostAndPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (host.isBlank() || port < 1024 || port > 65535) {
+            throw new ExtensionException(ExtensionException.BAD_REQUEST, "give a host and a port from 1024 to 65535");
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            throw new ExtensionException(ExtensionException.BAD_REQUEST, "unknown host " + host);
+        }
+    }
+
+    private static Element answer(InetSocketAddress target) {
+        try {
+            Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
+            Element notification = document.createElementNS(null, "notification");
+            notification.setAttribute("active", String.valueOf(target != null));
+            if (target != null) {
+                notification.setAttribute("host", target.getAddress().getHostAddress());
+                notification.setAttribute("port", String.valueOf(target.getPort()));
+            }
+            document.appendChild(notification);
+            return notification;
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public DeliveryDecision deliver(MailMessage message, Address recipient, ProcessingEnvironment env) {
+        InetSocketAddress target = targets.get(recipient);
+        if (target != null) {
+            byte[] line = ("NEW-MAIL " + recipient + " " + message.sender() + " " + message.subject().replace('\n', ' '))
+                    .getBytes(StandardCharsets.UTF_8);
+            byte[] datagram = line.length > MAX_DATAGRAM ? java.util.Arrays.copyOf(line, MAX_DATAGRAM) : line;
+            try (DatagramSocket socket = new DatagramSocket()) {
+                socket.send(new DatagramPacket(datagram, datagram.length, target));
+            } catch (IOException e) {
+                LOG.info("Cannot notify {} at {}: {}", recipient, target, e.getMessage());
+            }
+        }
+        return DeliveryDecision.pass();
+    }
+
+    private void save() {
+        Hashtable<String, Object> props = new Hashtable<>();
+        targets.forEach((user, target) -> props.put(user.toString(), target.getAddress().getHostAddress() + ":" + target.getPort()));
+        try {
+            configuration().update(props);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store notification targets", e);
+        }
+    }
+
+    private Configuration configuration() {
+        try {
+            return configurationAdmin.getConfiguration(TARGETS_PID, "?");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read notification targets", e);
+        }
+    }
+}
