@@ -306,6 +306,91 @@ public class TwoDomainsIT {
         }
     }
 
+    @Test
+    public void theVacationPlugInAnswersOncePerSenderWithASignedBulkReply() throws Exception {
+        String version = System.getProperty("wsemail.version");
+        b.shell("wsemail:plugin-install mvn:org.wsemail.plugins/vacation/" + version);
+        try {
+            Element set = element("set");
+            child(set, "message", "I am away until Monday.");
+            child(set, "until", Instant.now().plus(Duration.ofDays(3)).toString());
+            child(set, "days", "7");
+            assertEquals("true", bob().extension("vacation", set).getAttribute("active"));
+
+            alice().send(List.of(Address.parse("bob@b.test")), "Meeting on Friday?", "Shall we?");
+            Header reply = awaitMessage(alice(), "Auto-reply: Meeting on Friday?")
+                    .orElseThrow(() -> new AssertionError("no vacation reply reached alice"));
+            assertEquals("bob@b.test", reply.getSender());
+            ReadMessage read = alice().read(reply.getId());
+            assertEquals("I am away until Monday.", read.message().body());
+            assertTrue("signed by b.test: " + read.signatureReport(), read.verified());
+
+            alice().send(List.of(Address.parse("bob@b.test")), "Meeting on Friday, again?", "Well?");
+            assertTrue(awaitMessage(bob(), "Meeting on Friday, again?").isPresent());
+            Thread.sleep(2000);
+            assertEquals("one reply per sender per period", 1, alice().inbox(Instant.EPOCH).stream()
+                    .filter(h -> h.getSubject().startsWith("Auto-reply: Meeting on Friday")).count());
+        } finally {
+            b.shell("wsemail:plugin-uninstall vacation");
+        }
+    }
+
+    @Test
+    public void theNewMailNotificationPlugInTellsTheClientOfEachDelivery() throws Exception {
+        String version = System.getProperty("wsemail.version");
+        b.shell("wsemail:plugin-install mvn:org.wsemail.plugins/new-mail-notification/" + version);
+        try (java.net.DatagramSocket client = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            client.setSoTimeout(30_000);
+            Element register = element("register");
+            register.setAttribute("host", "127.0.0.1");
+            register.setAttribute("port", String.valueOf(client.getLocalPort()));
+            assertEquals("true", bob().extension("new-mail-notification", register).getAttribute("active"));
+
+            alice().send(List.of(Address.parse("bob@b.test")), "You have mail", "Ping.");
+            java.net.DatagramPacket packet = new java.net.DatagramPacket(new byte[512], 512);
+            client.receive(packet);
+            assertEquals("NEW-MAIL bob@b.test alice@a.test You have mail",
+                    new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8));
+            bob().extension("new-mail-notification", element("unregister"));
+        } finally {
+            b.shell("wsemail:plugin-uninstall new-mail-notification");
+        }
+    }
+
+    @Test
+    public void theAddressBookPlugInIsTheDomainsDirectory() throws Exception {
+        String version = System.getProperty("wsemail.version");
+        a.shell("wsemail:plugin-install mvn:org.wsemail.plugins/address-book/" + version);
+        try {
+            Element publish = element("publish");
+            publish.setAttribute("name", "Anne Able");
+            client(a, "anne@a.test", "anne-password-1").extension("address-book", publish);
+
+            Element search = element("search");
+            search.setAttribute("query", "able");
+            Element entries = alice().extension("address-book", search);
+            Element entry = (Element) entries.getFirstChild();
+            assertEquals("anne@a.test", entry.getAttribute("address"));
+            assertEquals("Anne Able", entry.getAttribute("name"));
+            assertEquals(null, entry.getNextSibling());
+        } finally {
+            a.shell("wsemail:plugin-uninstall address-book");
+        }
+    }
+
+    private static Element element(String name) throws Exception {
+        org.w3c.dom.Document document = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
+        Element element = document.createElementNS(null, name);
+        document.appendChild(element);
+        return element;
+    }
+
+    private static void child(Element parent, String name, String text) {
+        Element child = parent.getOwnerDocument().createElementNS(null, name);
+        child.setTextContent(text);
+        parent.appendChild(child);
+    }
+
     private static void deleteRecursively(Path path) throws IOException {
         if (Files.exists(path)) {
             try (var walk = Files.walk(path)) {

@@ -17,6 +17,9 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.w3c.dom.Document;
@@ -36,20 +39,31 @@ import org.wsemail.api.plugin.WsemailPlugin;
  *
  * <p>Entries are kept through Configuration Admin. Called concurrently.
  */
-@Component(service = ExtensionProcessor.class)
+@Component(service = ExtensionProcessor.class, configurationPid = AddressBook.PID)
 @WsemailPlugin(name = "address-book")
 @WsemailExtension(id = "address-book")
+@Designate(ocd = AddressBook.Config.class)
 public class AddressBook implements ExtensionProcessor {
+    static final String PID = "org.wsemail.plugins.addressbook";
+
+    @ObjectClassDefinition(name = "WSEmail address book")
+    public @interface Config {
+        @AttributeDefinition(name = "Users may publish", description = "false makes the book read-only for users")
+        boolean users_may_publish() default true;
+    }
+
     static final String ENTRIES_PID = "org.wsemail.plugins.addressbook.entries";
     private static final int MAX_NAME = 200;
     private static final Logger LOG = LoggerFactory.getLogger(AddressBook.class);
 
     private final ConfigurationAdmin configurationAdmin;
+    private final boolean usersMayPublish;
     private final Map<String, String> entries = new ConcurrentSkipListMap<>();
 
     @Activate
-    public AddressBook(@Reference ConfigurationAdmin configurationAdmin) {
+    public AddressBook(Config config, @Reference ConfigurationAdmin configurationAdmin) {
         this.configurationAdmin = configurationAdmin;
+        this.usersMayPublish = config.users_may_publish();
         Dictionary<String, Object> stored = configuration().getProperties();
         if (stored != null) {
             for (String key : Collections.list(stored.keys())) {
@@ -86,9 +100,12 @@ public class AddressBook implements ExtensionProcessor {
         }
     }
 
-    private static Address ownAddress(ProcessingEnvironment env) throws ExtensionException {
+    private Address ownAddress(ProcessingEnvironment env) throws ExtensionException {
         if (!env.isLocalUser()) {
             throw new ExtensionException(ExtensionException.NOT_AUTHORIZED, "only users of this domain have an entry here");
+        }
+        if (!usersMayPublish) {
+            throw new ExtensionException(ExtensionException.NOT_AUTHORIZED, "this address book is kept by the administrator");
         }
         return env.caller();
     }

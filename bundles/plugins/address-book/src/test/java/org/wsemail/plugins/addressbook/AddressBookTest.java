@@ -34,6 +34,20 @@ public class AddressBookTest {
                         return null;
                     }));
 
+    private static AddressBook.Config config(boolean usersMayPublish) {
+        return new AddressBook.Config() {
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return AddressBook.Config.class;
+            }
+
+            @Override
+            public boolean users_may_publish() {
+                return usersMayPublish;
+            }
+        };
+    }
+
     private static ProcessingEnvironment user(String address) {
         return ProcessingEnvironment.of(Address.parse(address), AuthenticationMethod.USERNAME_TOKEN, true);
     }
@@ -57,11 +71,11 @@ public class AddressBookTest {
 
     @Test
     public void usersPublishSearchAndWithdrawTheirOwnEntries() throws Exception {
-        AddressBook book = new AddressBook(configurationAdmin);
+        AddressBook book = new AddressBook(config(true), configurationAdmin);
         book.handle(request("publish", "name", "Anne Able"), user("anne@a.test"));
         book.handle(request("publish", "name", "Alice Liddell"), user("alice@a.test"));
 
-        AddressBook restarted = new AddressBook(configurationAdmin);
+        AddressBook restarted = new AddressBook(config(true), configurationAdmin);
         assertEquals(List.of("alice@a.test=Alice Liddell", "anne@a.test=Anne Able"),
                 entries(restarted.handle(request("list"), user("alice@a.test"))));
         assertEquals(List.of("anne@a.test=Anne Able"), entries(restarted.handle(request("search", "query", "ABLE"), user("alice@a.test"))));
@@ -72,11 +86,13 @@ public class AddressBookTest {
 
     @Test
     public void strangersMayReadButNotWriteAndBadRequestsAreNamed() throws Exception {
-        AddressBook book = new AddressBook(configurationAdmin);
+        AddressBook book = new AddressBook(config(true), configurationAdmin);
         ProcessingEnvironment stranger = ProcessingEnvironment.of(Address.parse("val@c.test"), AuthenticationMethod.FEDERATED_TOKEN, false);
         assertEquals(List.of(), entries(book.handle(request("list"), stranger)));
         assertFault(book, request("publish", "name", "Val"), stranger, "only users of this domain have an entry here");
         assertFault(book, request("publish", "name", " "), user("anne@a.test"), "give a name of 1 to 200 characters");
+        assertFault(new AddressBook(config(false), configurationAdmin), request("publish", "name", "Anne"), user("anne@a.test"),
+                "this address book is kept by the administrator");
         assertFault(book, request("erase"), user("anne@a.test"),
                 "send <list/>, <search query=\"...\"/>, <publish name=\"...\"/> or <withdraw/>");
     }

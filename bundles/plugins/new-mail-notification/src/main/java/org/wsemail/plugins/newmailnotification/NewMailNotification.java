@@ -22,6 +22,9 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.w3c.dom.Document;
@@ -41,24 +44,36 @@ import org.wsemail.api.plugin.WsemailPlugin;
  * {@code new-mail-notification} extension ({@code <register host="..." port="..."/>},
  * {@code <unregister/>}); each delivery to that user then sends one UDP datagram there, a line
  * {@code NEW-MAIL <recipient> <sender> <subject>}, and delivery goes on to the mailbox. Only
- * unprivileged ports are accepted, so the server cannot be made to knock on system services.
+ * unprivileged ports are accepted by default ({@code min.port}), so the server cannot be made to
+ * knock on system services.
  *
  * <p>Registrations are kept through Configuration Admin. Called concurrently.
  */
-@Component(service = {DeliveryProcessor.class, ExtensionProcessor.class})
+@Component(service = {DeliveryProcessor.class, ExtensionProcessor.class}, configurationPid = NewMailNotification.PID)
 @WsemailPlugin(name = "new-mail-notification")
 @WsemailExtension(id = "new-mail-notification")
+@Designate(ocd = NewMailNotification.Config.class)
 public class NewMailNotification implements DeliveryProcessor, ExtensionProcessor {
+    static final String PID = "org.wsemail.plugins.newmailnotification";
+
+    @ObjectClassDefinition(name = "WSEmail new-mail notification")
+    public @interface Config {
+        @AttributeDefinition(name = "Lowest port", description = "Clients may register ports from this one to 65535")
+        int min_port() default 1024;
+    }
+
     static final String TARGETS_PID = "org.wsemail.plugins.newmailnotification.targets";
     private static final int MAX_DATAGRAM = 512;
     private static final Logger LOG = LoggerFactory.getLogger(NewMailNotification.class);
 
     private final ConfigurationAdmin configurationAdmin;
+    private final int minPort;
     private final Map<Address, InetSocketAddress> targets = new ConcurrentHashMap<>();
 
     @Activate
-    public NewMailNotification(@Reference ConfigurationAdmin configurationAdmin) {
+    public NewMailNotification(Config config, @Reference ConfigurationAdmin configurationAdmin) {
         this.configurationAdmin = configurationAdmin;
+        this.minPort = Math.max(1, config.min_port());
         Dictionary<String, Object> stored = configuration().getProperties();
         if (stored != null) {
             for (String key : Collections.list(stored.keys())) {
@@ -90,7 +105,7 @@ public class NewMailNotification implements DeliveryProcessor, ExtensionProcesso
         return answer(target);
     }
 
-    static InetSocketAddress parseTarget(String hostAndPort) throws ExtensionException {
+    InetSocketAddress parseTarget(String hostAndPort) throws ExtensionException {
         int colon = hostAndPort.lastIndexOf(':');
         String host = colon < 0 ? "" : hostAndPort.substring(0, colon);
         int port;
@@ -99,8 +114,8 @@ public class NewMailNotification implements DeliveryProcessor, ExtensionProcesso
         } catch (NumberFormatException e) {
             port = -1;
         }
-        if (host.isBlank() || port < 1024 || port > 65535) {
-            throw new ExtensionException(ExtensionException.BAD_REQUEST, "give a host and a port from 1024 to 65535");
+        if (host.isBlank() || port < minPort || port > 65535) {
+            throw new ExtensionException(ExtensionException.BAD_REQUEST, "give a host and a port from " + minPort + " to 65535");
         }
         try {
             return new InetSocketAddress(InetAddress.getByName(host), port);

@@ -26,6 +26,18 @@ public class NewMailNotificationTest {
     private static final Address BOB = Address.parse("bob@b.test");
     private static final ProcessingEnvironment BOB_CALLING = ProcessingEnvironment.of(BOB, AuthenticationMethod.USERNAME_TOKEN, true);
 
+    private static final NewMailNotification.Config CONFIG = new NewMailNotification.Config() {
+        @Override
+        public Class<? extends java.lang.annotation.Annotation> annotationType() {
+            return NewMailNotification.Config.class;
+        }
+
+        @Override
+        public int min_port() {
+            return 1024;
+        }
+    };
+
     private Dictionary<String, Object> stored;
 
     @SuppressWarnings("unchecked")
@@ -50,9 +62,9 @@ public class NewMailNotificationTest {
     public void aRegisteredClientHearsOfEachDeliveryAndTheRegistrationIsKept() throws Exception {
         try (DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             client.setSoTimeout(5000);
-            new NewMailNotification(configurationAdmin).handle(register("127.0.0.1", String.valueOf(client.getLocalPort())), BOB_CALLING);
+            new NewMailNotification(CONFIG, configurationAdmin).handle(register("127.0.0.1", String.valueOf(client.getLocalPort())), BOB_CALLING);
 
-            NewMailNotification restarted = new NewMailNotification(configurationAdmin);
+            NewMailNotification restarted = new NewMailNotification(CONFIG, configurationAdmin);
             MailMessage message = MailMessage.builder().sender(Address.parse("alice@a.test")).recipient(BOB).subject("Lunch?").build();
             restarted.deliver(message, BOB, BOB_CALLING);
 
@@ -65,7 +77,7 @@ public class NewMailNotificationTest {
 
     @Test
     public void privilegedPortsAndStrangersAreRefused() throws Exception {
-        NewMailNotification plugin = new NewMailNotification(configurationAdmin);
+        NewMailNotification plugin = new NewMailNotification(CONFIG, configurationAdmin);
         assertFault(plugin, register("127.0.0.1", "53"), BOB_CALLING, "give a host and a port from 1024 to 65535");
         assertFault(plugin, register("127.0.0.1", "2525"),
                 ProcessingEnvironment.of(Address.parse("val@c.test"), AuthenticationMethod.FEDERATED_TOKEN, false),

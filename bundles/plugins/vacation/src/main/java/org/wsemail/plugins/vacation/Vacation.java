@@ -23,6 +23,9 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.w3c.dom.Document;
@@ -52,14 +55,24 @@ import org.wsemail.api.server.MessageSigner;
  * <p>Settings are kept through Configuration Admin; whom it answered when is kept in memory.
  * Called concurrently.
  */
-@Component(service = {DeliveryProcessor.class, ExtensionProcessor.class})
+@Component(service = {DeliveryProcessor.class, ExtensionProcessor.class}, configurationPid = Vacation.PID)
 @WsemailPlugin(name = "vacation")
 @WsemailExtension(id = "vacation")
+@Designate(ocd = Vacation.Config.class)
 public class Vacation implements DeliveryProcessor, ExtensionProcessor {
+    static final String PID = "org.wsemail.plugins.vacation";
+
+    @ObjectClassDefinition(name = "WSEmail vacation auto-responder")
+    public @interface Config {
+        @AttributeDefinition(name = "Days between replies", description = "When a user does not say; 1 to 365")
+        int default_days() default 7;
+
+        @AttributeDefinition(name = "Longest message (characters)")
+        int max_message_chars() default 4000;
+    }
+
     static final String SETTINGS_PID = "org.wsemail.plugins.vacation.settings";
     static final String SUBJECT_PREFIX = "Auto-reply: ";
-    private static final int MAX_MESSAGE = 4000;
-    private static final int DEFAULT_DAYS = 7;
     private static final Set<String> NEVER_ANSWERED = Set.of("postmaster", "mailer-daemon", "noreply", "no-reply",
             "listserv", "majordomo");
     private static final Logger LOG = LoggerFactory.getLogger(Vacation.class);
@@ -75,13 +88,18 @@ public class Vacation implements DeliveryProcessor, ExtensionProcessor {
     private final Map<Address, Setting> settings = new ConcurrentHashMap<>();
     private final Map<String, Instant> answered = new ConcurrentHashMap<>();
 
+    private final int defaultDays;
+    private final int maxMessage;
+
     @Activate
-    public Vacation(@Reference ConfigurationAdmin configurationAdmin, @Reference MailQueue queue,
+    public Vacation(Config config, @Reference ConfigurationAdmin configurationAdmin, @Reference MailQueue queue,
             @Reference MessageSigner signer) {
-        this(configurationAdmin, queue, signer, Clock.systemUTC());
+        this(config, configurationAdmin, queue, signer, Clock.systemUTC());
     }
 
-    Vacation(ConfigurationAdmin configurationAdmin, MailQueue queue, MessageSigner signer, Clock clock) {
+    Vacation(Config config, ConfigurationAdmin configurationAdmin, MailQueue queue, MessageSigner signer, Clock clock) {
+        this.defaultDays = config.default_days();
+        this.maxMessage = config.max_message_chars();
         this.configurationAdmin = configurationAdmin;
         this.queue = queue;
         this.signer = signer;
@@ -112,8 +130,8 @@ public class Vacation implements DeliveryProcessor, ExtensionProcessor {
         String message = child(request, "message");
         String until = child(request, "until");
         String days = child(request, "days");
-        if (message == null || message.isBlank() || message.length() > MAX_MESSAGE) {
-            throw new ExtensionException(ExtensionException.BAD_REQUEST, "give a <message> of 1 to " + MAX_MESSAGE + " characters");
+        if (message == null || message.isBlank() || message.length() > maxMessage) {
+            throw new ExtensionException(ExtensionException.BAD_REQUEST, "give a <message> of 1 to " + maxMessage + " characters");
         }
         Instant end;
         try {
@@ -126,7 +144,7 @@ public class Vacation implements DeliveryProcessor, ExtensionProcessor {
         }
         int period;
         try {
-            period = days == null ? DEFAULT_DAYS : Integer.parseInt(days.trim());
+            period = days == null ? defaultDays : Integer.parseInt(days.trim());
         } catch (NumberFormatException e) {
             period = -1;
         }

@@ -100,7 +100,23 @@ public class VacationTest {
                     }));
 
     private Vacation vacation() {
-        return new Vacation(configurationAdmin, queue, signer, new Clock() {
+        Vacation.Config config = new Vacation.Config() {
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return Vacation.Config.class;
+            }
+
+            @Override
+            public int default_days() {
+                return 7;
+            }
+
+            @Override
+            public int max_message_chars() {
+                return 4000;
+            }
+        };
+        return new Vacation(config, configurationAdmin, queue, signer, new Clock() {
             @Override
             public Instant instant() {
                 return now;
