@@ -3,7 +3,6 @@ package org.wsemail.localmta.internal;
 import static org.junit.Assert.assertEquals;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +23,10 @@ import org.wsemail.api.server.DeliveryResult;
 import org.wsemail.api.server.DeliveryResult.Status;
 import org.wsemail.api.server.MailStore;
 import org.wsemail.api.server.MessageHeader;
-import org.wsemail.api.server.MessageSigner;
 import org.wsemail.api.server.StoredMessage;
 import org.wsemail.api.server.UnknownUserException;
 import org.wsemail.api.server.UserDirectory;
+import org.wsemail.testing.RecordingSigner;
 
 /** The delivery decisions of the Local MTA, with its collaborators replaced by simple in-memory ones. */
 public class PipelineLocalMtaTest {
@@ -38,7 +37,6 @@ public class PipelineLocalMtaTest {
     private static final ProcessingEnvironment ENV = ProcessingEnvironment.of(ALICE, AuthenticationMethod.SERVER_CERTIFICATE, false);
 
     private final Map<Address, String> mailboxes = new ConcurrentHashMap<>();
-    private final List<String> resigned = new ArrayList<>();
     private boolean storeFails;
 
     private final MailStore store = new MailStore() {
@@ -97,23 +95,7 @@ public class PipelineLocalMtaTest {
         }
     };
 
-    private final MessageSigner signer = new MessageSigner() {
-        @Override
-        public String sign(MailMessage message) {
-            resigned.add(message.subject());
-            return "<resigned>" + message.subject() + "</resigned>";
-        }
-
-        @Override
-        public MailMessage read(String signedXml) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public VerifiedMessage verify(String signedXml) {
-            throw new UnsupportedOperationException();
-        }
-    };
+    private final RecordingSigner signer = new RecordingSigner();
 
     /** Carol's copy is consumed (as if pushed to her online client); Bob's is tagged on the way. */
     private final MessagePipeline pipeline = new MessagePipeline() {
@@ -159,7 +141,9 @@ public class PipelineLocalMtaTest {
     @Test
     public void aMessageChangedOnTheWayIsStoredSignedByThisServer() {
         mta.deliver(message("tag me"), "<signed-by-a/>", List.of(BOB), ENV);
-        assertEquals("<resigned>[tagged] tag me</resigned>", mailboxes.get(BOB));
+        MailMessage changed = signer.signedMessages().get(0);
+        assertEquals("[tagged] tag me", changed.subject());
+        assertEquals(RecordingSigner.xml(changed), mailboxes.get(BOB));
     }
 
     @Test

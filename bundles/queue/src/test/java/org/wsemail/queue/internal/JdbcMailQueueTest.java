@@ -8,14 +8,10 @@ import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.derby.jdbc.EmbeddedDataSource;
 import org.junit.After;
@@ -28,10 +24,11 @@ import org.wsemail.api.MailMessage;
 import org.wsemail.api.server.DeliveryResult;
 import org.wsemail.api.server.DeliveryResult.Status;
 import org.wsemail.api.server.DomainResolver.ServerEndpoint;
-import org.wsemail.api.server.MessageSigner;
 import org.wsemail.api.server.PeerTransport;
 import org.wsemail.api.server.QueueEntry;
 import org.wsemail.db.internal.PooledDatabaseManager;
+import org.wsemail.testing.MovableClock;
+import org.wsemail.testing.RecordingSigner;
 
 /**
  * The queue on a real Derby database, with a clock the test moves, and the Local MTA, DNS and peer
@@ -47,8 +44,8 @@ public class JdbcMailQueueTest {
     public TemporaryFolder folder = new TemporaryFolder();
 
     private Path derbyDir;
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
-    private final Map<String, MailMessage> signed = new ConcurrentHashMap<>();
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-11-28T12:00:00Z"));
+    private final RecordingSigner signer = new RecordingSigner();
     private final List<String> localDeliveries = new ArrayList<>();
     private final List<MailMessage> localMessages = new ArrayList<>();
     private final List<String> peerCalls = new ArrayList<>();
@@ -66,24 +63,6 @@ public class JdbcMailQueueTest {
         bServers = List.of(new ServerEndpoint("mx1.b.test", 8181, 10, 0, Duration.ofMinutes(5)),
                 new ServerEndpoint("mx2.b.test", 8181, 20, 0, Duration.ofMinutes(5)));
 
-        MessageSigner signer = new MessageSigner() {
-            @Override
-            public String sign(MailMessage message) {
-                String xml = "<signed id='" + message.messageId() + "'/>";
-                signed.put(xml, message);
-                return xml;
-            }
-
-            @Override
-            public MailMessage read(String signedXml) {
-                return signed.get(signedXml);
-            }
-
-            @Override
-            public VerifiedMessage verify(String signedXml) {
-                throw new UnsupportedOperationException();
-            }
-        };
         PeerTransport peers = (server, xml, recipients) -> {
             peerCalls.add(server.host() + " " + recipients);
             if (downHosts.contains(server.host())) {
@@ -119,9 +98,7 @@ public class JdbcMailQueueTest {
     }
 
     private List<Long> enqueue(MailMessage message) {
-        String xml = "<signed id='" + message.messageId() + "'/>";
-        signed.put(xml, message);
-        return queue.enqueue(message, xml);
+        return queue.enqueue(message, signer.sign(message));
     }
 
     @Test
@@ -279,31 +256,4 @@ public class JdbcMailQueueTest {
         };
     }
 
-    /** A clock the test moves by hand. */
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
 }

@@ -3,15 +3,12 @@ package org.wsemail.plugins.addressbook;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.fail;
 
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
-import java.util.Dictionary;
 import java.util.List;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.junit.Test;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -19,20 +16,11 @@ import org.wsemail.api.Address;
 import org.wsemail.api.AuthenticationMethod;
 import org.wsemail.api.ProcessingEnvironment;
 import org.wsemail.api.plugin.ExtensionException;
+import org.wsemail.testing.InMemoryConfigurationAdmin;
 
 public class AddressBookTest {
-    private Dictionary<String, Object> stored;
-
-    @SuppressWarnings("unchecked")
-    private final ConfigurationAdmin configurationAdmin = (ConfigurationAdmin) Proxy.newProxyInstance(
-            getClass().getClassLoader(), new Class<?>[] {ConfigurationAdmin.class}, (proxy, method, args) ->
-                    Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Configuration.class}, (p, m, a) -> {
-                        if (m.getName().equals("getProperties")) {
-                            return stored;
-                        }
-                        stored = (Dictionary<String, Object>) a[0];
-                        return null;
-                    }));
+    private final InMemoryConfigurationAdmin store = new InMemoryConfigurationAdmin();
+    private final ConfigurationAdmin configurationAdmin = store.service();
 
     private static AddressBook.Config config(boolean usersMayPublish) {
         return new AddressBook.Config() {

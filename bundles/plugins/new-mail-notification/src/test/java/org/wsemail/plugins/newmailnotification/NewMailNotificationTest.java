@@ -3,17 +3,14 @@ package org.wsemail.plugins.newmailnotification;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.fail;
 
-import java.lang.reflect.Proxy;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Dictionary;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.junit.Test;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.w3c.dom.Element;
 import org.wsemail.api.Address;
@@ -21,6 +18,7 @@ import org.wsemail.api.AuthenticationMethod;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.ProcessingEnvironment;
 import org.wsemail.api.plugin.ExtensionException;
+import org.wsemail.testing.InMemoryConfigurationAdmin;
 
 public class NewMailNotificationTest {
     private static final Address BOB = Address.parse("bob@b.test");
@@ -38,18 +36,8 @@ public class NewMailNotificationTest {
         }
     };
 
-    private Dictionary<String, Object> stored;
-
-    @SuppressWarnings("unchecked")
-    private final ConfigurationAdmin configurationAdmin = (ConfigurationAdmin) Proxy.newProxyInstance(
-            getClass().getClassLoader(), new Class<?>[] {ConfigurationAdmin.class}, (proxy, method, args) ->
-                    Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Configuration.class}, (p, m, a) -> {
-                        if (m.getName().equals("getProperties")) {
-                            return stored;
-                        }
-                        stored = (Dictionary<String, Object>) a[0];
-                        return null;
-                    }));
+    private final InMemoryConfigurationAdmin store = new InMemoryConfigurationAdmin();
+    private final ConfigurationAdmin configurationAdmin = store.service();
 
     private static Element register(String host, String port) throws Exception {
         Element register = DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument().createElementNS(null, "register");

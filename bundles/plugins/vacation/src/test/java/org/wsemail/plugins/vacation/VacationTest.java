@@ -5,20 +5,13 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import java.lang.reflect.Proxy;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Dictionary;
 import java.util.List;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.junit.Test;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.wsemail.api.Address;
@@ -27,9 +20,10 @@ import org.wsemail.api.MailMessage;
 import org.wsemail.api.MessageFlag;
 import org.wsemail.api.ProcessingEnvironment;
 import org.wsemail.api.plugin.ExtensionException;
-import org.wsemail.api.server.MailQueue;
-import org.wsemail.api.server.MessageSigner;
-import org.wsemail.api.server.QueueEntry;
+import org.wsemail.testing.InMemoryConfigurationAdmin;
+import org.wsemail.testing.MovableClock;
+import org.wsemail.testing.RecordingMailQueue;
+import org.wsemail.testing.RecordingSigner;
 
 public class VacationTest {
     private static final Address BOB = Address.parse("bob@b.test");
@@ -39,65 +33,9 @@ public class VacationTest {
     private static final ProcessingEnvironment DELIVERY = ProcessingEnvironment.of(Address.parse("postmaster@a.test"),
             AuthenticationMethod.SERVER_CERTIFICATE, false);
 
-    private final List<MailMessage> queued = new ArrayList<>();
-    private Dictionary<String, Object> stored;
-    private Instant now = NOW;
-
-    private final MailQueue queue = new MailQueue() {
-        @Override
-        public List<Long> enqueue(MailMessage message, String signedXml) {
-            queued.add(message);
-            return List.of(1L);
-        }
-
-        @Override
-        public List<QueueEntry> entries() {
-            return List.of();
-        }
-
-        @Override
-        public boolean retryNow(long entryId) {
-            return false;
-        }
-
-        @Override
-        public boolean delete(long entryId) {
-            return false;
-        }
-    };
-
-    private final MessageSigner signer = new MessageSigner() {
-        @Override
-        public String sign(MailMessage message) {
-            return "<signed/>";
-        }
-
-        @Override
-        public MailMessage read(String signedXml) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public VerifiedMessage verify(String signedXml) {
-            throw new UnsupportedOperationException();
-        }
-    };
-
-    /** Configuration Admin reduced to the one configuration the plug-in keeps its settings in. */
-    @SuppressWarnings("unchecked")
-    private final ConfigurationAdmin configurationAdmin = (ConfigurationAdmin) Proxy.newProxyInstance(
-            getClass().getClassLoader(), new Class<?>[] {ConfigurationAdmin.class}, (proxy, method, args) ->
-                    Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Configuration.class}, (p, m, a) -> {
-                        switch (m.getName()) {
-                            case "getProperties":
-                                return stored;
-                            case "update":
-                                stored = (Dictionary<String, Object>) a[0];
-                                return null;
-                            default:
-                                throw new UnsupportedOperationException(m.getName());
-                        }
-                    }));
+    private final RecordingMailQueue queue = new RecordingMailQueue();
+    private final InMemoryConfigurationAdmin configurationAdmin = new InMemoryConfigurationAdmin();
+    private final MovableClock clock = new MovableClock(NOW);
 
     private Vacation vacation() {
         Vacation.Config config = new Vacation.Config() {
@@ -116,22 +54,7 @@ public class VacationTest {
                 return 4000;
             }
         };
-        return new Vacation(config, configurationAdmin, queue, signer, new Clock() {
-            @Override
-            public Instant instant() {
-                return now;
-            }
-
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-        });
+        return new Vacation(config, configurationAdmin.service(), queue, new RecordingSigner(), clock);
     }
 
     private static Element request(String xml) throws Exception {
@@ -159,21 +82,21 @@ public class VacationTest {
 
         vacation.deliver(from(ALICE, "Lunch?"), BOB, DELIVERY);
         vacation.deliver(from(ALICE, "Lunch, really?"), BOB, DELIVERY);
-        assertEquals(1, queued.size());
-        MailMessage reply = queued.get(0);
+        assertEquals(1, queue.queued().size());
+        MailMessage reply = queue.queued().get(0);
         assertEquals(BOB, reply.sender());
         assertEquals(List.of(ALICE), reply.recipients());
         assertEquals("Auto-reply: Lunch?", reply.subject());
         assertEquals("Away until Monday.", reply.body());
         assertTrue("its replies are bulk, so responders never answer each other", reply.hasFlag(MessageFlag.BULK));
 
-        now = NOW.plus(Duration.ofDays(2));
+        clock.advance(Duration.ofDays(2));
         vacation.deliver(from(ALICE, "Back yet?"), BOB, DELIVERY);
-        assertEquals("a new period, a new reply", 2, queued.size());
+        assertEquals("a new period, a new reply", 2, queue.queued().size());
 
-        now = Instant.parse("2026-12-08T00:00:01Z");
+        clock.set(Instant.parse("2026-12-08T00:00:01Z"));
         vacation.deliver(from(Address.parse("carol@c.test"), "Hi"), BOB, DELIVERY);
-        assertEquals("no replies once back", 2, queued.size());
+        assertEquals("no replies once back", 2, queue.queued().size());
     }
 
     @Test
