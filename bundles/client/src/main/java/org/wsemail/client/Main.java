@@ -52,6 +52,9 @@ public final class Main {
             "  inbox [--since <time, e.g. 2026-11-28T00:00:00Z>]",
             "  read <id>        shows the message and whether the sending server's signature verified",
             "  delete <id>...",
+            "  bench [--threads 4] [--requests 500] [--mix send=25,list=25,retrieve=25,delete=25]",
+            "        [--body-bytes 1024] [--to <also-address>,...] [--prime 6] [--json <file>]",
+            "                   load test: latency and throughput of the mix, as the paper measured",
             "",
             "options (or keys of the config file, without the dashes):",
             "  --server <url>          the server's base URL, e.g. http://localhost:8181/wsemail",
@@ -122,6 +125,7 @@ public final class Main {
                 case "inbox" -> inbox(settings, options);
                 case "read" -> read(settings, positional);
                 case "delete" -> delete(settings, positional);
+                case "bench" -> bench(settings, options);
                 default -> throw new UsageException("unknown command '" + command + "'");
             };
         } catch (UsageException e) {
@@ -316,6 +320,40 @@ public final class Main {
         int deleted = connect(settings).delete(ids);
         out.println("Deleted " + deleted + " of " + ids.size() + " message" + (ids.size() == 1 ? "" : "s"));
         return OK;
+    }
+
+    private int bench(Settings settings, Map<String, String> options) throws UsageException {
+        Bench.Settings bench;
+        try {
+            List<Address> also = new ArrayList<>();
+            if (options.containsKey("to")) {
+                for (String address : options.get("to").split(",")) {
+                    also.add(Address.parse(address.trim()));
+                }
+            }
+            bench = new Bench.Settings(settings.server(), settings.user(), settings.password(), settings.trusted(), also,
+                    positive(options, "threads", 4), positive(options, "requests", 500),
+                    Bench.mix(options.getOrDefault("mix", "send=25,list=25,retrieve=25,delete=25")),
+                    positive(options, "body-bytes", 1024), Integer.parseInt(options.getOrDefault("prime", "6")));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        try {
+            return Bench.run(bench, out, console != null, options.get("json")) == 0 ? OK : REFUSED;
+        } catch (java.io.IOException e) {
+            throw new UsageException("cannot write " + options.get("json") + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return REFUSED;
+        }
+    }
+
+    private static int positive(Map<String, String> options, String name, int fallback) {
+        int value = Integer.parseInt(options.getOrDefault(name, String.valueOf(fallback)));
+        if (value < 1) {
+            throw new IllegalArgumentException("--" + name + " must be at least 1");
+        }
+        return value;
     }
 
     private static long id(String word) throws UsageException {

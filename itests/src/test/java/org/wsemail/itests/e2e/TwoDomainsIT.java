@@ -378,6 +378,17 @@ public class TwoDomainsIT {
         }
     }
 
+    @Test
+    public void theBenchmarkRunsTheMixAgainstARealServerWithoutErrors() throws Exception {
+        Path json = root.resolve("bench.json");
+        String output = wsemail(a, "alice@a.test", "alice-password-1", "bench", "--threads", "2", "--requests", "60",
+                "--to", "bob@b.test", "--prime", "3", "--json", json.toString());
+        assertTrue(output, output.startsWith("exit 0\n"));
+        assertTrue(output, output.contains("; 0 errors;"));
+        String figures = Files.readString(json);
+        assertTrue(figures, figures.contains("\"errors\":0") && figures.contains("\"p99\":"));
+    }
+
     private static Element element(String name) throws Exception {
         org.w3c.dom.Document document = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
         Element element = document.createElementNS(null, name);
