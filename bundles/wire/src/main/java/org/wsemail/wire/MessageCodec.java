@@ -57,6 +57,8 @@ public final class MessageCodec {
     private final JAXBContext context;
     private final DatatypeFactory datatypes;
     private final DocumentBuilderFactory documents;
+    /** Looked up once: finding a factory is a service lookup, and this runs for every message. */
+    private final TransformerFactory transformers;
 
     public MessageCodec() {
         try {
@@ -66,6 +68,12 @@ public final class MessageCodec {
             throw new IllegalStateException("cannot set up the WSEmail XML binding", e);
         }
         this.documents = secureDocumentBuilderFactory();
+        this.transformers = TransformerFactory.newInstance();
+        try {
+            transformers.setFeature(javax.xml.XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        } catch (javax.xml.transform.TransformerConfigurationException e) {
+            throw new IllegalStateException("the XML writer cannot be made safe", e);
+        }
     }
 
     /** A namespace-aware parser factory that resolves no external entities or DTDs. */
@@ -216,9 +224,11 @@ public final class MessageCodec {
     /** The element as text, byte for byte what a signature over it covers (no declaration, no indenting). */
     public String toText(Element element) {
         try {
-            TransformerFactory factory = TransformerFactory.newInstance();
-            factory.setFeature(javax.xml.XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            Transformer transformer = factory.newTransformer();
+            Transformer transformer;
+            synchronized (transformers) {
+                // A factory is not promised to be thread-safe; each transformer serves one call.
+                transformer = transformers.newTransformer();
+            }
             transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
             transformer.setOutputProperty(OutputKeys.INDENT, "no");
             StringWriter out = new StringWriter();

@@ -137,7 +137,10 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** Runs Karaf shell commands over SSH as the administrator and returns what they printed. */
+    /**
+     * Runs Karaf shell commands over SSH as the administrator and returns what they printed; a
+     * command that fails fails the test, so that no assertion about the output passes on an error.
+     */
     String shell(String... commands) throws IOException, InterruptedException {
         ProcessBuilder client = new ProcessBuilder(home.resolve("bin/client").toString(), "-u", "admin", "-p", ADMIN_PASSWORD,
                 "-a", String.valueOf(sshPort), "-h", "127.0.0.1", "-r", "20", "-d", "1", "-b")
@@ -150,6 +153,9 @@ final class ServerProcess implements AutoCloseable {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException("bin/client did not finish: " + output);
+        }
+        if (output.contains("Error executing command") || output.contains("Command not found")) {
+            throw new AssertionError("a shell command failed on " + domain + ": " + output);
         }
         return output;
     }

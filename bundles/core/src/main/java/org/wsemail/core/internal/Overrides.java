@@ -1,6 +1,5 @@
 package org.wsemail.core.internal;
 
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Dictionary;
 import java.util.EnumSet;
@@ -21,9 +20,7 @@ import org.wsemail.api.plugin.Stage;
  * What administrators changed: priority overrides and disabled plug-ins by plug-in name, and disabled
  * stages. Immutable; every change gives a new instance.
  *
- * <p>Stored as Configuration Admin properties. Values are read leniently (an Integer or the text of
- * one, a String array or a comma-separated String) because a Karaf {@code .cfg} file turns every
- * value into text when it is written back and read again.
+ * <p>Stored as Configuration Admin properties, read leniently through {@link ConfigValues}.
  */
 final class Overrides {
     static final String PRIORITY_PREFIX = "priority.";
@@ -107,16 +104,16 @@ final class Overrides {
             String key = keys.nextElement();
             Object value = props.get(key);
             if (key.startsWith(PRIORITY_PREFIX)) {
-                Integer priority = toInteger(value);
+                Integer priority = ConfigValues.toInteger(value);
                 if (priority == null) {
                     LOG.warn("Ignoring priority override {} = {}: not a whole number", key, value);
                 } else {
                     priorities.put(key.substring(PRIORITY_PREFIX.length()), priority);
                 }
             } else if (key.equals(DISABLED_PLUGINS)) {
-                disabledPlugins.addAll(toList(value));
+                disabledPlugins.addAll(ConfigValues.toList(value));
             } else if (key.equals(DISABLED_STAGES)) {
-                for (String label : toList(value)) {
+                for (String label : ConfigValues.toList(value)) {
                     try {
                         disabledStages.add(Stage.fromLabel(label));
                     } catch (IllegalArgumentException e) {
@@ -128,36 +125,5 @@ final class Overrides {
         return new Overrides(priorities, disabledPlugins, disabledStages);
     }
 
-    static Integer toInteger(Object value) {
-        if (value instanceof Number n) {
-            return n.intValue();
-        }
-        if (value instanceof String s) {
-            try {
-                return Integer.valueOf(s.trim());
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return null;
-    }
 
-    /** A String, a String array or a collection, each element split at commas; blanks dropped. */
-    static Set<String> toList(Object value) {
-        Object[] items;
-        if (value instanceof Object[] array) {
-            items = array;
-        } else if (value instanceof java.util.Collection<?> c) {
-            items = c.toArray();
-        } else if (value == null) {
-            items = new Object[0];
-        } else {
-            items = new Object[] {value};
-        }
-        return Arrays.stream(items)
-                .flatMap(item -> Arrays.stream(String.valueOf(item).split(",")))
-                .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
-    }
 }

@@ -209,7 +209,7 @@ public class PluginBundleDeployer implements PluginDeployer {
     private Set<String> listedLocations() {
         try {
             Dictionary<String, Object> props = configuration().getProperties();
-            return props == null ? new LinkedHashSet<>() : new LinkedHashSet<>(Overrides.toList(props.get(PLUGINS)));
+            return props == null ? new LinkedHashSet<>() : new LinkedHashSet<>(ConfigValues.toList(props.get(PLUGINS)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read configuration " + PID, e);
         }

@@ -19,12 +19,7 @@ public class UserAddCommand extends UserCommandSupport {
     @Override
     public Object execute() throws Exception {
         Address user = address(address);
-        char[] secret = password(password);
-        try {
-            users().add(user, secret);
-        } finally {
-            wipe(secret);
-        }
+        withPassword(password, secret -> users().add(user, secret));
         System.out.println("Added user " + user);
         return null;
     }

@@ -32,7 +32,7 @@ public abstract class UserCommandSupport implements Action {
     }
 
     /** The password given as an option, else asked for twice without echo. */
-    protected char[] password(String given) throws java.io.IOException {
+    private char[] password(String given) throws java.io.IOException {
         if (given != null) {
             return given.toCharArray();
         }
@@ -44,7 +44,18 @@ public abstract class UserCommandSupport implements Action {
         return first.toCharArray();
     }
 
-    protected static void wipe(char[] password) {
-        Arrays.fill(password, '\0');
+    /** What a command does with a password it was given or asked for. */
+    protected interface PasswordUse {
+        void accept(char[] password) throws Exception;
+    }
+
+    /** Hands the password (given, or asked for) to {@code use}, then wipes it from memory. */
+    protected void withPassword(String given, PasswordUse use) throws Exception {
+        char[] secret = password(given);
+        try {
+            use.accept(secret);
+        } finally {
+            Arrays.fill(secret, '\0');
+        }
     }
 }

@@ -19,12 +19,7 @@ public class UserPasswdCommand extends UserCommandSupport {
     @Override
     public Object execute() throws Exception {
         Address user = address(address);
-        char[] secret = password(password);
-        try {
-            users().setPassword(user, secret);
-        } finally {
-            wipe(secret);
-        }
+        withPassword(password, secret -> users().setPassword(user, secret));
         System.out.println("Password of " + user + " changed");
         return null;
     }

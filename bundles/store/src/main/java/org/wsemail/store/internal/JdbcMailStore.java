@@ -42,10 +42,6 @@ public class JdbcMailStore implements MailStore {
     @Override
     public long store(Address mailbox, MailMessage message, String signedXml) throws UnknownUserException {
         try (Connection c = database.dataSource().getConnection()) {
-            Long existing = existingId(c, mailbox, message.messageId());
-            if (existing != null) {
-                return existing;
-            }
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO messages (mailbox, message_id, sender,"
                     + " subject, sent_at, flags, size_bytes, signed_xml, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
@@ -68,7 +64,7 @@ public class JdbcMailStore implements MailStore {
                     throw new UnknownUserException(mailbox);
                 }
                 if (DUPLICATE_KEY.equals(e.getSQLState())) {
-                    // Another delivery of the same message won the race: one copy, its number.
+                    // Delivered before (a retried Deliver): one copy, its number.
                     return existingId(c, mailbox, message.messageId());
                 }
                 throw e;
