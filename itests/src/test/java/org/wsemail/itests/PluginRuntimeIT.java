@@ -76,12 +76,22 @@ public class PluginRuntimeIT extends WsemailTestSupport {
                 factory.delete();
             }
         }
+        if (pluginListFile().contains(SUBJECT_TAG_LOCATION)) {
+            Files.writeString(etc("org.wsemail.plugins.cfg"), "plugins =\n", StandardCharsets.UTF_8);
+        }
         for (Bundle bundle : bundleContext.getBundles()) {
-            if (SUBJECT_TAG_BSN.equals(bundle.getSymbolicName())) {
-                runAsAdminOk("wsemail:plugin-uninstall " + pluginAdmin.plugins().stream()
-                        .filter(p -> p.bundleId() == bundle.getBundleId()).findFirst().orElseThrow().name());
+            if (SUBJECT_TAG_BSN.equals(bundle.getSymbolicName()) && bundle.getState() != Bundle.UNINSTALLED) {
+                // A failed test may leave the bundle between states (stopped, services gone): remove it
+                // directly (the list file no longer names it, so the deployer will not bring it back).
+                try {
+                    bundle.uninstall();
+                } catch (IllegalStateException alreadyGone) {
+                    // the deployer removed it first
+                }
             }
         }
+        await("no subject-tag bundle left", () -> Arrays.stream(bundleContext.getBundles())
+                .noneMatch(b -> SUBJECT_TAG_BSN.equals(b.getSymbolicName())));
     }
 
     @Test
@@ -193,7 +203,8 @@ public class PluginRuntimeIT extends WsemailTestSupport {
 
         runAsAdminOk("wsemail:plugin-priority --reset subject-tag");
         Files.writeString(list, original, StandardCharsets.UTF_8);
-        await("the plug-in to go again", () -> pluginAdmin.plugins().isEmpty());
+        await("the plug-in and its bundle to go again", () -> pluginAdmin.plugins().isEmpty()
+                && Arrays.stream(bundleContext.getBundles()).noneMatch(b -> SUBJECT_TAG_BSN.equals(b.getSymbolicName())));
     }
 
     private String sendSubject(String subject) {
