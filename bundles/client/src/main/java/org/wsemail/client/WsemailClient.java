@@ -66,6 +66,8 @@ public final class WsemailClient {
         security.put(ConfigurationConstants.ACTION, ConfigurationConstants.USERNAME_TOKEN + " " + ConfigurationConstants.TIMESTAMP);
         security.put(ConfigurationConstants.USER, user.toString());
         security.put(ConfigurationConstants.PASSWORD_TYPE, WSConstants.PW_TEXT);
+        security.put(ConfigurationConstants.ADD_USERNAMETOKEN_NONCE, "true");
+        security.put(ConfigurationConstants.ADD_USERNAMETOKEN_CREATED, "true");
         char[] secret = password.clone();
         security.put(ConfigurationConstants.PW_CALLBACK_REF, (javax.security.auth.callback.CallbackHandler) callbacks -> {
             for (javax.security.auth.callback.Callback callback : callbacks) {

@@ -160,6 +160,17 @@ final class ServerProcess implements AutoCloseable {
         return output;
     }
 
+    /** How long the server's log is now; {@link #logSince(long)} gives what was written after. */
+    long logMark() throws IOException {
+        Path log = home.resolve("data/log/karaf.log");
+        return Files.exists(log) ? Files.size(log) : 0;
+    }
+
+    String logSince(long mark) throws IOException {
+        byte[] all = Files.readAllBytes(home.resolve("data/log/karaf.log"));
+        return new String(all, (int) Math.min(mark, all.length), (int) Math.max(0, all.length - mark), StandardCharsets.UTF_8);
+    }
+
     private Path etc(String file) {
         return home.resolve("etc").resolve(file);
     }
@@ -182,6 +193,14 @@ final class ServerProcess implements AutoCloseable {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IllegalStateException(command + " failed: " + output);
+        }
+    }
+
+    static void deleteRecursively(Path path) throws IOException {
+        if (Files.exists(path)) {
+            try (var walk = Files.walk(path)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 

@@ -5,7 +5,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +55,7 @@ public class TwoDomainsIT {
     @BeforeClass
     public static void startTwoDomains() throws Exception {
         root = Path.of("target", "e2e").toAbsolutePath();
-        deleteRecursively(root);
+        ServerProcess.deleteRecursively(root);
         Files.createDirectories(root);
         Path archive = Path.of(System.getProperty("wsemail.assembly"));
         caPem = root.resolve("ca.pem");
@@ -400,13 +399,5 @@ public class TwoDomainsIT {
         Element child = parent.getOwnerDocument().createElementNS(null, name);
         child.setTextContent(text);
         parent.appendChild(child);
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (Files.exists(path)) {
-            try (var walk = Files.walk(path)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 }

@@ -10,8 +10,10 @@ import org.apache.cxf.Bus;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
 import org.apache.cxf.transport.http.HTTPTransportFactory;
+import org.apache.cxf.ws.security.SecurityConstants;
 import org.apache.cxf.ws.security.wss4j.WSS4JInInterceptor;
 import org.apache.wss4j.common.ConfigurationConstants;
+import org.apache.wss4j.common.cache.MemoryReplayCache;
 import org.apache.wss4j.dom.WSConstants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -64,6 +66,15 @@ public class SoapEndpoints {
 
         @AttributeDefinition(name = "Clock skew (s)", description = "How far in the future a timestamp may be")
         int future_ttl_seconds() default 60;
+
+        @AttributeDefinition(name = "Deepest XML nesting", description = "Elements inside elements, envelope included")
+        int max_xml_depth() default 48;
+
+        @AttributeDefinition(name = "Most children of one XML element")
+        int max_xml_children() default 2_000;
+
+        @AttributeDefinition(name = "Most XML elements in one request")
+        long max_xml_elements() default 20_000;
     }
 
     private final Bus bus;
@@ -78,20 +89,55 @@ public class SoapEndpoints {
         MessageCodec codec = Buses.withBundleClassLoader(MessageCodec::new);
         ClientService clientService = new ClientService(pipeline, signer, queue, store, domain, users, codec,
                 config.max_message_kib() * 1024, Clock.systemUTC());
+        Map<String, Object> limits = xmlLimits(config);
+        long maxRequestBytes = maxRequestBytes(config);
+        Map<String, Object> clientProperties = new HashMap<>(limits);
+        // WSS4J's default replay cache is Ehcache, which cannot load its own value class from inside
+        // an OSGi bundle: a replayed nonce would fail with a ClassNotFoundException instead of being
+        // recognized. An in-memory cache per endpoint, whose entries live as long as a token may.
+        clientProperties.put(SecurityConstants.NONCE_CACHE_INSTANCE, new MemoryReplayCache());
+        clientProperties.put(SecurityConstants.TIMESTAMP_CACHE_INSTANCE, new MemoryReplayCache());
         this.client = publish(MailClient.class, clientService, config.client_path(),
                 MailClientService.WSDL_LOCATION.toString(), MailClientService.SERVICE, MailClientService.MailClientPort,
-                usernameTokenSecurity(users, config));
+                clientProperties, maxRequestBytes, usernameTokenSecurity(users, config));
         this.peer = publish(MailPeer.class, new PeerService(signer, localMta, domain, codec), config.peer_path(),
-                MailPeerService.WSDL_LOCATION.toString(), MailPeerService.SERVICE, MailPeerService.MailPeerPort, null);
+                MailPeerService.WSDL_LOCATION.toString(), MailPeerService.SERVICE, MailPeerService.MailPeerPort,
+                limits, maxRequestBytes, null);
         LOG.info("WSEmail services for {} published at {} and {}", domain.name(), config.client_path(), config.peer_path());
     }
 
+    /**
+     * Limits checked while the request is parsed, before anything else reads it: nesting, fan-out
+     * and element count (CXF's parser also refuses more than 500 attributes on an element and any
+     * document type declaration, so no entity bomb and no external entity).
+     */
+    private static Map<String, Object> xmlLimits(Config config) {
+        Map<String, Object> limits = new HashMap<>();
+        limits.put("org.apache.cxf.stax.maxElementDepth", config.max_xml_depth());
+        limits.put("org.apache.cxf.stax.maxChildElements", config.max_xml_children());
+        limits.put("org.apache.cxf.stax.maxElementCount", config.max_xml_elements());
+        return limits;
+    }
+
+    /** The largest request body: the largest message, base64-inflated, and room for envelope and headers. */
+    private static long maxRequestBytes(Config config) {
+        return config.max_message_kib() * 1024 * 4 / 3 + 256 * 1024;
+    }
+
+    /**
+     * UsernameToken (plain-text password, with a nonce and a creation time) and Timestamp on every
+     * request. A token seen before within its lifetime is a replay and refused: WSS4J keeps the
+     * nonces in a cache for the token lifetime.
+     */
     private static WSS4JInInterceptor usernameTokenSecurity(UserDirectory users, Config config) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConfigurationConstants.ACTION, ConfigurationConstants.USERNAME_TOKEN + " " + ConfigurationConstants.TIMESTAMP);
         props.put(ConfigurationConstants.PASSWORD_TYPE, WSConstants.PW_TEXT);
         props.put(ConfigurationConstants.TTL_TIMESTAMP, String.valueOf(config.timestamp_ttl_seconds()));
         props.put(ConfigurationConstants.TTL_FUTURE_TIMESTAMP, String.valueOf(config.future_ttl_seconds()));
+        props.put(ConfigurationConstants.TTL_USERNAMETOKEN, String.valueOf(config.timestamp_ttl_seconds()));
+        props.put(ConfigurationConstants.TTL_FUTURE_USERNAMETOKEN, String.valueOf(config.future_ttl_seconds()));
+        props.put(ConfigurationConstants.REQUIRE_TIMESTAMP_EXPIRES, "true");
         Map<QName, Object> validators = new HashMap<>();
         validators.put(WSConstants.USERNAME_TOKEN, new UserDirectoryValidator(users));
         props.put(ConfigurationConstants.VALIDATOR_MAP, validators);
@@ -99,7 +145,7 @@ public class SoapEndpoints {
     }
 
     private Server publish(Class<?> contract, Object implementation, String path, String wsdl, QName service,
-            QName port, WSS4JInInterceptor security) {
+            QName port, Map<String, Object> properties, long maxRequestBytes, WSS4JInInterceptor security) {
         return Buses.withBundleClassLoader(() -> {
             JaxWsServerFactoryBean factory = new JaxWsServerFactoryBean();
             factory.setBus(bus);
@@ -109,6 +155,9 @@ public class SoapEndpoints {
             factory.setWsdlLocation(wsdl);
             factory.setServiceName(service);
             factory.setEndpointName(port);
+            factory.setProperties(new HashMap<>(properties));
+            factory.getInInterceptors().add(new RequestSizeLimit(maxRequestBytes));
+            factory.getOutFaultInterceptors().add(new RefusedXmlFaults());
             if (security != null) {
                 factory.getInInterceptors().add(security);
             }

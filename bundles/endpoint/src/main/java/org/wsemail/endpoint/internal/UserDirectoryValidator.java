@@ -13,7 +13,8 @@ import org.wsemail.api.server.UserDirectory;
 
 /**
  * Checks a WS-Security UsernameToken against the user directory, where passwords are kept only as
- * hashes, so only plain-text tokens (sent over TLS) can be checked. Every failure is the same fault
+ * hashes, so only plain-text tokens (sent over TLS) can be checked. A token must carry a nonce and a
+ * creation time, which WSS4J has already checked for freshness and replay. Every failure is the same fault
  * to the caller, whether the user exists or not.
  */
 final class UserDirectoryValidator implements Validator {
@@ -29,8 +30,9 @@ final class UserDirectoryValidator implements Validator {
     public Credential validate(Credential credential, RequestData data) throws WSSecurityException {
         UsernameToken token = credential == null ? null : credential.getUsernametoken();
         if (token == null || token.getName() == null || token.getPassword() == null
-                || !WSConstants.PASSWORD_TEXT.equals(token.getPasswordType())) {
-            LOG.info("Refused a request whose UsernameToken lacks a name or a plain-text password");
+                || !WSConstants.PASSWORD_TEXT.equals(token.getPasswordType())
+                || token.getNonce() == null || token.getCreated() == null) {
+            LOG.info("Refused a request whose UsernameToken lacks a name, a plain-text password, a nonce or a creation time");
             throw new WSSecurityException(WSSecurityException.ErrorCode.FAILED_AUTHENTICATION);
         }
         Address user;

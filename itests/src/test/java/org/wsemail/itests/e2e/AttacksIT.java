@@ -1,0 +1,388 @@
+package org.wsemail.itests.e2e;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.TrustAnchor;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+import org.w3c.dom.Element;
+import org.wsemail.api.Address;
+import org.wsemail.api.MailMessage;
+import org.wsemail.client.WsemailClient;
+import org.wsemail.itests.e2e.SoapRequests.Reply;
+import org.wsemail.itests.e2e.SoapRequests.Security;
+import org.wsemail.security.Pki;
+import org.wsemail.wire.FaultCodes;
+import org.wsemail.wire.MessageCodec;
+import org.wsemail.wire.MessageSignatures;
+import org.wsemail.wire.soap.Header;
+import org.wsemail.wire.soap.MailFault;
+import org.wsemail.wire.soap.MailPeer;
+import org.wsemail.wire.soap.SignedMessage;
+
+/**
+ * Attacks on a real server (a.test on 127.0.0.4), each sent as the bytes an attacker would send:
+ * every one is refused with a SOAP fault, and afterwards the mailbox and the queue are as they were.
+ * A hand-written request that follows the rules is accepted, so the refusals are not an accident of
+ * how the requests are written.
+ */
+public class AttacksIT {
+    private static final Pki.CertifiedKey CA = Pki.createAuthority("Attack test CA", Duration.ofDays(1));
+    private static final String ALICE = "alice@a.test";
+    private static final String PASSWORD = "alice-password-1";
+
+    private static ServerProcess server;
+    private static SoapRequests soap;
+    private static long keptMessageId;
+
+    @BeforeClass
+    public static void startServer() throws Exception {
+        Path root = Path.of("target", "e2e-attacks").toAbsolutePath();
+        ServerProcess.deleteRecursively(root);
+        Files.createDirectories(root);
+        server = new ServerProcess(Path.of(System.getProperty("wsemail.assembly")), root, "a.test", "127.0.0.4", 18400);
+        server.credentials(Pki.issueServerCertificate(CA, "a.test", Duration.ofDays(1)), CA);
+        server.start();
+        server.shell("wsemail:user-add --password " + PASSWORD + " " + ALICE);
+        soap = new SoapRequests(java.net.URI.create(server.base() + "/client"));
+
+        alice().send(List.of(Address.parse(ALICE)), "Keep me", "This message must survive every attack.");
+        keptMessageId = inbox().stream().filter(h -> h.getSubject().equals("Keep me")).findFirst().orElseThrow().getId();
+    }
+
+    @AfterClass
+    public static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static WsemailClient alice() {
+        return new WsemailClient(server.base(), Address.parse(ALICE), PASSWORD.toCharArray(),
+                Set.of(new TrustAnchor(CA.certificate(), null)));
+    }
+
+    private static List<Header> inbox() throws Exception {
+        return alice().inbox(Instant.EPOCH);
+    }
+
+    /** Nothing an attack did is visible: the kept message is there, nothing new arrived or was queued. */
+    private static void assertNothingChanged() throws Exception {
+        List<Header> headers = inbox();
+        assertEquals("the mailbox changed: " + headers.stream().map(Header::getSubject).toList(), 1, headers.size());
+        assertEquals(keptMessageId, headers.get(0).getId());
+        assertFalse(server.shell("wsemail:queue-list --no-format").contains(ALICE));
+    }
+
+    private static String listHeaders(Security security) {
+        return SoapRequests.envelope(security.xml(), "<m:listHeaders/>");
+    }
+
+    private static String send(Security security, String subject) {
+        return SoapRequests.envelope(security.xml(), "<m:send><m:message><m:recipient>" + ALICE + "</m:recipient><m:subject>"
+                + subject + "</m:subject><m:body>hello</m:body></m:message></m:send>");
+    }
+
+    /** The generic answer to every failed security check; why it failed goes only to the server's log. */
+    private static final String SECURITY_FAULT = "A security error was encountered when verifying the message";
+
+    /** Refused with the security fault, and the server's log says why. */
+    private static void assertRefusedFor(String reason, String request) throws Exception {
+        long mark = server.logMark();
+        Reply reply = soap.post("send", request);
+        assertEquals(reply.toString(), SECURITY_FAULT, reply.faultString());
+        assertLogged(mark, reason);
+    }
+
+    /** The log is written in the background: wait a little for the line. */
+    private static void assertLogged(long mark, String text) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String log = server.logSince(mark);
+        while (!log.contains(text) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            log = server.logSince(mark);
+        }
+        assertTrue("the log should say '" + text + "': " + log, log.contains(text));
+    }
+
+    private static void assertRefused(Reply reply, String expectedFault) {
+        assertTrue("expected a fault, got " + reply, reply.isFault());
+        assertEquals(reply.toString(), 500, reply.status());
+        assertTrue("'" + reply.faultString() + "' should say '" + expectedFault + "'", reply.faultString().contains(expectedFault));
+    }
+
+    @Test
+    public void aHandWrittenRequestThatFollowsTheRulesIsAccepted() throws Exception {
+        Reply reply = soap.post("listHeaders", listHeaders(new Security(ALICE, PASSWORD)));
+        assertEquals(reply.toString(), 200, reply.status());
+        assertTrue(reply.toString(), reply.body().contains("Keep me"));
+    }
+
+    @Test
+    public void everyUsernameTokenFailureGetsTheSameFaultSoUsersCannotBeEnumerated() throws Exception {
+        Map<String, Security> abuses = new LinkedHashMap<>();
+        abuses.put("wrong password", new Security(ALICE, "not-her-password"));
+        abuses.put("unknown user", new Security("nobody@a.test", PASSWORD));
+        abuses.put("empty user name", new Security("", PASSWORD));
+        abuses.put("no user name", new Security(null, PASSWORD));
+        abuses.put("no password", new Security(ALICE, null));
+        abuses.put("empty password", new Security(ALICE, ""));
+        Security noNonce = new Security(ALICE, PASSWORD);
+        noNonce.nonce = null;
+        abuses.put("no nonce", noNonce);
+        Security noCreated = new Security(ALICE, PASSWORD);
+        noCreated.created = null;
+        abuses.put("no creation time", noCreated);
+        Security digest = new Security(ALICE, PASSWORD);
+        digest.passwordType = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest";
+        abuses.put("digest instead of the password", digest);
+
+        List<String> faults = new ArrayList<>();
+        for (Map.Entry<String, Security> abuse : abuses.entrySet()) {
+            Reply reply = soap.post("send", send(abuse.getValue(), "Forged: " + abuse.getKey()));
+            assertTrue(abuse.getKey() + " was accepted: " + reply, reply.isFault());
+            faults.add(reply.faultString());
+        }
+        assertEquals("one fault for every failure: " + faults, 1, faults.stream().distinct().count());
+        assertEquals(SECURITY_FAULT, faults.get(0));
+        assertNothingChanged();
+    }
+
+    @Test
+    public void aReplayedRequestIsRefusedSoAMessageIsSentOnce() throws Exception {
+        byte[] request = send(new Security(ALICE, PASSWORD), "Sent once").getBytes(StandardCharsets.UTF_8);
+        Reply first = soap.post(SoapRequests.ACTION_BASE + "send", request);
+        assertEquals(first.toString(), 200, first.status());
+        long mark = server.logMark();
+        Reply replay = soap.post(SoapRequests.ACTION_BASE + "send", request);
+        assertEquals("the replay was not refused as one: " + replay, SECURITY_FAULT, replay.faultString());
+        assertLogged(mark, "replay");
+
+        long copies = inbox().stream().filter(h -> h.getSubject().equals("Sent once")).count();
+        assertEquals(1, copies);
+        Header sent = inbox().stream().filter(h -> h.getSubject().equals("Sent once")).findFirst().orElseThrow();
+        assertEquals(1, alice().delete(List.of(sent.getId())));
+        assertNothingChanged();
+    }
+
+    @Test
+    public void staleAndFarFutureTokensAreRefusedButSmallClockSkewIsAllowed() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Security expired = new Security(ALICE, PASSWORD);
+        expired.created = now.minusSeconds(600);
+        expired.timestampCreated = now.minusSeconds(600);
+        expired.timestampExpires = now.minusSeconds(480);
+        assertRefusedFor("The message timestamp has expired", send(expired, "Expired"));
+
+        Security oldToken = new Security(ALICE, PASSWORD);
+        oldToken.created = now.minusSeconds(900);
+        assertRefusedFor("created too long ago", send(oldToken, "Old token"));
+
+        Security future = new Security(ALICE, PASSWORD);
+        future.timestampCreated = now.plusSeconds(3600);
+        future.timestampExpires = now.plusSeconds(3700);
+        assertRefusedFor("future", send(future, "Timestamp from the future"));
+
+        Security futureToken = new Security(ALICE, PASSWORD);
+        futureToken.created = now.plusSeconds(3600);
+        assertRefusedFor("future", send(futureToken, "Token from the future"));
+
+        Security noExpiry = new Security(ALICE, PASSWORD);
+        noExpiry.timestampExpires = null;
+        assertRefusedFor("does not contain an expires Element", send(noExpiry, "No expiry"));
+
+        Security noTimestamp = new Security(ALICE, PASSWORD);
+        noTimestamp.timestampCreated = null;
+        assertRefusedFor("actions mismatch", send(noTimestamp, "No timestamp"));
+        assertNothingChanged();
+
+        Security skewed = new Security(ALICE, PASSWORD);
+        skewed.created = now.plusSeconds(20);
+        skewed.timestampCreated = now.plusSeconds(20);
+        skewed.timestampExpires = now.plusSeconds(140);
+        Reply reply = soap.post("listHeaders", listHeaders(skewed));
+        assertEquals("20 s of clock skew is allowed: " + reply, 200, reply.status());
+    }
+
+    @Test
+    public void documentTypeDeclarationsAreRefusedSoNoEntityIsExpandedOrFetched() throws Exception {
+        String xxe = "<?xml version=\"1.0\"?><!DOCTYPE e [<!ENTITY secret SYSTEM \"file:///etc/passwd\">]>"
+                + SoapRequests.envelope(new Security(ALICE, PASSWORD).xml(),
+                        "<m:send><m:message><m:recipient>" + ALICE + "</m:recipient><m:subject>XXE</m:subject>"
+                                + "<m:body>&secret;</m:body></m:message></m:send>");
+        Reply reply = soap.post("send", xxe);
+        assertRefused(reply, "the request was refused: it contains a document type declaration (DOCTYPE), which is never accepted");
+        assertFalse("the file was read: " + reply, reply.body().contains("root:"));
+
+        StringBuilder bomb = new StringBuilder("<?xml version=\"1.0\"?><!DOCTYPE e [<!ENTITY l0 \"lol\">");
+        for (int i = 1; i < 10; i++) {
+            bomb.append("<!ENTITY l").append(i).append(" \"").append(("&l" + (i - 1) + ";").repeat(10)).append("\">");
+        }
+        bomb.append("]>").append(SoapRequests.envelope(new Security(ALICE, PASSWORD).xml(),
+                "<m:send><m:message><m:recipient>" + ALICE + "</m:recipient><m:subject>Bomb</m:subject>"
+                        + "<m:body>&l9;</m:body></m:message></m:send>"));
+        assertRefused(soap.post("send", bomb.toString()), "document type declaration");
+        assertNothingChanged();
+    }
+
+    @Test
+    public void overlyLargeDeepOrWideRequestsAreRefusedWhileTheyAreRead() throws Exception {
+        String deep = "<x>".repeat(200) + "</x>".repeat(200);
+        assertRefused(soap.post("extension", SoapRequests.envelope(new Security(ALICE, PASSWORD).xml(),
+                "<m:extension><m:extensionId>urn:test</m:extensionId><m:request>" + deep + "</m:request></m:extension>")),
+                "the request was refused: it exceeds a limit of this server: Maximum Element Depth limit (48) Exceeded");
+
+        StringBuilder attributes = new StringBuilder("<x");
+        for (int i = 0; i < 600; i++) {
+            attributes.append(" a").append(i).append("=\"").append(i).append('"');
+        }
+        attributes.append("/>");
+        assertRefused(soap.post("extension", SoapRequests.envelope(new Security(ALICE, PASSWORD).xml(),
+                "<m:extension><m:extensionId>urn:test</m:extensionId><m:request>" + attributes + "</m:request></m:extension>")),
+                "the request was refused: it exceeds a limit of this server: Attribute limit (500) exceeded");
+
+        String manyIds = "<m:id>999999</m:id>".repeat(5000);
+        assertRefused(soap.post("delete", SoapRequests.envelope(new Security(ALICE, PASSWORD).xml(),
+                "<m:delete>" + manyIds + "</m:delete>")), "the request was refused: it exceeds a limit of this server: Maximum Number of Child Elements limit (2000) Exceeded");
+
+        String huge = "x".repeat(2 * 1024 * 1024);
+        Reply reply = soap.post("send", SoapRequests.envelope(new Security(ALICE, PASSWORD).xml(),
+                "<m:send><m:message><m:recipient>" + ALICE + "</m:recipient><m:subject>Huge</m:subject><m:body>" + huge
+                        + "</m:body></m:message></m:send>"));
+        assertRefused(reply, "the request was refused: it exceeds a limit of this server: Request size limit (349525 bytes) exceeded");
+        assertNothingChanged();
+        assertEquals(200, soap.post("listHeaders", listHeaders(new Security(ALICE, PASSWORD))).status());
+    }
+
+    @Test
+    public void aSoapActionThatDisagreesWithTheBodyIsRefused() throws Exception {
+        String delete = SoapRequests.envelope(new Security(ALICE, PASSWORD).xml(), "<m:delete><m:id>" + keptMessageId + "</m:id></m:delete>");
+        Reply reply = soap.post("listHeaders", delete);
+        assertRefused(reply, "Unexpected wrapper element {http://wsemail.org/2026/mail}delete found");
+        assertNothingChanged();
+    }
+
+    @Test
+    public void httpGetPublishesTheContractButRunsNoOperation() throws Exception {
+        Reply wsdl = soap.get("?wsdl");
+        assertEquals(200, wsdl.status());
+        assertTrue(wsdl.body().contains("MailClientService"));
+
+        for (String query : List.of("", "/delete?id=" + keptMessageId, "?method=delete&id=" + keptMessageId)) {
+            Reply reply = soap.get(query);
+            assertFalse("GET " + query + " answered like an operation: " + reply,
+                    reply.status() == 200 && reply.body().contains("Response"));
+        }
+        assertNothingChanged();
+    }
+
+    @Test
+    public void addressingHeadersCannotSendTheReplyOrFaultElsewhere() throws Exception {
+        try (ServerSocket elsewhere = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            String target = "http://127.0.0.1:" + elsewhere.getLocalPort() + "/steal";
+            String addressing = "<wsa:MessageID xmlns:wsa=\"http://www.w3.org/2005/08/addressing\">urn:uuid:1</wsa:MessageID>"
+                    + "<wsa:ReplyTo xmlns:wsa=\"http://www.w3.org/2005/08/addressing\"><wsa:Address>" + target + "</wsa:Address></wsa:ReplyTo>"
+                    + "<wsa:FaultTo xmlns:wsa=\"http://www.w3.org/2005/08/addressing\"><wsa:Address>" + target + "</wsa:Address></wsa:FaultTo>";
+            Security good = new Security(ALICE, PASSWORD);
+            good.extraHeaders = addressing;
+            Reply reply = soap.post("listHeaders", listHeaders(good));
+            assertEquals("the reply came back to the caller: " + reply, 200, reply.status());
+            assertTrue(reply.body().contains("Keep me"));
+
+            Security bad = new Security(ALICE, "not-her-password");
+            bad.extraHeaders = addressing;
+            assertTrue(soap.post("listHeaders", listHeaders(bad)).isFault());
+
+            elsewhere.setSoTimeout(2000);
+            try {
+                elsewhere.accept().close();
+                fail("the server connected to the ReplyTo/FaultTo address");
+            } catch (SocketTimeoutException expected) {
+                // nobody came
+            }
+        }
+    }
+
+    @Test
+    public void relayedMailThatIsUnsignedTamperedOrWrappedIsRefusedAndNotStored() throws Exception {
+        Pki.CertifiedKey bServer = Pki.issueServerCertificate(CA, "b.test", Duration.ofDays(1));
+        MessageCodec codec = new MessageCodec();
+        MessageSignatures signatures = new MessageSignatures();
+        MailPeer peer = peer();
+
+        List<Map.Entry<String, Element>> attacks = new ArrayList<>();
+        Element stripped = signedFromB(codec, signatures, bServer, "Stripped");
+        stripped.removeChild(stripped.getLastChild());
+        attacks.add(Map.entry("the message is not signed", stripped));
+
+        Element tampered = signedFromB(codec, signatures, bServer, "Tampered");
+        tampered.getElementsByTagNameNS(SoapRequests.MAIL_NS, "body").item(0).setTextContent("Pay Mallory instead.");
+        attacks.add(Map.entry("changed after signing", tampered));
+
+        Element original = signedFromB(codec, signatures, bServer, "Original");
+        Element wrapped = signedFromB(codec, signatures, bServer, "Wrapped");
+        wrapped.setAttributeNS(null, "Id", original.getAttributeNS(null, "Id"));
+        wrapped.removeChild(wrapped.getLastChild());
+        wrapped.appendChild(wrapped.getOwnerDocument().importNode(original.getLastChild(), true));
+        wrapped.getElementsByTagNameNS(SoapRequests.MAIL_NS, "subject").item(0).setTextContent("Wrapped");
+        attacks.add(Map.entry("changed after signing", wrapped));
+
+        for (Map.Entry<String, Element> attack : attacks) {
+            SignedMessage message = new SignedMessage();
+            message.setAny(attack.getValue());
+            try {
+                peer.deliver(message, List.of(ALICE));
+                fail("accepted: " + attack.getKey());
+            } catch (MailFault fault) {
+                assertEquals(FaultCodes.SIGNATURE_INVALID, fault.getFaultInfo().getCode());
+                assertTrue(fault.getFaultInfo().getMessage(), fault.getFaultInfo().getMessage().contains(attack.getKey()));
+            }
+        }
+        assertNothingChanged();
+
+        SignedMessage genuine = new SignedMessage();
+        genuine.setAny(signedFromB(codec, signatures, bServer, "Genuine"));
+        peer.deliver(genuine, List.of(ALICE));
+        Header arrived = inbox().stream().filter(h -> h.getSubject().equals("Genuine")).findFirst()
+                .orElseThrow(() -> new AssertionError("a correctly signed message from b.test was not stored"));
+        assertNotNull(arrived);
+        alice().delete(List.of(arrived.getId()));
+        assertNothingChanged();
+    }
+
+    private static Element signedFromB(MessageCodec codec, MessageSignatures signatures, Pki.CertifiedKey bServer, String subject) {
+        MailMessage message = MailMessage.builder().messageId(subject.toLowerCase() + "-" + System.nanoTime() + "@b.test")
+                .sender(Address.parse("bob@b.test")).recipient(Address.parse(ALICE)).subject(subject).body("Signed by b.test.").build();
+        Element element = codec.toElement(message, "m-" + System.nanoTime());
+        signatures.sign(element, bServer.keyPair().getPrivate(), List.of(bServer.certificate(), CA.certificate()));
+        return element;
+    }
+
+    private static MailPeer peer() {
+        JaxWsProxyFactoryBean factory = new JaxWsProxyFactoryBean();
+        factory.setServiceClass(MailPeer.class);
+        factory.setAddress(server.base() + "/peer");
+        return (MailPeer) factory.create();
+    }
+}

@@ -1,0 +1,122 @@
+package org.wsemail.itests.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * SOAP requests written out by hand and sent over a plain HTTP connection, so that a test can send
+ * exactly the bytes an attacker would: a security header with any field missing, old or reused,
+ * a DOCTYPE, a mismatched SOAPAction. Nothing here is a client a user would run.
+ */
+final class SoapRequests {
+    static final String MAIL_NS = "http://wsemail.org/2026/mail";
+    static final String ACTION_BASE = "http://wsemail.org/2026/mail/client/";
+    private static final String WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
+    private static final String WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
+    private static final String TOKEN_PROFILE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0";
+    private static final Pattern FAULT_STRING = Pattern.compile("<faultstring[^>]*>(.*?)</faultstring>", Pattern.DOTALL);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI endpoint;
+
+    SoapRequests(URI endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    /** What came back: the HTTP status, the body, and the SOAP fault's text if it is a fault. */
+    record Reply(int status, String body) {
+        String faultString() {
+            Matcher m = FAULT_STRING.matcher(body);
+            return m.find() ? m.group(1) : null;
+        }
+
+        boolean isFault() {
+            return faultString() != null;
+        }
+
+        @Override
+        public String toString() {
+            return "HTTP " + status + ": " + (body.length() > 2000 ? body.substring(0, 2000) + "..." : body);
+        }
+    }
+
+    /** The fields of a UsernameToken and Timestamp; each can be left out or set to anything. */
+    static final class Security {
+        String user;
+        String password;
+        String passwordType = TOKEN_PROFILE + "#PasswordText";
+        String nonce = Base64.getEncoder().encodeToString(randomBytes(16));
+        Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant timestampCreated = created;
+        Instant timestampExpires = created.plusSeconds(120);
+        String extraHeaders = "";
+
+        Security(String user, String password) {
+            this.user = user;
+            this.password = password;
+        }
+
+        String xml() {
+            StringBuilder token = new StringBuilder("<wsse:UsernameToken wsu:Id=\"UT-1\">");
+            if (user != null) {
+                token.append("<wsse:Username>").append(user).append("</wsse:Username>");
+            }
+            if (password != null) {
+                token.append("<wsse:Password Type=\"").append(passwordType).append("\">").append(password).append("</wsse:Password>");
+            }
+            if (nonce != null) {
+                token.append("<wsse:Nonce EncodingType=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary\">")
+                        .append(nonce).append("</wsse:Nonce>");
+            }
+            if (created != null) {
+                token.append("<wsu:Created>").append(created).append("</wsu:Created>");
+            }
+            token.append("</wsse:UsernameToken>");
+            String timestamp = timestampCreated == null ? "" : "<wsu:Timestamp wsu:Id=\"TS-1\"><wsu:Created>" + timestampCreated
+                    + "</wsu:Created>" + (timestampExpires == null ? "" : "<wsu:Expires>" + timestampExpires + "</wsu:Expires>")
+                    + "</wsu:Timestamp>";
+            return extraHeaders + "<wsse:Security xmlns:wsse=\"" + WSSE + "\" xmlns:wsu=\"" + WSU
+                    + "\" soap:mustUnderstand=\"1\">" + timestamp + token + "</wsse:Security>";
+        }
+    }
+
+    static String envelope(String headers, String body) {
+        return "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:m=\"" + MAIL_NS + "\">"
+                + "<soap:Header>" + headers + "</soap:Header><soap:Body>" + body + "</soap:Body></soap:Envelope>";
+    }
+
+    Reply post(String operation, String document) throws IOException, InterruptedException {
+        return post(ACTION_BASE + operation, document.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    Reply post(String soapAction, byte[] document) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "text/xml; charset=UTF-8").header("SOAPAction", "\"" + soapAction + "\"")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(document)).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), response.body());
+    }
+
+    Reply get(String query) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + query)).timeout(Duration.ofSeconds(30)).GET().build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), response.body());
+    }
+
+    static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+}
