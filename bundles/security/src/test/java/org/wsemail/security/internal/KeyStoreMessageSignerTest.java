@@ -7,8 +7,24 @@ import static org.junit.Assert.fail;
 import java.security.cert.TrustAnchor;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+
+import javax.xml.crypto.dom.DOMStructure;
+import javax.xml.crypto.dsig.CanonicalizationMethod;
+import javax.xml.crypto.dsig.DigestMethod;
+import javax.xml.crypto.dsig.Reference;
+import javax.xml.crypto.dsig.SignedInfo;
+import javax.xml.crypto.dsig.Transform;
+import javax.xml.crypto.dsig.XMLSignatureFactory;
+import javax.xml.crypto.dsig.dom.DOMSignContext;
+import javax.xml.crypto.dsig.keyinfo.KeyInfo;
+import javax.xml.crypto.dsig.keyinfo.KeyInfoFactory;
+import javax.xml.crypto.dsig.spec.C14NMethodParameterSpec;
+import javax.xml.crypto.dsig.spec.TransformParameterSpec;
+import javax.xml.crypto.dsig.spec.XPathFilterParameterSpec;
+import javax.xml.crypto.dsig.spec.XSLTTransformParameterSpec;
 
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -16,13 +32,17 @@ import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.server.MessageSigner.InvalidSignatureException;
 import org.wsemail.api.server.MessageSigner.VerifiedMessage;
+import org.w3c.dom.Element;
 import org.wsemail.security.Pki;
+import org.wsemail.wire.MessageCodec;
 
 /** Signatures made and checked with real RSA keys and certificates from a real (test) CA. */
 public class KeyStoreMessageSignerTest {
     private static KeyStoreMessageSigner aServer;
     private static KeyStoreMessageSigner bServer;
     private static KeyStoreMessageSigner outsider;
+    private static Pki.CertifiedKey ca;
+    private static Pki.CertifiedKey a;
 
     private static final MailMessage MESSAGE = MailMessage.builder().messageId("m-42@a.test")
             .sender(Address.parse("alice@a.test")).recipient(Address.parse("bob@b.test"))
@@ -31,8 +51,8 @@ public class KeyStoreMessageSignerTest {
 
     @BeforeClass
     public static void createDomains() {
-        Pki.CertifiedKey ca = Pki.createAuthority("Test CA", Duration.ofDays(1));
-        Pki.CertifiedKey a = Pki.issueServerCertificate(ca, "A.test", Duration.ofDays(1));
+        ca = Pki.createAuthority("Test CA", Duration.ofDays(1));
+        a = Pki.issueServerCertificate(ca, "A.test", Duration.ofDays(1));
         Pki.CertifiedKey b = Pki.issueServerCertificate(ca, "b.test", Duration.ofDays(1));
         Set<TrustAnchor> trustCa = Set.of(new TrustAnchor(ca.certificate(), null));
         aServer = new KeyStoreMessageSigner(a.keyPair().getPrivate(), List.of(a.certificate(), ca.certificate()), trustCa);
@@ -87,6 +107,65 @@ public class KeyStoreMessageSignerTest {
 
         String nested = signed.replace("<subject>", "<subject><ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"/>");
         assertRefused(nested, "");
+    }
+
+    /**
+     * Signatures by a.test's real key that a standard verifier would accept, but whose shape this
+     * server refuses before running any transform: weak algorithms, inclusive canonicalization,
+     * XPath and XSLT transforms, references to the whole document or to another element.
+     */
+    @Test
+    public void signaturesOfAnyOtherShapeAreRefusedEvenWithTheRightKey() throws Exception {
+        String enveloped = Transform.ENVELOPED;
+        String exclusive = CanonicalizationMethod.EXCLUSIVE;
+        String rsaSha256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+        // The control: the accepted shape, made by this test's own code, verifies.
+        assertEquals(MESSAGE, bServer.verify(signWith(exclusive, rsaSha256, DigestMethod.SHA256, "#m-1", enveloped, exclusive)).message());
+
+        assertRefused(signWith(exclusive, "http://www.w3.org/2000/09/xmldsig#rsa-sha1", DigestMethod.SHA256, "#m-1", enveloped, exclusive),
+                "http://www.w3.org/2000/09/xmldsig#rsa-sha1");
+        assertRefused(signWith(exclusive, rsaSha256, DigestMethod.SHA1, "#m-1", enveloped, exclusive),
+                "http://www.w3.org/2000/09/xmldsig#sha1");
+        assertRefused(signWith(CanonicalizationMethod.INCLUSIVE, rsaSha256, DigestMethod.SHA256, "#m-1", enveloped, exclusive),
+                "canonicalization must be exclusive C14N");
+        assertRefused(signWith(exclusive, rsaSha256, DigestMethod.SHA256, "", enveloped, exclusive),
+                "the signature covers '', not this message");
+        assertRefused(signWith(exclusive, rsaSha256, DigestMethod.SHA256, "#m-1", enveloped, Transform.XPATH),
+                "transforms not allowed");
+        assertRefused(signWith(exclusive, rsaSha256, DigestMethod.SHA256, "#m-1", enveloped, Transform.XSLT),
+                "transforms not allowed");
+        assertRefused(signWith(exclusive, rsaSha256, DigestMethod.SHA256, "#m-1", exclusive),
+                "transforms not allowed");
+    }
+
+    /** Signs MESSAGE with a.test's key in the given shape (XPath and XSLT get a harmless parameter). */
+    private static String signWith(String c14n, String signatureAlgorithm, String digest, String uri, String... transforms)
+            throws Exception {
+        MessageCodec codec = new MessageCodec();
+        Element element = codec.toElement(MESSAGE, "m-1");
+        XMLSignatureFactory factory = XMLSignatureFactory.getInstance("DOM");
+        List<Transform> steps = new ArrayList<>();
+        for (String transform : transforms) {
+            TransformParameterSpec parameters = null;
+            if (Transform.XPATH.equals(transform)) {
+                parameters = new XPathFilterParameterSpec("true()");
+            } else if (Transform.XSLT.equals(transform)) {
+                Element stylesheet = codec.parse("<xsl:stylesheet xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\" version=\"1.0\">"
+                        + "<xsl:template match=\"/\"><xsl:copy-of select=\".\"/></xsl:template></xsl:stylesheet>");
+                parameters = new XSLTTransformParameterSpec(new DOMStructure(stylesheet));
+            }
+            steps.add(factory.newTransform(transform, parameters));
+        }
+        Reference reference = factory.newReference(uri, factory.newDigestMethod(digest, null), steps, null, null);
+        SignedInfo info = factory.newSignedInfo(factory.newCanonicalizationMethod(c14n, (C14NMethodParameterSpec) null),
+                factory.newSignatureMethod(signatureAlgorithm, null), List.of(reference));
+        KeyInfoFactory keyInfos = factory.getKeyInfoFactory();
+        KeyInfo keyInfo = keyInfos.newKeyInfo(List.of(keyInfos.newX509Data(List.of(a.certificate(), ca.certificate()))));
+        DOMSignContext context = new DOMSignContext(a.keyPair().getPrivate(), element);
+        context.setIdAttributeNS(element, null, MessageCodec.ID_ATTRIBUTE);
+        context.setDefaultNamespacePrefix("ds");
+        factory.newXMLSignature(info, keyInfo).sign(context);
+        return codec.toText(element);
     }
 
     @Test
