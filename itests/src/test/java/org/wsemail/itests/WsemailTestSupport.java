@@ -61,6 +61,7 @@ public abstract class WsemailTestSupport {
             systemProperty("maven.repo.local").value(localRepository),
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "18101"),
             editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", "18181"),
+            editConfigurationFilePut("etc/org.wsemail.security.cfg", "tls.port", "18443"),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", "11099"),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", "44445"),
         };

@@ -57,11 +57,12 @@ public final class Main {
             "                   load test: latency and throughput of the mix, as the paper measured",
             "",
             "options (or keys of the config file, without the dashes):",
-            "  --server <url>          the server's base URL, e.g. http://localhost:8181/wsemail",
+            "  --server <url>          the server's base URL, e.g. https://localhost:8443/wsemail",
             "  --user <address>        your address, which is your user name",
             "  --password <text>       your password (better: --password-file, WSEMAIL_PASSWORD, or the prompt)",
             "  --password-file <file>  a file holding your password",
-            "  --trust <file>          PEM file of the root certificates server signatures must lead to",
+            "  --trust <file>          PEM file of the root certificates that the server's TLS certificate and",
+            "                          server signatures must lead to (without it: the system's roots, no signature check)",
             "  --config <file>         the config file (default ~/.wsemail/client.properties)");
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());

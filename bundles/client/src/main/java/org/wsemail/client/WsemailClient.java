@@ -13,6 +13,7 @@ import javax.xml.ws.Holder;
 import javax.xml.ws.WebServiceException;
 import javax.xml.ws.soap.SOAPFaultException;
 
+import org.apache.cxf.configuration.jsse.TLSClientParameters;
 import org.apache.cxf.frontend.ClientProxy;
 import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
 import org.apache.cxf.transport.http.HTTPConduit;
@@ -27,6 +28,7 @@ import org.wsemail.api.Attachment;
 import org.wsemail.api.MailMessage;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.MessageSignatures;
+import org.wsemail.wire.DomainTls;
 import org.wsemail.wire.TransportErrors;
 import org.wsemail.wire.soap.AnyXml;
 import org.wsemail.wire.soap.Header;
@@ -51,10 +53,10 @@ public final class WsemailClient {
     private final String url;
 
     /**
-     * @param server the server's base URL, e.g. {@code http://mail.a.example:8181/wsemail}
+     * @param server the server's base URL, e.g. {@code https://mail.a.example:8443/wsemail}
      * @param user the user's address, which is their user name
      * @param password their password
-     * @param trusted the root certificates that server signatures must lead to
+     * @param trusted the root certificates that server signatures and the server's TLS certificate must lead to
      */
     public WsemailClient(URI server, Address user, char[] password, Set<TrustAnchor> trusted) {
         this.trusted = Set.copyOf(trusted);
@@ -83,7 +85,32 @@ public final class WsemailClient {
         HTTPClientPolicy policy = new HTTPClientPolicy();
         policy.setConnectionTimeout(10_000);
         policy.setReceiveTimeout(60_000);
-        ((HTTPConduit) ClientProxy.getClient(port).getConduit()).setClient(policy);
+        HTTPConduit conduit = (HTTPConduit) ClientProxy.getClient(port).getConduit();
+        conduit.setClient(policy);
+        if (url.startsWith("https:")) {
+            conduit.setTlsClientParameters(tls(user, trusted));
+        }
+    }
+
+    /**
+     * The server must prove it serves the user's domain: its certificate names the domain (whatever
+     * host the URL names) and leads to one of the trusted roots, or to the system's roots if none are given.
+     */
+    private static TLSClientParameters tls(Address user, Set<TrustAnchor> trusted) {
+        TLSClientParameters parameters = new TLSClientParameters();
+        parameters.setTrustManagers(DomainTls.serving(user.domain(), trusted.isEmpty() ? systemRoots() : DomainTls.trustManagers(trusted)));
+        parameters.setHostnameVerifier(DomainTls.domainCheckedByTrustManager());
+        return parameters;
+    }
+
+    private static javax.net.ssl.TrustManager[] systemRoots() {
+        try {
+            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+            factory.init((java.security.KeyStore) null);
+            return factory.getTrustManagers();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the system's trusted roots", e);
+        }
     }
 
     /** Sends a message; returns the id the server gave it. */

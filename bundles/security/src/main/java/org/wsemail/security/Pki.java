@@ -68,10 +68,19 @@ public final class Pki {
 
     /**
      * A server certificate for a mail domain, issued by {@code authority}: the domain is its common
-     * name and its subjectAltName dNSName, and it may sign (messages) and serve and use TLS.
+     * name and its first subjectAltName dNSName, and it may sign (messages) and serve and use TLS.
+     *
+     * @param hosts further names the server is reached at, for TLS clients that check the host
+     *     (address literals become iPAddress entries); WSEmail's own clients check the domain
      */
-    public static CertifiedKey issueServerCertificate(CertifiedKey authority, String domain, Duration validity) {
+    public static CertifiedKey issueServerCertificate(CertifiedKey authority, String domain, Duration validity, String... hosts) {
         String lower = domain.toLowerCase(Locale.ROOT);
+        GeneralName[] names = new GeneralName[hosts.length + 1];
+        names[0] = new GeneralName(GeneralName.dNSName, lower);
+        for (int i = 0; i < hosts.length; i++) {
+            boolean address = hosts[i].matches("[0-9.]+") || hosts[i].contains(":");
+            names[i + 1] = new GeneralName(address ? GeneralName.iPAddress : GeneralName.dNSName, hosts[i].toLowerCase(Locale.ROOT));
+        }
         KeyPair keys = rsaKeys();
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
@@ -82,8 +91,7 @@ public final class Pki {
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
                             new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
-                    .addExtension(Extension.subjectAlternativeName, false,
-                            new GeneralNames(new GeneralName(GeneralName.dNSName, lower)))
+                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names))
                     .addExtension(Extension.authorityKeyIdentifier, false,
                             extensions.createAuthorityKeyIdentifier(authority.certificate()))
                     .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));

@@ -10,11 +10,9 @@ import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.TreeSet;
 
 import javax.xml.crypto.AlgorithmMethod;
 import javax.xml.crypto.KeySelector;
@@ -136,7 +134,7 @@ public final class MessageSignatures {
         }
         validateChain(selector.chain, anchors);
         X509Certificate signer = selector.chain.get(0);
-        return new Signer(signer, dnsNames(signer));
+        return new Signer(signer, DomainTls.dnsNames(signer));
     }
 
     private static Element onlySignature(Element message) throws InvalidSignatureException {
@@ -204,23 +202,6 @@ public final class MessageSignatures {
         } catch (GeneralSecurityException e) {
             throw new InvalidSignatureException("the signer's certificate is not trusted: " + e.getMessage(), e);
         }
-    }
-
-    private static Set<String> dnsNames(X509Certificate certificate) {
-        Set<String> names = new TreeSet<>();
-        try {
-            Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
-            if (alternatives != null) {
-                for (List<?> alternative : alternatives) {
-                    if (Integer.valueOf(2).equals(alternative.get(0))) {
-                        names.add(String.valueOf(alternative.get(1)).toLowerCase(Locale.ROOT));
-                    }
-                }
-            }
-        } catch (java.security.cert.CertificateParsingException e) {
-            return Set.of();
-        }
-        return Set.copyOf(names);
     }
 
     /** Takes the key from the certificate chain in the KeyInfo, leaf first, and remembers the chain. */

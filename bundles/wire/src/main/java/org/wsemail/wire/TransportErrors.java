@@ -12,6 +12,10 @@ public final class TransportErrors {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        if (message.contains("unable to find valid certification path")) {
+            return "the server's TLS certificate does not lead to a trusted root (" + message + ")";
+        }
+        return message;
     }
 }

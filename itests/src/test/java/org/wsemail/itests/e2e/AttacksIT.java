@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -62,10 +61,10 @@ public class AttacksIT {
         ServerProcess.deleteRecursively(root);
         Files.createDirectories(root);
         server = new ServerProcess(Path.of(System.getProperty("wsemail.assembly")), root, "a.test", "127.0.0.4", 18400);
-        server.credentials(Pki.issueServerCertificate(CA, "a.test", Duration.ofDays(1)), CA);
+        server.credentials(CA);
         server.start();
         server.shell("wsemail:user-add --password " + PASSWORD + " " + ALICE);
-        soap = new SoapRequests(java.net.URI.create(server.base() + "/client"));
+        soap = new SoapRequests(java.net.URI.create(server.base() + "/client"), server.tls());
 
         alice().send(List.of(Address.parse(ALICE)), "Keep me", "This message must survive every attack.");
         keptMessageId = inbox().stream().filter(h -> h.getSubject().equals("Keep me")).findFirst().orElseThrow().getId();
@@ -329,7 +328,7 @@ public class AttacksIT {
         Pki.CertifiedKey bServer = Pki.issueServerCertificate(CA, "b.test", Duration.ofDays(1));
         MessageCodec codec = new MessageCodec();
         MessageSignatures signatures = new MessageSignatures();
-        MailPeer peer = peer();
+        MailPeer peer = server.peer();
 
         List<Map.Entry<String, Element>> attacks = new ArrayList<>();
         Element stripped = signedFromB(codec, signatures, bServer, "Stripped");
@@ -379,10 +378,4 @@ public class AttacksIT {
         return element;
     }
 
-    private static MailPeer peer() {
-        JaxWsProxyFactoryBean factory = new JaxWsProxyFactoryBean();
-        factory.setServiceClass(MailPeer.class);
-        factory.setAddress(server.base() + "/peer");
-        return (MailPeer) factory.create();
-    }
 }

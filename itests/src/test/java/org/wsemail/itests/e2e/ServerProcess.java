@@ -2,7 +2,8 @@ package org.wsemail.itests.e2e;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,10 +11,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.security.cert.TrustAnchor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import org.apache.cxf.configuration.jsse.TLSClientParameters;
+import org.apache.cxf.frontend.ClientProxy;
+import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
+import org.apache.cxf.transport.http.HTTPConduit;
 import org.wsemail.security.Pki;
+import org.wsemail.wire.DomainTls;
+import org.wsemail.wire.soap.MailPeer;
 
 /**
  * One real WSEmail server: the distribution unpacked into a folder of its own, configured for one
@@ -27,19 +36,24 @@ final class ServerProcess implements AutoCloseable {
     final String domain;
     final String ip;
     final int httpPort;
+    final int tlsPort;
     private final int sshPort;
+    private SSLContext tls;
+    private Pki.CertifiedKey authority;
     final Path home;
     private final Map<String, String> environment;
 
     /**
      * @param ip the loopback address it listens on, e.g. 127.0.0.2
-     * @param basePort its ports: HTTP at base+81, SSH at base+1, RMI at base+98 and base+99
+     * @param basePort its ports: HTTPS at base+43, HTTP (closed once TLS is up) at base+81, SSH at
+     *     base+1, RMI at base+98 and base+99
      */
     ServerProcess(Path archive, Path root, String domain, String ip, int basePort)
             throws IOException, InterruptedException {
         this.domain = domain;
         this.ip = ip;
         this.httpPort = basePort + 81;
+        this.tlsPort = basePort + 43;
         this.sshPort = basePort + 1;
         Path folder = root.resolve(domain);
         Files.createDirectories(folder);
@@ -61,12 +75,46 @@ final class ServerProcess implements AutoCloseable {
                 "poll.interval.ms = 200", "lifetime.seconds = 600");
     }
 
-    /** Gives the server its key and certificate, and the roots it trusts. */
-    void credentials(Pki.CertifiedKey server, Pki.CertifiedKey authority) throws IOException {
+    /**
+     * Gives the server a certificate from {@code authority} for its domain (and its address, so that
+     * clients that check the host accept it too), the authority as its one trusted root, and its HTTPS port.
+     */
+    void credentials(Pki.CertifiedKey authority) throws IOException {
+        Pki.CertifiedKey server = Pki.issueServerCertificate(authority, domain, Duration.ofDays(1), ip);
         Pki.writeKeyStore(etc("wsemail-server.p12"), "key-store-secret".toCharArray(), "server", server, authority.certificate());
         Pki.writeTrustStore(etc("wsemail-trust.p12"), "trust-store-secret".toCharArray(), authority.certificate());
         write("org.wsemail.security.cfg", "keystore.password = key-store-secret", "truststore.password = trust-store-secret",
-                "demo.credentials = false");
+                "demo.credentials = false", "tls.port = " + tlsPort);
+        this.tls = sslContext(authority);
+        this.authority = authority;
+    }
+
+    /** TLS that trusts only {@code authority}, for test clients of the servers it certified. */
+    static SSLContext sslContext(Pki.CertifiedKey authority) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, DomainTls.trustManagers(Set.of(new TrustAnchor(authority.certificate(), null))), null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    SSLContext tls() {
+        return tls;
+    }
+
+    /** A raw client of this server's peer service, over TLS that checks the server's domain. */
+    MailPeer peer() {
+        JaxWsProxyFactoryBean factory = new JaxWsProxyFactoryBean();
+        factory.setServiceClass(MailPeer.class);
+        factory.setAddress(base() + "/peer");
+        MailPeer peer = (MailPeer) factory.create();
+        TLSClientParameters parameters = new TLSClientParameters();
+        parameters.setTrustManagers(DomainTls.serving(domain, DomainTls.trustManagers(Set.of(new TrustAnchor(authority.certificate(), null)))));
+        parameters.setHostnameVerifier(DomainTls.domainCheckedByTrustManager());
+        ((HTTPConduit) ClientProxy.getClient(peer).getConduit()).setTlsClientParameters(parameters);
+        return peer;
     }
 
     void nameServer(String address) throws IOException {
@@ -75,7 +123,7 @@ final class ServerProcess implements AutoCloseable {
 
     /** The base URL as a client outside the test network reaches it (by address). */
     URI base() {
-        return URI.create("http://" + ip + ":" + httpPort + "/wsemail");
+        return URI.create("https://" + ip + ":" + tlsPort + "/wsemail");
     }
 
     void start() throws IOException, InterruptedException {
@@ -127,8 +175,8 @@ final class ServerProcess implements AutoCloseable {
 
     private boolean isUp() {
         try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(
-                    "http://" + ip + ":" + httpPort + "/wsemail/peer?wsdl").toURL().openConnection();
+            HttpsURLConnection connection = (HttpsURLConnection) URI.create(base() + "/peer?wsdl").toURL().openConnection();
+            connection.setSSLSocketFactory(tls.getSocketFactory());
             connection.setConnectTimeout(500);
             connection.setReadTimeout(2000);
             return connection.getResponseCode() == 200;

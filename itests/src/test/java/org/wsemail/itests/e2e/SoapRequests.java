@@ -27,11 +27,13 @@ final class SoapRequests {
     private static final Pattern FAULT_STRING = Pattern.compile("<faultstring[^>]*>(.*?)</faultstring>", Pattern.DOTALL);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final URI endpoint;
 
-    SoapRequests(URI endpoint) {
+    /** @param tls trusts the server's CA; the server's certificate must name the address in {@code endpoint} */
+    SoapRequests(URI endpoint, javax.net.ssl.SSLContext tls) {
         this.endpoint = endpoint;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build();
     }
 
     /** What came back: the HTTP status, the body, and the SOAP fault's text if it is a fault. */

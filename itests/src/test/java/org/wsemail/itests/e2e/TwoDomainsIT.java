@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -64,10 +63,10 @@ public class TwoDomainsIT {
         a = new ServerProcess(archive, root, "a.test", "127.0.0.2", 18200);
         b = new ServerProcess(archive, root, "b.test", "127.0.0.3", 18300);
         dns = new Dnsmasq(60, List.of("mail.a.test,127.0.0.2", "mail.b.test,127.0.0.3"),
-                "_wsemail._tcp.a.test,mail.a.test," + a.httpPort + ",10,0",
-                "_wsemail._tcp.b.test,mail.b.test," + b.httpPort + ",10,0");
+                "_wsemail._tcp.a.test,mail.a.test," + a.tlsPort + ",10,0",
+                "_wsemail._tcp.b.test,mail.b.test," + b.tlsPort + ",10,0");
         for (ServerProcess server : List.of(a, b)) {
-            server.credentials(Pki.issueServerCertificate(CA, server.domain, Duration.ofDays(1)), CA);
+            server.credentials(CA);
             server.nameServer(dns.address());
             server.launch();
         }
@@ -207,7 +206,7 @@ public class TwoDomainsIT {
             String id = alice().send(List.of(Address.parse("bob@b.test")), "Sent while you were away", "Welcome back.");
             String queued = "";
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            String peerUrl = "http://127.0.0.3:" + b.httpPort + "/wsemail/peer: ";
+            String peerUrl = "https://127.0.0.3:" + b.tlsPort + "/wsemail/peer: ";
             while (!queued.contains(peerUrl) && System.nanoTime() < deadline) {
                 Thread.sleep(1000);
                 queued = a.shell("wsemail:queue-list --no-format");
@@ -231,10 +230,7 @@ public class TwoDomainsIT {
         Element element = codec.toElement(forged, "m-forged");
         new MessageSignatures().sign(element, impostor.keyPair().getPrivate(), List.of(impostor.certificate(), CA.certificate()));
 
-        JaxWsProxyFactoryBean factory = new JaxWsProxyFactoryBean();
-        factory.setServiceClass(MailPeer.class);
-        factory.setAddress(b.base() + "/peer");
-        MailPeer peer = (MailPeer) factory.create();
+        MailPeer peer = b.peer();
         SignedMessage signed = new SignedMessage();
         signed.setAny(element);
         try {

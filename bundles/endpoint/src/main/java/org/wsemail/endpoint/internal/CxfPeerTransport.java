@@ -10,6 +10,7 @@ import javax.xml.ws.WebServiceException;
 import javax.xml.ws.soap.SOAPFaultException;
 
 import org.apache.cxf.Bus;
+import org.apache.cxf.configuration.jsse.TLSClientParameters;
 import org.apache.cxf.frontend.ClientProxy;
 import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
 import org.apache.cxf.transport.http.HTTPConduit;
@@ -26,6 +27,8 @@ import org.wsemail.api.Address;
 import org.wsemail.api.server.DeliveryResult;
 import org.wsemail.api.server.DomainResolver.ServerEndpoint;
 import org.wsemail.api.server.PeerTransport;
+import org.wsemail.api.server.TlsCredentials;
+import org.wsemail.wire.DomainTls;
 import org.wsemail.wire.FaultCodes;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.TransportErrors;
@@ -46,8 +49,8 @@ public class CxfPeerTransport implements PeerTransport {
 
     @ObjectClassDefinition(name = "WSEmail peer transport", description = "How this server reaches other domains' servers.")
     public @interface Config {
-        @AttributeDefinition(name = "Scheme", description = "http, or https once TLS is configured")
-        String scheme() default "http";
+        @AttributeDefinition(name = "Scheme", description = "https; http only for closed test networks without TLS")
+        String scheme() default "https";
 
         @AttributeDefinition(name = "Peer service path", description = "Where other servers publish their peer service")
         String path() default "/wsemail/peer";
@@ -64,9 +67,12 @@ public class CxfPeerTransport implements PeerTransport {
     private final Map<String, MailPeer> clients = new ConcurrentHashMap<>();
     private final MessageCodec codec = Buses.withBundleClassLoader(MessageCodec::new);
 
+    private final TlsCredentials tls;
+
     @Activate
-    public CxfPeerTransport(Config config, @Reference HTTPTransportFactory http) {
+    public CxfPeerTransport(Config config, @Reference HTTPTransportFactory http, @Reference TlsCredentials tls) {
         this.config = config;
+        this.tls = tls;
         this.bus = Buses.create(http);
     }
 
@@ -79,7 +85,8 @@ public class CxfPeerTransport implements PeerTransport {
     public List<DeliveryResult> deliver(ServerEndpoint target, String signedXml, List<Address> recipients)
             throws IOException, PeerRefusedException {
         String url = config.scheme() + "://" + target.connectHost() + ":" + target.port() + config.path();
-        MailPeer peer = clients.computeIfAbsent(url, this::client);
+        String domain = recipients.get(0).domain();
+        MailPeer peer = clients.computeIfAbsent(domain + " " + url, key -> client(url, domain));
         SignedMessage signed = new SignedMessage();
         signed.setAny(codec.parse(signedXml));
         try {
@@ -106,13 +113,23 @@ public class CxfPeerTransport implements PeerTransport {
             }
             throw new PeerRefusedException(code + ": " + message);
         } catch (SOAPFaultException e) {
+            if (e.getCause() != null) {
+                // A failure on this side while the request was written (over HTTPS the connection is
+                // made then): say what failed underneath, e.g. the connection was refused.
+                throw new IOException(url + ": " + TransportErrors.describe(e), e);
+            }
             throw new IOException(url + " answered with a fault: " + e.getMessage(), e);
         } catch (WebServiceException e) {
             throw new IOException(url + ": " + TransportErrors.describe(e), e);
         }
     }
 
-    private MailPeer client(String url) {
+    /**
+     * One client per server and domain. Over HTTPS it trusts the roots this server trusts, accepts
+     * the other server only if its certificate names the recipients' domain (whatever host the SRV
+     * record named), and presents this server's own certificate for mutual TLS.
+     */
+    private MailPeer client(String url, String domain) {
         return Buses.withBundleClassLoader(() -> {
             JaxWsProxyFactoryBean factory = new JaxWsProxyFactoryBean();
             factory.setBus(bus);
@@ -122,7 +139,15 @@ public class CxfPeerTransport implements PeerTransport {
             HTTPClientPolicy policy = new HTTPClientPolicy();
             policy.setConnectionTimeout(config.connect_timeout_ms());
             policy.setReceiveTimeout(config.receive_timeout_ms());
-            ((HTTPConduit) ClientProxy.getClient(peer).getConduit()).setClient(policy);
+            HTTPConduit conduit = (HTTPConduit) ClientProxy.getClient(peer).getConduit();
+            conduit.setClient(policy);
+            if ("https".equals(config.scheme())) {
+                TLSClientParameters parameters = new TLSClientParameters();
+                parameters.setTrustManagers(DomainTls.serving(domain, tls.trustManagers()));
+                parameters.setKeyManagers(tls.keyManagers());
+                parameters.setHostnameVerifier(DomainTls.domainCheckedByTrustManager());
+                conduit.setTlsClientParameters(parameters);
+            }
             return peer;
         });
     }

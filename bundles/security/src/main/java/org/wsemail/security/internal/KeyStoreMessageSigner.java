@@ -9,6 +9,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -22,6 +23,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -32,13 +37,16 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.w3c.dom.Element;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.server.MailDomain;
 import org.wsemail.api.server.MessageSigner;
+import org.wsemail.api.server.TlsCredentials;
 import org.wsemail.api.server.TrustedRoots;
+import org.wsemail.wire.DomainTls;
 import org.wsemail.security.Pki;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.MessageSignatures;
@@ -49,9 +57,9 @@ import org.wsemail.wire.MessageSignatures;
  * store exists yet, it creates a certificate authority for the domain and a server certificate
  * from it, with random store passwords that it records in the configuration.
  */
-@Component(service = {MessageSigner.class, TrustedRoots.class}, configurationPid = KeyStoreMessageSigner.PID)
+@Component(service = {MessageSigner.class, TrustedRoots.class, TlsCredentials.class}, configurationPid = KeyStoreMessageSigner.PID)
 @Designate(ocd = KeyStoreMessageSigner.Config.class)
-public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots {
+public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots, TlsCredentials {
     static final String PID = "org.wsemail.security";
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyStoreMessageSigner.class);
@@ -79,6 +87,20 @@ public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots {
         @AttributeDefinition(name = "Create demo credentials",
                 description = "When neither store exists: create a CA for the domain and a server certificate from it")
         boolean demo_credentials() default true;
+
+        @AttributeDefinition(name = "TLS", description = "Serve HTTPS; turning it off serves plain HTTP only, for closed test networks")
+        boolean tls_enabled() default true;
+
+        @AttributeDefinition(name = "HTTPS port")
+        int tls_port() default 8443;
+
+        @AttributeDefinition(name = "Client certificates", description = "Ask connecting parties for a certificate",
+                options = {@Option(value = "none"), @Option(value = "want", label = "want (mutual TLS when offered)"),
+                        @Option(value = "need", label = "need (only parties with a trusted certificate)")})
+        String tls_client_auth() default "want";
+
+        @AttributeDefinition(name = "Plain HTTP too", description = "Keep the plain HTTP port open beside HTTPS")
+        boolean http_enabled() default false;
     }
 
     private final PrivateKey key;
@@ -181,7 +203,7 @@ public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots {
     private static void createDemoCredentials(String domain, Path keystore, char[] keystorePassword, String alias,
             Path truststore, char[] truststorePassword) {
         Pki.CertifiedKey authority = Pki.createAuthority("WSEmail demo CA for " + domain, DEMO_VALIDITY);
-        Pki.CertifiedKey server = Pki.issueServerCertificate(authority, domain, DEMO_VALIDITY);
+        Pki.CertifiedKey server = Pki.issueServerCertificate(authority, domain, DEMO_VALIDITY, "localhost", "127.0.0.1");
         Pki.writeKeyStore(keystore, keystorePassword, alias, server, authority.certificate());
         Pki.writeTrustStore(truststore, truststorePassword, authority.certificate());
         Pki.writePem(truststore.resolveSibling(DEMO_CA_PEM), authority.certificate());
@@ -230,6 +252,48 @@ public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots {
             throw new GeneralSecurityException("the trust store holds no root certificates");
         }
         return Set.copyOf(anchors);
+    }
+
+    @Override
+    public KeyManager[] keyManagers() {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] transientPassword = randomPassword();
+            store.setKeyEntry("server", key, transientPassword, chain.toArray(new Certificate[0]));
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(store, transientPassword);
+            return factory.getKeyManagers();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot present this server's key for TLS: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public TrustManager[] trustManagers() {
+        return new TrustManager[] {new CurrentRoots()};
+    }
+
+    /** Checks each chain against the roots trusted at that moment, so that trust-add counts at once. */
+    private final class CurrentRoots implements X509TrustManager {
+        private X509TrustManager now() {
+            return (X509TrustManager) DomainTls.trustManagers(anchors)[0];
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            now().checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            now().checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return roots().toArray(new X509Certificate[0]);
+        }
     }
 
     @Override
