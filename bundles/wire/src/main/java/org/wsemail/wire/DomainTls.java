@@ -128,9 +128,9 @@ public final class DomainTls {
         }
     }
 
-    /** The subjectAltName dNSName entries of a certificate, lower case. */
+    /** The subjectAltName dNSName entries of a certificate, lower case, sorted. */
     public static Set<String> dnsNames(X509Certificate certificate) {
-        Set<String> names = new TreeSet<>();
+        java.util.SortedSet<String> names = new TreeSet<>();
         try {
             Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
             if (alternatives != null) {
@@ -143,6 +143,6 @@ public final class DomainTls {
         } catch (CertificateParsingException e) {
             return Set.of();
         }
-        return Set.copyOf(names);
+        return java.util.Collections.unmodifiableSortedSet(names);
     }
 }

@@ -29,6 +29,7 @@ import org.w3c.dom.Element;
 import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
 import org.wsemail.client.WsemailClient;
+import org.wsemail.client.WsemailException;
 import org.wsemail.itests.e2e.SoapRequests.Reply;
 import org.wsemail.itests.e2e.SoapRequests.Security;
 import org.wsemail.security.Pki;
@@ -320,6 +321,35 @@ public class AttacksIT {
             } catch (SocketTimeoutException expected) {
                 // nobody came
             }
+        }
+    }
+
+    @Test
+    public void plainHttpIsClosedAndAClientTrustsOnlyTheServerOfItsOwnDomain() throws Exception {
+        try (java.net.Socket plain = new java.net.Socket()) {
+            plain.connect(new java.net.InetSocketAddress(server.ip, server.httpPort), 2000);
+            fail("plain HTTP is still open on " + server.httpPort);
+        } catch (java.net.ConnectException expected) {
+            // closed, as it should be once TLS is up
+        }
+
+        WsemailClient eve = new WsemailClient(server.base(), Address.parse("eve@evil.test"), PASSWORD.toCharArray(),
+                Set.of(new TrustAnchor(CA.certificate(), null)));
+        try {
+            eve.inbox(Instant.EPOCH);
+            fail("a client of evil.test talked to the server of a.test");
+        } catch (WsemailException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("the server's certificate names [a.test], not evil.test"));
+        }
+
+        Pki.CertifiedKey otherCa = Pki.createAuthority("Someone else's CA", Duration.ofDays(1));
+        WsemailClient trustingAnotherCa = new WsemailClient(server.base(), Address.parse(ALICE), PASSWORD.toCharArray(),
+                Set.of(new TrustAnchor(otherCa.certificate(), null)));
+        try {
+            trustingAnotherCa.inbox(Instant.EPOCH);
+            fail("the client accepted a server certificate from a CA it does not trust");
+        } catch (WsemailException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("does not lead to a trusted root"));
         }
     }
 

@@ -64,7 +64,9 @@ public class TwoDomainsIT {
         b = new ServerProcess(archive, root, "b.test", "127.0.0.3", 18300);
         dns = new Dnsmasq(60, List.of("mail.a.test,127.0.0.2", "mail.b.test,127.0.0.3"),
                 "_wsemail._tcp.a.test,mail.a.test," + a.tlsPort + ",10,0",
-                "_wsemail._tcp.b.test,mail.b.test," + b.tlsPort + ",10,0");
+                "_wsemail._tcp.b.test,mail.b.test," + b.tlsPort + ",10,0",
+                // c.test's record points at b.test's server, whose certificate does not name c.test
+                "_wsemail._tcp.c.test,mail.b.test," + b.tlsPort + ",10,0");
         for (ServerProcess server : List.of(a, b)) {
             server.credentials(CA);
             server.nameServer(dns.address());
@@ -219,6 +221,25 @@ public class TwoDomainsIT {
         assertTrue("the queued message arrived after b.test started",
                 awaitMessage(bob(), "Sent while you were away").isPresent());
         assertFalse(a.shell("wsemail:queue-list --no-format").contains("bob@b.test"));
+    }
+
+    @Test
+    public void mailIsNotHandedToAServerWhoseCertificateNamesAnotherDomain() throws Exception {
+        String id = alice().send(List.of(Address.parse("carol@c.test")), "For c.test only", "Secret.");
+        String reason = "the server's certificate names [b.test], not c.test";
+        String queued = "";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!queued.contains(reason) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            queued = a.shell("wsemail:queue-list --no-format");
+        }
+        assertTrue("the message waits, saying why: " + queued, queued.contains(id) && queued.contains(reason));
+        a.shell("wsemail:queue-delete " + queuedEntry(queued, id));
+    }
+
+    /** The queue entry number of message {@code id} in a queue-list table. */
+    private static String queuedEntry(String table, String id) {
+        return table.lines().filter(line -> line.contains(id)).findFirst().orElseThrow().trim().split("\\s+")[0];
     }
 
     @Test
