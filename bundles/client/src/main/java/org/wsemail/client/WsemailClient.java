@@ -1,8 +1,16 @@
 package org.wsemail.client;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +28,7 @@ import org.apache.cxf.transport.http.HTTPConduit;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
 import org.apache.cxf.ws.security.wss4j.WSS4JOutInterceptor;
 import org.apache.wss4j.common.ConfigurationConstants;
+import org.apache.wss4j.common.crypto.Merlin;
 import org.apache.wss4j.common.ext.WSPasswordCallback;
 import org.apache.wss4j.dom.WSConstants;
 import org.w3c.dom.Element;
@@ -38,40 +47,101 @@ import org.wsemail.wire.soap.Message;
 import org.wsemail.wire.soap.SignedMessage;
 
 /**
- * A user's connection to their own WSEmail server. Every request carries a WS-Security
- * UsernameToken and Timestamp. Messages read are checked against the sending server's signature
+ * A user's connection to their own WSEmail server. Every request carries a WS-Security Timestamp
+ * and either a UsernameToken or a signature with the user's certificate. Messages read are checked against the sending server's signature
  * with the trusted roots given. Not thread-safe: use one per thread.
  */
 public final class WsemailClient {
     /** Where the client service lives below the server's base URL. */
     public static final String CLIENT_PATH = "/client";
+    /** Where the client service for certificate login lives below the server's base URL. */
+    public static final String CERTIFICATE_PATH = "/client-cert";
 
     private final MailClient port;
     private final Set<TrustAnchor> trusted;
     private final MessageCodec codec = new MessageCodec();
     private final MessageSignatures signatures = new MessageSignatures();
     private final String url;
+    private final Address user;
 
     /**
+     * Logs in with a password (a UsernameToken on every request).
+     *
      * @param server the server's base URL, e.g. {@code https://mail.a.example:8443/wsemail}
      * @param user the user's address, which is their user name
      * @param password their password
      * @param trusted the root certificates that server signatures and the server's TLS certificate must lead to
      */
     public WsemailClient(URI server, Address user, char[] password, Set<TrustAnchor> trusted) {
-        this.trusted = Set.copyOf(trusted);
-        this.url = server.toString().replaceAll("/+$", "") + CLIENT_PATH;
-        JaxWsProxyFactoryBean factory = new JaxWsProxyFactoryBean();
-        factory.setServiceClass(MailClient.class);
-        factory.setAddress(url);
+        this(server, CLIENT_PATH, user, usernameToken(user, password), trusted);
+    }
+
+    /**
+     * Logs in with a certificate the user's domain issued: every request is signed with its key.
+     *
+     * @param keyStore the user's PKCS#12 file (from wsemail:cert-issue-user)
+     * @param password the file's password
+     * @throws WsemailException if the file cannot be read or holds no certificate naming one address
+     */
+    public static WsemailClient withCertificate(URI server, Path keyStore, char[] password, Set<TrustAnchor> trusted)
+            throws WsemailException {
+        KeyStore store;
+        String alias;
+        X509Certificate certificate;
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            store = KeyStore.getInstance("PKCS12");
+            store.load(in, password);
+            alias = Collections.list(store.aliases()).stream().filter(a -> isKey(store, a)).findFirst()
+                    .orElseThrow(() -> new WsemailException(WsemailException.BAD_CREDENTIALS, keyStore + " holds no private key", null));
+            certificate = (X509Certificate) store.getCertificate(alias);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new WsemailException(WsemailException.BAD_CREDENTIALS, "cannot read " + keyStore + ": " + e.getMessage(), e);
+        }
+        Set<String> addresses = DomainTls.mailAddresses(certificate);
+        if (addresses.size() != 1) {
+            throw new WsemailException(WsemailException.BAD_CREDENTIALS, "the certificate in " + keyStore
+                    + " names " + addresses + ", not one address", null);
+        }
+        Address user = Address.parse(addresses.iterator().next());
+        Merlin crypto = new Merlin();
+        crypto.setKeyStore(store);
+        Map<String, Object> security = new HashMap<>();
+        security.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP + " " + ConfigurationConstants.SIGNATURE);
+        security.put(ConfigurationConstants.USER, alias);
+        security.put(ConfigurationConstants.SIG_PROP_REF_ID, "wsemail.userCrypto");
+        security.put("wsemail.userCrypto", crypto);
+        security.put(ConfigurationConstants.SIG_KEY_ID, "DirectReference");
+        security.put(ConfigurationConstants.SIGNATURE_PARTS,
+                "{Element}{" + WSConstants.WSU_NS + "}Timestamp;{Element}{http://schemas.xmlsoap.org/soap/envelope/}Body");
+        security.put(ConfigurationConstants.SIG_ALGO, WSConstants.RSA_SHA256);
+        security.put(ConfigurationConstants.SIG_DIGEST_ALGO, WSConstants.SHA256);
+        security.put(ConfigurationConstants.SIG_C14N_ALGO, WSConstants.C14N_EXCL_OMIT_COMMENTS);
+        security.put(ConfigurationConstants.PW_CALLBACK_REF, passwordCallback(password));
+        return new WsemailClient(server, CERTIFICATE_PATH, user, security, trusted);
+    }
+
+    private static boolean isKey(KeyStore store, String alias) {
+        try {
+            return store.isKeyEntry(alias);
+        } catch (java.security.KeyStoreException e) {
+            return false;
+        }
+    }
+
+    private static Map<String, Object> usernameToken(Address user, char[] password) {
         Map<String, Object> security = new HashMap<>();
         security.put(ConfigurationConstants.ACTION, ConfigurationConstants.USERNAME_TOKEN + " " + ConfigurationConstants.TIMESTAMP);
         security.put(ConfigurationConstants.USER, user.toString());
         security.put(ConfigurationConstants.PASSWORD_TYPE, WSConstants.PW_TEXT);
         security.put(ConfigurationConstants.ADD_USERNAMETOKEN_NONCE, "true");
         security.put(ConfigurationConstants.ADD_USERNAMETOKEN_CREATED, "true");
+        security.put(ConfigurationConstants.PW_CALLBACK_REF, passwordCallback(password));
+        return security;
+    }
+
+    private static javax.security.auth.callback.CallbackHandler passwordCallback(char[] password) {
         char[] secret = password.clone();
-        security.put(ConfigurationConstants.PW_CALLBACK_REF, (javax.security.auth.callback.CallbackHandler) callbacks -> {
+        return callbacks -> {
             for (javax.security.auth.callback.Callback callback : callbacks) {
                 if (callback instanceof WSPasswordCallback pc) {
                     pc.setPassword(new String(secret));
@@ -79,7 +149,16 @@ public final class WsemailClient {
                     pc.setPassword(secret);
                 }
             }
-        });
+        };
+    }
+
+    private WsemailClient(URI server, String path, Address user, Map<String, Object> security, Set<TrustAnchor> trusted) {
+        this.trusted = Set.copyOf(trusted);
+        this.user = user;
+        this.url = server.toString().replaceAll("/+$", "") + path;
+        JaxWsProxyFactoryBean factory = new JaxWsProxyFactoryBean();
+        factory.setServiceClass(MailClient.class);
+        factory.setAddress(url);
         factory.getOutInterceptors().add(new WSS4JOutInterceptor(security));
         this.port = (MailClient) factory.create();
         HTTPClientPolicy policy = new HTTPClientPolicy();
@@ -90,6 +169,11 @@ public final class WsemailClient {
         if (url.startsWith("https:")) {
             conduit.setTlsClientParameters(tls(user, trusted));
         }
+    }
+
+    /** Who this client acts as. */
+    public Address user() {
+        return user;
     }
 
     /**
@@ -198,8 +282,8 @@ public final class WsemailClient {
         } catch (SOAPFaultException fault) {
             String text = fault.getMessage() == null ? "" : fault.getMessage();
             if (text.contains("security") || text.contains("authenticat")) {
-                throw new WsemailException(WsemailException.NOT_AUTHENTICATED,
-                        "the server refused the user name or password", fault);
+                throw new WsemailException(WsemailException.NOT_AUTHENTICATED, url.endsWith(CERTIFICATE_PATH)
+                        ? "the server refused the certificate" : "the server refused the user name or password", fault);
             }
             throw new WsemailException("Fault", text, fault);
         } catch (WebServiceException e) {

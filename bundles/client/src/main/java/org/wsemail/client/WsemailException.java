@@ -8,6 +8,8 @@ public class WsemailException extends Exception {
     public static final String CONNECTION_FAILED = "ConnectionFailed";
     /** The server refused the user name or password. */
     public static final String NOT_AUTHENTICATED = "NotAuthenticated";
+    /** The client's own credentials cannot be used (an unreadable certificate file, say). */
+    public static final String BAD_CREDENTIALS = "BadCredentials";
 
     private final String code;
 

@@ -13,8 +13,10 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.security.cert.X509CRL;
 import java.util.Date;
 import java.util.Locale;
+import java.util.Map;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -26,7 +28,10 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -101,6 +106,48 @@ public final class Pki {
         }
     }
 
+    /**
+     * A user certificate issued by {@code authority}: the address is its common name and its
+     * subjectAltName rfc822Name; it may sign (WS-Security requests, mail) and authenticate as a TLS client.
+     */
+    public static CertifiedKey issueUserCertificate(CertifiedKey authority, String address, Duration validity) {
+        String lower = address.toLowerCase(Locale.ROOT);
+        KeyPair keys = rsaKeys();
+        try {
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = builder(
+                    X500Name.getInstance(authority.certificate().getSubjectX500Principal().getEncoded()),
+                    name(lower), keys, validity)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                            new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_emailProtection}))
+                    .addExtension(Extension.subjectAlternativeName, false,
+                            new GeneralNames(new GeneralName(GeneralName.rfc822Name, lower)))
+                    .addExtension(Extension.authorityKeyIdentifier, false,
+                            extensions.createAuthorityKeyIdentifier(authority.certificate()))
+                    .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+            return new CertifiedKey(keys, sign(builder, authority.keyPair()));
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot issue a certificate for " + address, e);
+        }
+    }
+
+    /** A certificate revocation list signed by {@code authority}, valid until {@code nextUpdate} from now. */
+    public static X509CRL createCrl(CertifiedKey authority, Map<BigInteger, Instant> revoked, Duration nextUpdate) {
+        Instant now = Instant.now();
+        X509v2CRLBuilder builder = new X509v2CRLBuilder(
+                X500Name.getInstance(authority.certificate().getSubjectX500Principal().getEncoded()), Date.from(now));
+        builder.setNextUpdate(Date.from(now.plus(nextUpdate)));
+        revoked.forEach((serial, when) -> builder.addCRLEntry(serial, Date.from(when), CRLReason.unspecified));
+        try {
+            return new JcaX509CRLConverter().getCRL(
+                    builder.build(new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(authority.keyPair().getPrivate())));
+        } catch (OperatorCreationException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign the revocation list", e);
+        }
+    }
+
     /** Writes a PKCS#12 key store holding one private key entry with its chain (leaf first). */
     public static void writeKeyStore(Path file, char[] password, String alias, CertifiedKey key, X509Certificate... issuers) {
         X509Certificate[] chain = new X509Certificate[issuers.length + 1];
@@ -113,6 +160,23 @@ public final class Pki {
             write(store, file, password);
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot write key store " + file, e);
+        }
+    }
+
+    /** A PKCS#12 key store, as bytes, holding one private key entry with its chain (leaf first). */
+    public static byte[] keyStoreBytes(char[] password, String alias, CertifiedKey key, X509Certificate... issuers) {
+        X509Certificate[] chain = new X509Certificate[issuers.length + 1];
+        chain[0] = key.certificate();
+        System.arraycopy(issuers, 0, chain, 1, issuers.length);
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry(alias, key.keyPair().getPrivate(), password, chain);
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            store.store(bytes, password);
+            return bytes.toByteArray();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build a key store for " + key.certificate().getSubjectX500Principal(), e);
         }
     }
 

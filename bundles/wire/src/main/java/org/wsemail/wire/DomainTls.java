@@ -1,16 +1,18 @@
 package org.wsemail.wire;
 
+import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 import javax.net.ssl.HostnameVerifier;
@@ -129,20 +131,29 @@ public final class DomainTls {
     }
 
     /** The subjectAltName dNSName entries of a certificate, lower case, sorted. */
-    public static Set<String> dnsNames(X509Certificate certificate) {
-        java.util.SortedSet<String> names = new TreeSet<>();
+    public static SortedSet<String> dnsNames(X509Certificate certificate) {
+        return alternativeNames(certificate, 2);
+    }
+
+    /** The subjectAltName rfc822Name entries (mail addresses) of a certificate, lower case, sorted. */
+    public static SortedSet<String> mailAddresses(X509Certificate certificate) {
+        return alternativeNames(certificate, 1);
+    }
+
+    private static SortedSet<String> alternativeNames(X509Certificate certificate, int type) {
+        SortedSet<String> names = new TreeSet<>();
         try {
             Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
             if (alternatives != null) {
                 for (List<?> alternative : alternatives) {
-                    if (Integer.valueOf(2).equals(alternative.get(0))) {
+                    if (Integer.valueOf(type).equals(alternative.get(0))) {
                         names.add(String.valueOf(alternative.get(1)).toLowerCase(Locale.ROOT));
                     }
                 }
             }
         } catch (CertificateParsingException e) {
-            return Set.of();
+            return Collections.emptySortedSet();
         }
-        return java.util.Collections.unmodifiableSortedSet(names);
+        return Collections.unmodifiableSortedSet(names);
     }
 }

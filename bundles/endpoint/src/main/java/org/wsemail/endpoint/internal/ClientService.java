@@ -55,9 +55,11 @@ final class ClientService implements MailClient {
     private final MessageCodec codec;
     private final long maxMessageBytes;
     private final Clock clock;
+    private final AuthenticationMethod method;
 
+    /** @param method how this endpoint's callers authenticate (the plug-ins see it) */
     ClientService(MessagePipeline pipeline, MessageSigner signer, MailQueue queue, MailStore store, MailDomain domain,
-            UserDirectory users, MessageCodec codec, long maxMessageBytes, Clock clock) {
+            UserDirectory users, MessageCodec codec, long maxMessageBytes, Clock clock, AuthenticationMethod method) {
         this.pipeline = pipeline;
         this.signer = signer;
         this.queue = queue;
@@ -67,6 +69,7 @@ final class ClientService implements MailClient {
         this.codec = codec;
         this.maxMessageBytes = maxMessageBytes;
         this.clock = clock;
+        this.method = method;
     }
 
     @Override
@@ -89,7 +92,7 @@ final class ClientService implements MailClient {
             throw refused(user, FaultCodes.MESSAGE_TOO_LARGE,
                     "the message is " + size + " bytes; this server accepts at most " + maxMessageBytes);
         }
-        ProcessingEnvironment env = RequestContext.environment(user, AuthenticationMethod.USERNAME_TOKEN, true);
+        ProcessingEnvironment env = RequestContext.environment(user, method, true);
         SendingOutcome outcome = pipeline.send(message, env);
         if (!outcome.isAccepted()) {
             throw refused(user, FaultCodes.REJECTED, outcome.reason().orElseThrow());
@@ -162,7 +165,7 @@ final class ClientService implements MailClient {
         }
         try {
             Element response = pipeline.extension(extensionId, argument,
-                    RequestContext.environment(user, AuthenticationMethod.USERNAME_TOKEN, true));
+                    RequestContext.environment(user, method, true));
             AnyXml wire = new AnyXml();
             wire.setAny(response);
             return wire;

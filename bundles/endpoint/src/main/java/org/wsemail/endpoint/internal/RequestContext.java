@@ -28,6 +28,9 @@ final class RequestContext {
     /** The authenticated user; WS-Security has already refused requests without one. */
     static Address authenticatedUser() {
         Message message = PhaseInterceptorChain.getCurrentMessage();
+        if (message != null && message.get(UserCertificateValidator.AUTHENTICATED_USER) instanceof Address byCertificate) {
+            return byCertificate;
+        }
         SecurityContext security = message == null ? null : message.get(SecurityContext.class);
         Principal principal = security == null ? null : security.getUserPrincipal();
         if (principal == null) {

@@ -1,5 +1,6 @@
 package org.wsemail.endpoint.internal;
 
+import java.security.KeyStore;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,9 +12,11 @@ import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
 import org.apache.cxf.transport.http.HTTPTransportFactory;
 import org.apache.cxf.ws.security.SecurityConstants;
+import org.apache.cxf.ws.security.wss4j.DefaultCryptoCoverageChecker;
 import org.apache.cxf.ws.security.wss4j.WSS4JInInterceptor;
 import org.apache.wss4j.common.ConfigurationConstants;
 import org.apache.wss4j.common.cache.MemoryReplayCache;
+import org.apache.wss4j.common.crypto.Merlin;
 import org.apache.wss4j.dom.WSConstants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -24,12 +27,15 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wsemail.api.AuthenticationMethod;
 import org.wsemail.api.runtime.MessagePipeline;
+import org.wsemail.api.server.CertificateAuthority;
 import org.wsemail.api.server.LocalMta;
 import org.wsemail.api.server.MailDomain;
 import org.wsemail.api.server.MailQueue;
 import org.wsemail.api.server.MailStore;
 import org.wsemail.api.server.MessageSigner;
+import org.wsemail.api.server.TrustedRoots;
 import org.wsemail.api.server.UserDirectory;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.soap.MailClient;
@@ -55,6 +61,10 @@ public class SoapEndpoints {
         @AttributeDefinition(name = "Client service path", description = "Below the CXF servlet context")
         String client_path() default "/client";
 
+        @AttributeDefinition(name = "Client service path for certificate login",
+                description = "Below the CXF servlet context; requests signed with the user's certificate")
+        String client_certificate_path() default "/client-cert";
+
         @AttributeDefinition(name = "Peer service path", description = "Below the CXF servlet context")
         String peer_path() default "/peer";
 
@@ -79,16 +89,20 @@ public class SoapEndpoints {
 
     private final Bus bus;
     private final Server client;
+    private final Server clientCertificate;
     private final Server peer;
 
     @Activate
     public SoapEndpoints(Config config, @Reference HTTPTransportFactory http, @Reference MessagePipeline pipeline,
             @Reference MessageSigner signer, @Reference MailQueue queue, @Reference MailStore store,
-            @Reference UserDirectory users, @Reference LocalMta localMta, @Reference MailDomain domain) {
+            @Reference UserDirectory users, @Reference LocalMta localMta, @Reference MailDomain domain,
+            @Reference CertificateAuthority authority, @Reference TrustedRoots roots) {
         this.bus = Buses.create(http);
         MessageCodec codec = Buses.withBundleClassLoader(MessageCodec::new);
         ClientService clientService = new ClientService(pipeline, signer, queue, store, domain, users, codec,
-                config.max_message_kib() * 1024, Clock.systemUTC());
+                config.max_message_kib() * 1024, Clock.systemUTC(), AuthenticationMethod.USERNAME_TOKEN);
+        ClientService certificateService = new ClientService(pipeline, signer, queue, store, domain, users, codec,
+                config.max_message_kib() * 1024, Clock.systemUTC(), AuthenticationMethod.X509_CERTIFICATE);
         Map<String, Object> limits = xmlLimits(config);
         long maxRequestBytes = maxRequestBytes(config);
         Map<String, Object> clientProperties = new HashMap<>(limits);
@@ -100,10 +114,17 @@ public class SoapEndpoints {
         this.client = publish(MailClient.class, clientService, config.client_path(),
                 MailClientService.WSDL_LOCATION.toString(), MailClientService.SERVICE, MailClientService.MailClientPort,
                 clientProperties, maxRequestBytes, usernameTokenSecurity(users, config));
+        Map<String, Object> certificateProperties = new HashMap<>(clientProperties);
+        certificateProperties.put("wsemail.userCrypto", trustCrypto(roots));
+        this.clientCertificate = publish(MailClient.class, certificateService, config.client_certificate_path(),
+                MailClientService.WSDL_LOCATION.toString(), MailClientService.SERVICE, MailClientService.MailClientPort,
+                certificateProperties, maxRequestBytes, certificateSecurity(authority, users, config));
+        clientCertificate.getEndpoint().getInInterceptors().add(new DefaultCryptoCoverageChecker());
         this.peer = publish(MailPeer.class, new PeerService(signer, localMta, domain, codec), config.peer_path(),
                 MailPeerService.WSDL_LOCATION.toString(), MailPeerService.SERVICE, MailPeerService.MailPeerPort,
                 limits, maxRequestBytes, null);
-        LOG.info("WSEmail services for {} published at {} and {}", domain.name(), config.client_path(), config.peer_path());
+        LOG.info("WSEmail services for {} published at {} (password), {} (certificate) and {}", domain.name(),
+                config.client_path(), config.client_certificate_path(), config.peer_path());
     }
 
     /**
@@ -144,6 +165,44 @@ public class SoapEndpoints {
         return new WSS4JInInterceptor(props);
     }
 
+    /**
+     * A request signed with the user's certificate (a BinarySecurityToken), body and timestamp both
+     * signed (checked by the coverage checker), RSA-SHA256 over exclusive C14N only; whose
+     * certificate it is decides {@link UserCertificateValidator}. A signed timestamp seen before is a replay.
+     */
+    private static WSS4JInInterceptor certificateSecurity(CertificateAuthority authority, UserDirectory users, Config config) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP + " " + ConfigurationConstants.SIGNATURE);
+        props.put(ConfigurationConstants.TTL_TIMESTAMP, String.valueOf(config.timestamp_ttl_seconds()));
+        props.put(ConfigurationConstants.TTL_FUTURE_TIMESTAMP, String.valueOf(config.future_ttl_seconds()));
+        props.put(ConfigurationConstants.REQUIRE_TIMESTAMP_EXPIRES, "true");
+        props.put(ConfigurationConstants.SIG_VER_PROP_REF_ID, "wsemail.userCrypto");
+        props.put(ConfigurationConstants.SIG_ALGO, "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
+        props.put(ConfigurationConstants.SIG_DIGEST_ALGO, "http://www.w3.org/2001/04/xmlenc#sha256");
+        props.put(ConfigurationConstants.SIG_C14N_ALGO, "http://www.w3.org/2001/10/xml-exc-c14n#");
+        Map<QName, Object> validators = new HashMap<>();
+        validators.put(WSConstants.SIGNATURE, new UserCertificateValidator(authority, users));
+        props.put(ConfigurationConstants.VALIDATOR_MAP, validators);
+        return new WSS4JInInterceptor(props);
+    }
+
+    /** A WSS4J crypto that reads the certificate in the request; trust is decided by the validator, not by it. */
+    private static Merlin trustCrypto(TrustedRoots roots) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            int i = 0;
+            for (java.security.cert.X509Certificate root : roots.roots()) {
+                store.setCertificateEntry("root-" + i++, root);
+            }
+            Merlin merlin = new Merlin();
+            merlin.setTrustStore(store);
+            return merlin;
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot prepare certificate login", e);
+        }
+    }
+
     private Server publish(Class<?> contract, Object implementation, String path, String wsdl, QName service,
             QName port, Map<String, Object> properties, long maxRequestBytes, WSS4JInInterceptor security) {
         return Buses.withBundleClassLoader(() -> {
@@ -168,6 +227,7 @@ public class SoapEndpoints {
     @Deactivate
     void deactivate() {
         client.destroy();
+        clientCertificate.destroy();
         peer.destroy();
         bus.shutdown(true);
     }

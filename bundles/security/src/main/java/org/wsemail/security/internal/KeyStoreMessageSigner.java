@@ -84,6 +84,10 @@ public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots, TlsCr
         @AttributeDefinition(name = "Trust store password", type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
         String truststore_password() default "";
 
+        @AttributeDefinition(name = "Certificate authority password", description = "Of wsemail-ca.p12, the domain CA's key store",
+                type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
+        String ca_password() default "";
+
         @AttributeDefinition(name = "Create demo credentials",
                 description = "When neither store exists: create a CA for the domain and a server certificate from it")
         boolean demo_credentials() default true;
@@ -123,8 +127,10 @@ public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots, TlsCr
         if (config.demo_credentials() && Files.notExists(keystore) && Files.notExists(truststore)) {
             keystorePassword = randomPassword();
             truststorePassword = randomPassword();
-            createDemoCredentials(domain.name(), keystore, keystorePassword, config.key_alias(), truststore, truststorePassword);
-            recordPasswords(configurationAdmin, keystorePassword, truststorePassword);
+            char[] caPassword = randomPassword();
+            createDemoCredentials(domain.name(), keystore, keystorePassword, config.key_alias(), truststore, truststorePassword,
+                    caPassword);
+            recordPasswords(configurationAdmin, keystorePassword, truststorePassword, caPassword);
         }
         KeyStore keys = load(keystore, keystorePassword);
         this.key = (PrivateKey) keys.getKey(config.key_alias(), keystorePassword);
@@ -201,19 +207,21 @@ public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots, TlsCr
     }
 
     private static void createDemoCredentials(String domain, Path keystore, char[] keystorePassword, String alias,
-            Path truststore, char[] truststorePassword) {
+            Path truststore, char[] truststorePassword, char[] caPassword) {
         Pki.CertifiedKey authority = Pki.createAuthority("WSEmail demo CA for " + domain, DEMO_VALIDITY);
         Pki.CertifiedKey server = Pki.issueServerCertificate(authority, domain, DEMO_VALIDITY, "localhost", "127.0.0.1");
         Pki.writeKeyStore(keystore, keystorePassword, alias, server, authority.certificate());
         Pki.writeTrustStore(truststore, truststorePassword, authority.certificate());
-        Pki.writePem(truststore.resolveSibling(DEMO_CA_PEM), authority.certificate());
+        Path etc = truststore.toAbsolutePath().getParent();
+        FileCertificateAuthority.store(etc, authority, caPassword);
+        FileCertificateAuthority.file(etc, server.certificate());
         LOG.warn("Created demo credentials for {}: a CA of its own and a server certificate ({}, {}; the CA as {})."
                 + " Other servers and clients trust this one only once they trust that CA.", domain, keystore, truststore,
                 DEMO_CA_PEM);
     }
 
     private static void recordPasswords(ConfigurationAdmin configurationAdmin, char[] keystorePassword,
-            char[] truststorePassword) throws IOException {
+            char[] truststorePassword, char[] caPassword) throws IOException {
         Configuration configuration = configurationAdmin.getConfiguration(PID, "?");
         Dictionary<String, Object> props = configuration.getProperties();
         if (props == null) {
@@ -221,10 +229,11 @@ public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots, TlsCr
         }
         props.put("keystore.password", new String(keystorePassword));
         props.put("truststore.password", new String(truststorePassword));
+        props.put("ca.password", new String(caPassword));
         configuration.update(props);
     }
 
-    private static char[] randomPassword() {
+    static char[] randomPassword() {
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).toCharArray();

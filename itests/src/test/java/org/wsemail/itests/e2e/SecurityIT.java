@@ -42,12 +42,13 @@ import org.wsemail.wire.soap.MailPeer;
 import org.wsemail.wire.soap.SignedMessage;
 
 /**
- * Attacks on a real server (a.test on 127.0.0.4), each sent as the bytes an attacker would send:
- * every one is refused with a SOAP fault, and afterwards the mailbox and the queue are as they were.
- * A hand-written request that follows the rules is accepted, so the refusals are not an accident of
- * how the requests are written.
+ * The security of one real server (a.test on 127.0.0.4). Attacks, each sent as the bytes an attacker
+ * would send: every one is refused with a SOAP fault, and afterwards the mailbox and the queue are as
+ * they were (a hand-written request that follows the rules is accepted, so the refusals are not an
+ * accident of how the requests are written). TLS: only HTTPS, and only to a server of the right
+ * domain. Certificate login with the domain's own authority, until the certificate is revoked.
  */
-public class AttacksIT {
+public class SecurityIT {
     private static final Pki.CertifiedKey CA = Pki.createAuthority("Attack test CA", Duration.ofDays(1));
     private static final String ALICE = "alice@a.test";
     private static final String PASSWORD = "alice-password-1";
@@ -350,6 +351,57 @@ public class AttacksIT {
             fail("the client accepted a server certificate from a CA it does not trust");
         } catch (WsemailException expected) {
             assertTrue(expected.getMessage(), expected.getMessage().contains("does not lead to a trusted root"));
+        }
+    }
+
+    @Test
+    public void aUserLogsInWithTheCertificateHerDomainIssuedUntilItIsRevoked() throws Exception {
+        Path root = server.home.getParent();
+        String created = server.shell("wsemail:ca-create");
+        assertTrue(created, created.contains("Created O=WSEmail,CN=WSEmail CA for a.test"));
+        Path p12 = root.resolve("alice.p12");
+        Files.deleteIfExists(p12);
+        assertTrue(server.shell("wsemail:cert-issue-user --password p12-secret-1 --out " + p12 + " " + ALICE)
+                .contains("Issued a certificate to alice@a.test in " + p12));
+        Set<TrustAnchor> trustCa = Set.of(new TrustAnchor(CA.certificate(), null));
+
+        WsemailClient byCertificate = WsemailClient.withCertificate(server.base(), p12, "p12-secret-1".toCharArray(), trustCa);
+        assertEquals(Address.parse(ALICE), byCertificate.user());
+        assertTrue(byCertificate.inbox(Instant.EPOCH).stream().anyMatch(h -> h.getSubject().equals("Keep me")));
+        byCertificate.send(List.of(Address.parse(ALICE)), "Signed in with a certificate", "No password needed.");
+        Header arrived = inbox().stream().filter(h -> h.getSubject().equals("Signed in with a certificate")).findFirst()
+                .orElseThrow(() -> new AssertionError("the message sent with certificate login did not arrive"));
+        assertEquals(ALICE, arrived.getSender());
+        alice().delete(List.of(arrived.getId()));
+
+        // A password request sent to the certificate endpoint proves nothing there.
+        SoapRequests certificateEndpoint = new SoapRequests(java.net.URI.create(server.base() + "/client-cert"), server.tls());
+        assertTrue(certificateEndpoint.post("listHeaders", listHeaders(new Security(ALICE, PASSWORD))).isFault());
+
+        // A certificate for alice from a CA the server trusts for server signatures, but not her domain's: refused.
+        Pki.CertifiedKey impostor = Pki.issueUserCertificate(CA, ALICE, Duration.ofDays(1));
+        Path forged = root.resolve("forged.p12");
+        Files.write(forged, Pki.keyStoreBytes("p12-secret-1".toCharArray(), ALICE, impostor, CA.certificate()));
+        assertCertificateRefused(WsemailClient.withCertificate(server.base(), forged, "p12-secret-1".toCharArray(), trustCa));
+
+        String listed = server.shell("wsemail:cert-list --no-format");
+        String row = listed.lines().filter(line -> line.contains("CN=alice@a.test")).findFirst()
+                .orElseThrow(() -> new AssertionError("cert-list does not show alice's certificate: " + listed));
+        assertTrue(row, row.matches("\\S+\\s+user\\s+.*\\svalid\\s*"));
+        String serial = row.trim().split("\\s+")[0];
+        assertTrue(server.shell("wsemail:cert-revoke " + serial).contains("Revoked " + serial));
+        assertTrue(server.shell("wsemail:cert-list --no-format").lines().anyMatch(l -> l.startsWith(serial) && l.contains("revoked")));
+        assertCertificateRefused(byCertificate);
+        assertNothingChanged();
+    }
+
+    private static void assertCertificateRefused(WsemailClient client) {
+        try {
+            client.inbox(Instant.EPOCH);
+            fail("logged in with a certificate that should be refused");
+        } catch (WsemailException expected) {
+            assertEquals(WsemailException.NOT_AUTHENTICATED, expected.code());
+            assertEquals("the server refused the certificate", expected.getMessage());
         }
     }
 

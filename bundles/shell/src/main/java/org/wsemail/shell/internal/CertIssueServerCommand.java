@@ -1,0 +1,34 @@
+package org.wsemail.shell.internal;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+@Command(scope = "wsemail", name = "cert-issue-server",
+        description = "Issues a server certificate naming this mail domain (and any host names given) in a PKCS#12 file")
+@Service
+public class CertIssueServerCommand extends PkiCommandSupport {
+
+    @Argument(index = 0, name = "hosts", description = "Further host names or addresses the server is reached at",
+            multiValued = true)
+    List<String> hosts = List.of();
+
+    @Option(name = "--out", description = "The PKCS#12 file to write (it must not exist)", required = true)
+    String out;
+
+    @Option(name = "--password", description = "Protects the file (asked for when not given)")
+    String password;
+
+    @Override
+    public Object execute() throws Exception {
+        withPassword(password, secret -> {
+            Path file = writePrivate(out, authority().issueServer(hosts, secret, validity()));
+            System.out.println("Issued a server certificate in " + file + "; install it as etc/wsemail-server.p12");
+        });
+        return null;
+    }
+}
