@@ -61,6 +61,8 @@ public final class Main {
             "  --user <address>        your address, which is your user name",
             "  --password <text>       your password (better: --password-file, WSEMAIL_PASSWORD, or the prompt)",
             "  --password-file <file>  a file holding your password",
+            "  --certificate <file>    log in with the PKCS#12 certificate your domain issued you (wsemail:cert-issue-user)",
+            "                          instead of a password; the password options then unlock that file",
             "  --trust <file>          PEM file of the root certificates that the server's TLS certificate and",
             "                          server signatures must lead to (without it: the system's roots, no signature check)",
             "  --config <file>         the config file (default ~/.wsemail/client.properties)");
@@ -145,7 +147,8 @@ public final class Main {
         }
     }
 
-    private record Settings(URI server, Address user, char[] password, Set<TrustAnchor> trusted) {
+    /** @param certificate the user's PKCS#12 file for certificate login, or null to log in with the password */
+    private record Settings(URI server, Address user, char[] password, Set<TrustAnchor> trusted, Path certificate) {
     }
 
     private Settings settings(Map<String, String> options) throws UsageException {
@@ -163,8 +166,9 @@ public final class Main {
         }
         String server = setting("server", options, file);
         String user = setting("user", options, file);
-        if (server == null || user == null) {
-            throw new UsageException("give --server and --user, or put server= and user= in " + config);
+        String certificate = setting("certificate", options, file);
+        if (server == null || (user == null && certificate == null)) {
+            throw new UsageException("give --server and --user (or --certificate), or put server= and user= in " + config);
         }
         URI uri;
         try {
@@ -172,13 +176,18 @@ public final class Main {
         } catch (URISyntaxException e) {
             throw new UsageException("not a URL: " + server);
         }
-        Address address;
+        Address address = null;
         try {
-            address = Address.parse(user);
+            address = user == null ? null : Address.parse(user);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        return new Settings(uri, address, password(options, file, address), trusted(setting("trust", options, file)));
+        if (certificate != null && !Files.isRegularFile(Path.of(certificate))) {
+            throw new UsageException("no certificate file " + certificate);
+        }
+        String secretOf = certificate != null ? certificate : String.valueOf(address);
+        return new Settings(uri, address, password(options, file, secretOf), trusted(setting("trust", options, file)),
+                certificate == null ? null : Path.of(certificate));
     }
 
     private static String setting(String key, Map<String, String> options, Properties file) {
@@ -186,7 +195,8 @@ public final class Main {
         return value != null ? value : file.getProperty(key);
     }
 
-    private char[] password(Map<String, String> options, Properties file, Address user) throws UsageException {
+    /** The password of the user, or of the certificate file when logging in with a certificate. */
+    private char[] password(Map<String, String> options, Properties file, String whose) throws UsageException {
         String given = setting("password", options, file);
         if (given != null) {
             return given.toCharArray();
@@ -204,7 +214,7 @@ public final class Main {
             return fromEnvironment.toCharArray();
         }
         if (console != null) {
-            char[] typed = console.readPassword("Password for %s: ", user);
+            char[] typed = console.readPassword("Password for %s: ", whose);
             if (typed != null) {
                 return typed;
             }
@@ -233,7 +243,16 @@ public final class Main {
         }
     }
 
-    private static WsemailClient connect(Settings settings) {
+    private static WsemailClient connect(Settings settings) throws WsemailException {
+        if (settings.certificate() != null) {
+            WsemailClient client = WsemailClient.withCertificate(settings.server(), settings.certificate(), settings.password(),
+                    settings.trusted());
+            if (settings.user() != null && !settings.user().equals(client.user())) {
+                throw new WsemailException(WsemailException.BAD_CREDENTIALS, "the certificate is " + client.user()
+                        + "'s, not " + settings.user() + "'s", null);
+            }
+            return client;
+        }
         return new WsemailClient(settings.server(), settings.user(), settings.password(), settings.trusted());
     }
 
@@ -324,6 +343,9 @@ public final class Main {
     }
 
     private int bench(Settings settings, Map<String, String> options) throws UsageException {
+        if (settings.certificate() != null) {
+            throw new UsageException("bench logs in with a password (--user); --certificate is not supported there");
+        }
         Bench.Settings bench;
         try {
             List<Address> also = new ArrayList<>();

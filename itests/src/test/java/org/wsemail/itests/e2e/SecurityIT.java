@@ -374,6 +374,9 @@ public class SecurityIT {
         assertEquals(ALICE, arrived.getSender());
         alice().delete(List.of(arrived.getId()));
 
+        String cli = wsemail("--certificate", p12.toString(), "--password", "p12-secret-1", "inbox");
+        assertTrue(cli, cli.startsWith("exit 0\n") && cli.contains("Keep me"));
+
         // A password request sent to the certificate endpoint proves nothing there.
         SoapRequests certificateEndpoint = new SoapRequests(java.net.URI.create(server.base() + "/client-cert"), server.tls());
         assertTrue(certificateEndpoint.post("listHeaders", listHeaders(new Security(ALICE, PASSWORD))).isFault());
@@ -392,7 +395,22 @@ public class SecurityIT {
         assertTrue(server.shell("wsemail:cert-revoke " + serial).contains("Revoked " + serial));
         assertTrue(server.shell("wsemail:cert-list --no-format").lines().anyMatch(l -> l.startsWith(serial) && l.contains("revoked")));
         assertCertificateRefused(byCertificate);
+        String refused = wsemail("--certificate", p12.toString(), "--password", "p12-secret-1", "inbox");
+        assertTrue(refused, refused.startsWith("exit 1\n") && refused.contains("the server refused the certificate"));
         assertNothingChanged();
+    }
+
+    /** The distribution's wsemail command against this server, trusting the test CA. */
+    private static String wsemail(String... arguments) throws Exception {
+        Path caPem = server.home.getParent().resolve("ca.pem");
+        Pki.writePem(caPem, CA.certificate());
+        List<String> line = new ArrayList<>(List.of(server.home.resolve("bin/wsemail").toString(), "--server",
+                server.base().toString(), "--trust", caPem.toString()));
+        line.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("wsemail did not finish", process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        return "exit " + process.exitValue() + "\n" + output;
     }
 
     private static void assertCertificateRefused(WsemailClient client) {
