@@ -29,6 +29,7 @@ import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
 import org.apache.cxf.ws.security.wss4j.WSS4JOutInterceptor;
 import org.apache.wss4j.common.ConfigurationConstants;
 import org.apache.wss4j.common.crypto.Merlin;
+import org.apache.wss4j.common.saml.SAMLCallback;
 import org.apache.wss4j.common.ext.WSPasswordCallback;
 import org.apache.wss4j.dom.WSConstants;
 import org.w3c.dom.Element;
@@ -56,6 +57,8 @@ public final class WsemailClient {
     public static final String CLIENT_PATH = "/client";
     /** Where the client service for certificate login lives below the server's base URL. */
     public static final String CERTIFICATE_PATH = "/client-cert";
+    /** Where the client service for visitors with a federated identity token lives. */
+    public static final String FEDERATED_PATH = "/client-federated";
 
     private final MailClient port;
     private final Set<TrustAnchor> trusted;
@@ -73,7 +76,7 @@ public final class WsemailClient {
      * @param trusted the root certificates that server signatures and the server's TLS certificate must lead to
      */
     public WsemailClient(URI server, Address user, char[] password, Set<TrustAnchor> trusted) {
-        this(server, CLIENT_PATH, user, usernameToken(user, password), trusted);
+        this(server, CLIENT_PATH, user, user.domain(), usernameToken(user, password), trusted);
     }
 
     /**
@@ -85,39 +88,85 @@ public final class WsemailClient {
      */
     public static WsemailClient withCertificate(URI server, Path keyStore, char[] password, Set<TrustAnchor> trusted)
             throws WsemailException {
-        KeyStore store;
-        String alias;
-        X509Certificate certificate;
-        try (InputStream in = Files.newInputStream(keyStore)) {
-            store = KeyStore.getInstance("PKCS12");
-            store.load(in, password);
-            alias = Collections.list(store.aliases()).stream().filter(a -> isKey(store, a)).findFirst()
-                    .orElseThrow(() -> new WsemailException(WsemailException.BAD_CREDENTIALS, keyStore + " holds no private key", null));
-            certificate = (X509Certificate) store.getCertificate(alias);
-        } catch (IOException | GeneralSecurityException e) {
-            throw new WsemailException(WsemailException.BAD_CREDENTIALS, "cannot read " + keyStore + ": " + e.getMessage(), e);
-        }
-        Set<String> addresses = DomainTls.mailAddresses(certificate);
-        if (addresses.size() != 1) {
-            throw new WsemailException(WsemailException.BAD_CREDENTIALS, "the certificate in " + keyStore
-                    + " names " + addresses + ", not one address", null);
-        }
-        Address user = Address.parse(addresses.iterator().next());
-        Merlin crypto = new Merlin();
-        crypto.setKeyStore(store);
-        Map<String, Object> security = new HashMap<>();
+        UserKey key = UserKey.load(keyStore, password);
+        Map<String, Object> security = signedRequests(key, password);
         security.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP + " " + ConfigurationConstants.SIGNATURE);
-        security.put(ConfigurationConstants.USER, alias);
+        security.put(ConfigurationConstants.SIG_KEY_ID, "DirectReference");
+        return new WsemailClient(server, CERTIFICATE_PATH, key.user(), key.user().domain(), security, trusted);
+    }
+
+    /**
+     * Visits another domain's server with a token from the user's own server ({@link #requestToken}):
+     * every request carries the token and is signed with the key of the certificate it is bound to.
+     * A visitor may send to that domain's users and call its extensions; it has no mailbox there.
+     *
+     * @param server the other domain's server, whose certificate must name {@code domain}
+     * @param token the token, as {@link #requestToken} returned it
+     * @param keyStore the user's PKCS#12 file, the one the token was requested with
+     */
+    public static WsemailClient visiting(URI server, String domain, Element token, Path keyStore, char[] password,
+            Set<TrustAnchor> trusted) throws WsemailException {
+        UserKey key = UserKey.load(keyStore, password);
+        Map<String, Object> security = signedRequests(key, password);
+        security.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP + " " + ConfigurationConstants.SAML_TOKEN_SIGNED);
+        security.put(ConfigurationConstants.SAML_CALLBACK_REF, (javax.security.auth.callback.CallbackHandler) callbacks -> {
+            for (javax.security.auth.callback.Callback callback : callbacks) {
+                if (callback instanceof SAMLCallback saml) {
+                    saml.setAssertionElement(token);
+                }
+            }
+        });
+        return new WsemailClient(server, FEDERATED_PATH, key.user(), domain, security, trusted);
+    }
+
+    /**
+     * Asks the user's own server for a token to present at {@code domain}'s server. Only a client
+     * logged in with a certificate can ask: the token is bound to that certificate.
+     */
+    public Element requestToken(String domain) throws WsemailException {
+        return call(() -> port.requestToken(domain)).getAny();
+    }
+
+    /** The user's key and certificate from their PKCS#12 file. */
+    private record UserKey(KeyStore store, String alias, Address user) {
+        static UserKey load(Path keyStore, char[] password) throws WsemailException {
+            KeyStore store;
+            String alias;
+            X509Certificate certificate;
+            try (InputStream in = Files.newInputStream(keyStore)) {
+                store = KeyStore.getInstance("PKCS12");
+                store.load(in, password);
+                KeyStore loaded = store;
+                alias = Collections.list(store.aliases()).stream().filter(a -> isKey(loaded, a)).findFirst()
+                        .orElseThrow(() -> new WsemailException(WsemailException.BAD_CREDENTIALS, keyStore + " holds no private key", null));
+                certificate = (X509Certificate) store.getCertificate(alias);
+            } catch (IOException | GeneralSecurityException e) {
+                throw new WsemailException(WsemailException.BAD_CREDENTIALS, "cannot read " + keyStore + ": " + e.getMessage(), e);
+            }
+            Set<String> addresses = DomainTls.mailAddresses(certificate);
+            if (addresses.size() != 1) {
+                throw new WsemailException(WsemailException.BAD_CREDENTIALS, "the certificate in " + keyStore
+                        + " names " + addresses + ", not one address", null);
+            }
+            return new UserKey(store, alias, Address.parse(addresses.iterator().next()));
+        }
+    }
+
+    /** WS-Security settings for requests signed (body and timestamp) with the user's key. */
+    private static Map<String, Object> signedRequests(UserKey key, char[] password) {
+        Merlin crypto = new Merlin();
+        crypto.setKeyStore(key.store());
+        Map<String, Object> security = new HashMap<>();
+        security.put(ConfigurationConstants.USER, key.alias());
         security.put(ConfigurationConstants.SIG_PROP_REF_ID, "wsemail.userCrypto");
         security.put("wsemail.userCrypto", crypto);
-        security.put(ConfigurationConstants.SIG_KEY_ID, "DirectReference");
         security.put(ConfigurationConstants.SIGNATURE_PARTS,
                 "{Element}{" + WSConstants.WSU_NS + "}Timestamp;{Element}{http://schemas.xmlsoap.org/soap/envelope/}Body");
         security.put(ConfigurationConstants.SIG_ALGO, WSConstants.RSA_SHA256);
         security.put(ConfigurationConstants.SIG_DIGEST_ALGO, WSConstants.SHA256);
         security.put(ConfigurationConstants.SIG_C14N_ALGO, WSConstants.C14N_EXCL_OMIT_COMMENTS);
         security.put(ConfigurationConstants.PW_CALLBACK_REF, passwordCallback(password));
-        return new WsemailClient(server, CERTIFICATE_PATH, user, security, trusted);
+        return security;
     }
 
     private static boolean isKey(KeyStore store, String alias) {
@@ -152,7 +201,9 @@ public final class WsemailClient {
         };
     }
 
-    private WsemailClient(URI server, String path, Address user, Map<String, Object> security, Set<TrustAnchor> trusted) {
+    /** @param serverDomain the domain the server's TLS certificate must name */
+    private WsemailClient(URI server, String path, Address user, String serverDomain, Map<String, Object> security,
+            Set<TrustAnchor> trusted) {
         this.trusted = Set.copyOf(trusted);
         this.user = user;
         this.url = server.toString().replaceAll("/+$", "") + path;
@@ -167,7 +218,7 @@ public final class WsemailClient {
         HTTPConduit conduit = (HTTPConduit) ClientProxy.getClient(port).getConduit();
         conduit.setClient(policy);
         if (url.startsWith("https:")) {
-            conduit.setTlsClientParameters(tls(user, trusted));
+            conduit.setTlsClientParameters(tls(serverDomain, trusted));
         }
     }
 
@@ -177,12 +228,12 @@ public final class WsemailClient {
     }
 
     /**
-     * The server must prove it serves the user's domain: its certificate names the domain (whatever
+     * The server must prove it serves the expected domain: its certificate names the domain (whatever
      * host the URL names) and leads to one of the trusted roots, or to the system's roots if none are given.
      */
-    private static TLSClientParameters tls(Address user, Set<TrustAnchor> trusted) {
+    private static TLSClientParameters tls(String serverDomain, Set<TrustAnchor> trusted) {
         TLSClientParameters parameters = new TLSClientParameters();
-        parameters.setTrustManagers(DomainTls.serving(user.domain(), trusted.isEmpty() ? systemRoots() : DomainTls.trustManagers(trusted)));
+        parameters.setTrustManagers(DomainTls.serving(serverDomain, trusted.isEmpty() ? systemRoots() : DomainTls.trustManagers(trusted)));
         parameters.setHostnameVerifier(DomainTls.domainCheckedByTrustManager());
         return parameters;
     }
@@ -242,6 +293,12 @@ public final class WsemailClient {
         try {
             MessageSignatures.Signer signer = signatures.verify(element, trusted);
             String domain = message.sender().domain();
+            if (!signer.names(domain) && signer.names(user.domain())) {
+                // Only a visitor's message is signed by the reader's own server for a foreign sender:
+                // the server accepted it from the sender directly, on a token from the sender's domain.
+                return new ReadMessage(id, message, true, "signed by your own server " + user.domain() + " ("
+                        + subject(signer) + "), which took it from the sender directly, vouched for by " + domain);
+            }
             if (!signer.names(domain)) {
                 return new ReadMessage(id, message, false, "signed by " + subject(signer)
                         + ", whose certificate does not name the sender's domain " + domain);
@@ -283,7 +340,8 @@ public final class WsemailClient {
             String text = fault.getMessage() == null ? "" : fault.getMessage();
             if (text.contains("security") || text.contains("authenticat")) {
                 throw new WsemailException(WsemailException.NOT_AUTHENTICATED, url.endsWith(CERTIFICATE_PATH)
-                        ? "the server refused the certificate" : "the server refused the user name or password", fault);
+                        ? "the server refused the certificate" : url.endsWith(FEDERATED_PATH)
+                        ? "the server refused the token" : "the server refused the user name or password", fault);
             }
             throw new WsemailException("Fault", text, fault);
         } catch (WebServiceException e) {

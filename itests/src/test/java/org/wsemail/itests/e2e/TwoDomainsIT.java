@@ -28,6 +28,7 @@ import org.wsemail.client.WsemailClient;
 import org.wsemail.client.WsemailException;
 import org.wsemail.dns.internal.Dnsmasq;
 import org.wsemail.security.Pki;
+import org.wsemail.security.SamlTokens;
 import org.wsemail.wire.FaultCodes;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.MessageSignatures;
@@ -391,6 +392,133 @@ public class TwoDomainsIT {
             assertEquals(null, entry.getNextSibling());
         } finally {
             a.shell("wsemail:plugin-uninstall address-book");
+        }
+    }
+
+    /** bob's certificate from b.test's own authority (made on first use), as a PKCS#12 file. */
+    private static synchronized Path bobsCertificate() throws Exception {
+        Path p12 = root.resolve("bob.p12");
+        if (!Files.exists(p12)) {
+            b.shell("wsemail:ca-create");
+            b.shell("wsemail:cert-issue-user --password bob-p12-secret --out " + p12 + " bob@b.test");
+        }
+        return p12;
+    }
+
+    private static final char[] BOB_P12_SECRET = "bob-p12-secret".toCharArray();
+
+    private static Set<TrustAnchor> trustCa() {
+        return Set.of(new TrustAnchor(CA.certificate(), null));
+    }
+
+    @Test
+    public void bobVisitsTheServerOfATestWithATokenFromHisOwnServer() throws Exception {
+        Path p12 = bobsCertificate();
+        WsemailClient bobAtHome = WsemailClient.withCertificate(b.base(), p12, BOB_P12_SECRET, trustCa());
+        Element token = bobAtHome.requestToken("a.test");
+        assertEquals("Assertion", token.getLocalName());
+
+        WsemailClient visiting = WsemailClient.visiting(a.base(), "a.test", token, p12, BOB_P12_SECRET, trustCa());
+        visiting.send(List.of(Address.parse("alice@a.test")), "Straight to a.test", "Sent at a.test itself, vouched for by b.test.");
+        Header arrived = awaitMessage(alice(), "Straight to a.test").orElseThrow(() -> new AssertionError("alice never got it"));
+        assertEquals("bob@b.test", arrived.getSender());
+        ReadMessage read = alice().read(arrived.getId());
+        assertTrue(read.signatureReport(), read.verified());
+        assertTrue(read.signatureReport(), read.signatureReport().startsWith("signed by your own server a.test"));
+
+        String version = System.getProperty("wsemail.version");
+        a.shell("wsemail:plugin-install mvn:org.wsemail.plugins/address-book/" + version);
+        try {
+            Element publish = element("publish");
+            publish.setAttribute("name", "Alice Archer");
+            alice().extension("address-book", publish);
+            Element search = element("search");
+            search.setAttribute("query", "archer");
+            Element entries = visiting.extension("address-book", search);
+            assertEquals("alice@a.test", ((Element) entries.getFirstChild()).getAttribute("address"));
+        } finally {
+            a.shell("wsemail:plugin-uninstall address-book");
+        }
+
+        assertVisitorRefused(() -> visiting.inbox(Instant.EPOCH), "bob@b.test is a visitor from b.test and has no mailbox at a.test; a visitor may send to users of a.test and call extensions");
+        assertVisitorRefused(() -> visiting.send(List.of(Address.parse("carol@c.test")), "Relay?", "x"),
+                "a visitor from b.test may send only to users of a.test, not to carol@c.test; nothing was sent");
+        try {
+            client(b, "bob@b.test", "bob-password-12").requestToken("a.test");
+            fail("a token was issued to a password login");
+        } catch (WsemailException expected) {
+            assertEquals(FaultCodes.NOT_AUTHORIZED, expected.code());
+        }
+    }
+
+    private interface Call {
+        void run() throws Exception;
+    }
+
+    private static void assertVisitorRefused(Call call, String message) throws Exception {
+        try {
+            call.run();
+            fail("a visitor was allowed: " + message);
+        } catch (WsemailException expected) {
+            assertEquals(FaultCodes.NOT_AUTHORIZED, expected.code());
+            assertEquals(message, expected.getMessage());
+        }
+    }
+
+    @Test
+    public void tokensFromTheWrongIssuerExpiredOrUsedWithoutTheirKeyAreRefused() throws Exception {
+        Path p12 = bobsCertificate();
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(p12)) {
+            store.load(in, BOB_P12_SECRET);
+        }
+        java.security.cert.X509Certificate bobsKey = (java.security.cert.X509Certificate) store.getCertificate(store.aliases().nextElement());
+        Instant now = Instant.now();
+        Pki.CertifiedKey aServer = Pki.issueServerCertificate(CA, "a.test", Duration.ofDays(1));
+        Pki.CertifiedKey cServer = Pki.issueServerCertificate(CA, "c.test", Duration.ofDays(1));
+        Pki.CertifiedKey bServer = Pki.issueServerCertificate(CA, "b.test", Duration.ofDays(1));
+
+        java.util.Map<String, Element> forged = new java.util.LinkedHashMap<>();
+        forged.put("issued by a.test for a user of b.test", SamlTokens.issue(aServer, List.of(aServer.certificate(), CA.certificate()),
+                "a.test", "bob@b.test", bobsKey, "a.test", now, Duration.ofMinutes(5)));
+        forged.put("issued by a third domain", SamlTokens.issue(cServer, List.of(cServer.certificate(), CA.certificate()),
+                "c.test", "bob@b.test", bobsKey, "a.test", now, Duration.ofMinutes(5)));
+        forged.put("claiming b.test but signed by c.test", SamlTokens.issue(cServer, List.of(cServer.certificate(), CA.certificate()),
+                "b.test", "bob@b.test", bobsKey, "a.test", now, Duration.ofMinutes(5)));
+        forged.put("expired", SamlTokens.issue(bServer, List.of(bServer.certificate(), CA.certificate()),
+                "b.test", "bob@b.test", bobsKey, "a.test", now.minus(Duration.ofHours(2)), Duration.ofMinutes(5)));
+        forged.put("for another audience", SamlTokens.issue(bServer, List.of(bServer.certificate(), CA.certificate()),
+                "b.test", "bob@b.test", bobsKey, "c.test", now, Duration.ofMinutes(5)));
+        forged.put("valid for days", SamlTokens.issue(bServer, List.of(bServer.certificate(), CA.certificate()),
+                "b.test", "bob@b.test", bobsKey, "a.test", now, Duration.ofDays(3)));
+        Pki.CertifiedKey untrustedCa = Pki.createAuthority("Nobody's CA", Duration.ofDays(1));
+        Pki.CertifiedKey untrustedB = Pki.issueServerCertificate(untrustedCa, "b.test", Duration.ofDays(1));
+        forged.put("signed by an untrusted b.test", SamlTokens.issue(untrustedB, List.of(untrustedB.certificate(), untrustedCa.certificate()),
+                "b.test", "bob@b.test", bobsKey, "a.test", now, Duration.ofMinutes(5)));
+
+        for (java.util.Map.Entry<String, Element> token : forged.entrySet()) {
+            WsemailClient visiting = WsemailClient.visiting(a.base(), "a.test", token.getValue(), p12, BOB_P12_SECRET, trustCa());
+            assertTokenRefused(token.getKey(), visiting);
+        }
+
+        // A genuine token, but the requests are signed with another key than the one it is bound to.
+        Element genuine = WsemailClient.withCertificate(b.base(), p12, BOB_P12_SECRET, trustCa()).requestToken("a.test");
+        Pki.CertifiedKey thief = Pki.issueUserCertificate(CA, "bob@b.test", Duration.ofDays(1));
+        Path thiefP12 = root.resolve("thief.p12");
+        Files.write(thiefP12, Pki.keyStoreBytes(BOB_P12_SECRET, "bob@b.test", thief, CA.certificate()));
+        assertTokenRefused("signed without the token's key",
+                WsemailClient.visiting(a.base(), "a.test", genuine, thiefP12, BOB_P12_SECRET, trustCa()));
+
+        Thread.sleep(1000);
+        assertTrue(find(alice(), "Forged visit").isEmpty());
+    }
+
+    private static void assertTokenRefused(String what, WsemailClient visiting) {
+        try {
+            visiting.send(List.of(Address.parse("alice@a.test")), "Forged visit", "x");
+            fail("a.test accepted a token " + what);
+        } catch (WsemailException expected) {
+            assertEquals(what + ": " + expected.getMessage(), WsemailException.NOT_AUTHENTICATED, expected.code());
         }
     }
 

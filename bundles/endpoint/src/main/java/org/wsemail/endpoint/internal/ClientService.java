@@ -1,5 +1,6 @@
 package org.wsemail.endpoint.internal;
 
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.wsemail.api.ProcessingEnvironment;
 import org.wsemail.api.plugin.ExtensionException;
 import org.wsemail.api.runtime.MessagePipeline;
 import org.wsemail.api.runtime.SendingOutcome;
+import org.wsemail.api.server.FederatedTokens;
 import org.wsemail.api.server.MailDomain;
 import org.wsemail.api.server.MailQueue;
 import org.wsemail.api.server.MailStore;
@@ -56,10 +58,16 @@ final class ClientService implements MailClient {
     private final long maxMessageBytes;
     private final Clock clock;
     private final AuthenticationMethod method;
+    private final FederatedTokens tokens;
 
-    /** @param method how this endpoint's callers authenticate (the plug-ins see it) */
+    /**
+     * @param method how this endpoint's callers authenticate (the plug-ins see it); callers with a
+     *     {@link AuthenticationMethod#FEDERATED_TOKEN} are visitors from other domains, who may only
+     *     send to local users and call extensions
+     */
     ClientService(MessagePipeline pipeline, MessageSigner signer, MailQueue queue, MailStore store, MailDomain domain,
-            UserDirectory users, MessageCodec codec, long maxMessageBytes, Clock clock, AuthenticationMethod method) {
+            UserDirectory users, MessageCodec codec, long maxMessageBytes, Clock clock, AuthenticationMethod method,
+            FederatedTokens tokens) {
         this.pipeline = pipeline;
         this.signer = signer;
         this.queue = queue;
@@ -70,6 +78,19 @@ final class ClientService implements MailClient {
         this.maxMessageBytes = maxMessageBytes;
         this.clock = clock;
         this.method = method;
+        this.tokens = tokens;
+    }
+
+    private boolean visitor() {
+        return method == AuthenticationMethod.FEDERATED_TOKEN;
+    }
+
+    /** Visitors have no mailbox here. */
+    private void requireMailbox(Address user) throws MailFault {
+        if (visitor()) {
+            throw refused(user, FaultCodes.NOT_AUTHORIZED, user + " is a visitor from " + user.domain() + " and has no mailbox at "
+                    + domain.name() + "; a visitor may send to users of " + domain.name() + " and call extensions");
+        }
     }
 
     @Override
@@ -87,12 +108,20 @@ final class ClientService implements MailClient {
             throw refused(user, FaultCodes.UNKNOWN_RECIPIENT, "no such user: "
                     + String.join(", ", unknown.stream().map(Address::toString).toList()) + "; nothing was sent");
         }
+        if (visitor()) {
+            List<Address> remote = message.recipients().stream().filter(recipient -> !domain.isLocal(recipient)).toList();
+            if (!remote.isEmpty()) {
+                throw refused(user, FaultCodes.NOT_AUTHORIZED, "a visitor from " + user.domain() + " may send only to users of "
+                        + domain.name() + ", not to " + String.join(", ", remote.stream().map(Address::toString).toList())
+                        + "; nothing was sent");
+            }
+        }
         long size = size(message);
         if (size > maxMessageBytes) {
             throw refused(user, FaultCodes.MESSAGE_TOO_LARGE,
                     "the message is " + size + " bytes; this server accepts at most " + maxMessageBytes);
         }
-        ProcessingEnvironment env = RequestContext.environment(user, method, true);
+        ProcessingEnvironment env = RequestContext.environment(user, method, !visitor());
         SendingOutcome outcome = pipeline.send(message, env);
         if (!outcome.isAccepted()) {
             throw refused(user, FaultCodes.REJECTED, outcome.reason().orElseThrow());
@@ -119,6 +148,7 @@ final class ClientService implements MailClient {
     @Override
     public List<Header> listHeaders(XMLGregorianCalendar since) throws MailFault {
         Address user = RequestContext.authenticatedUser();
+        requireMailbox(user);
         Instant from = since == null ? Instant.EPOCH : since.toGregorianCalendar().toInstant();
         try {
             return store.headers(user, from).stream().map(this::header).toList();
@@ -130,6 +160,7 @@ final class ClientService implements MailClient {
     @Override
     public void retrieve(long id, Holder<Header> header, Holder<SignedMessage> signedMessage) throws MailFault {
         Address user = RequestContext.authenticatedUser();
+        requireMailbox(user);
         StoredMessage stored;
         try {
             stored = store.retrieve(user, id).orElseThrow(() -> new NoSuchMessage(id));
@@ -147,6 +178,7 @@ final class ClientService implements MailClient {
     @Override
     public int delete(List<Long> ids) throws MailFault {
         Address user = RequestContext.authenticatedUser();
+        requireMailbox(user);
         try {
             int deleted = store.delete(user, ids);
             LOG.info("{} deleted {} of messages {}", user, deleted, ids);
@@ -165,12 +197,42 @@ final class ClientService implements MailClient {
         }
         try {
             Element response = pipeline.extension(extensionId, argument,
-                    RequestContext.environment(user, method, true));
+                    RequestContext.environment(user, method, !visitor()));
             AnyXml wire = new AnyXml();
             wire.setAny(response);
             return wire;
         } catch (ExtensionException e) {
             throw refused(user, e.code(), e.getMessage());
+        }
+    }
+
+    /**
+     * Vouches for the caller to another domain's server. The token is bound to the certificate the
+     * request was signed with, so only certificate login can ask for one.
+     */
+    @Override
+    public AnyXml requestToken(String audience) throws MailFault {
+        Address user = RequestContext.authenticatedUser();
+        X509Certificate certificate = RequestContext.authenticatedCertificate();
+        if (method != AuthenticationMethod.X509_CERTIFICATE || certificate == null) {
+            throw refused(user, FaultCodes.NOT_AUTHORIZED,
+                    "a token is bound to your certificate: log in with it (the certificate endpoint) to ask for one");
+        }
+        String target = audience == null ? "" : audience.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!target.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
+            throw refused(user, FaultCodes.BAD_REQUEST, "'" + audience + "' is not a mail domain");
+        }
+        if (target.equals(domain.name())) {
+            throw refused(user, FaultCodes.BAD_REQUEST, "a token is for another domain's server, not for " + domain.name());
+        }
+        try {
+            AnyXml token = new AnyXml();
+            token.setAny(tokens.issue(user, certificate, target));
+            return token;
+        } catch (IllegalArgumentException e) {
+            throw refused(user, FaultCodes.NOT_AUTHORIZED, e.getMessage());
+        } catch (RuntimeException e) {
+            throw serverError("issue a token", e);
         }
     }
 

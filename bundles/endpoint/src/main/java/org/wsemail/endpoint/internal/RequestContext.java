@@ -39,6 +39,13 @@ final class RequestContext {
         return Address.parse(principal.getName());
     }
 
+    /** The certificate the caller logged in with, or null if they did not log in with one. */
+    static java.security.cert.X509Certificate authenticatedCertificate() {
+        Message message = PhaseInterceptorChain.getCurrentMessage();
+        return message != null && message.get(UserCertificateValidator.AUTHENTICATED_CERTIFICATE)
+                instanceof java.security.cert.X509Certificate certificate ? certificate : null;
+    }
+
     /** The caller, how they authenticated, their security tokens and the SOAP envelope. */
     static ProcessingEnvironment environment(Address caller, AuthenticationMethod method, boolean localUser) {
         ProcessingEnvironment env = ProcessingEnvironment.of(caller, method, localUser);

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import org.wsemail.api.AuthenticationMethod;
 import org.wsemail.api.runtime.MessagePipeline;
 import org.wsemail.api.server.CertificateAuthority;
+import org.wsemail.api.server.FederatedTokens;
 import org.wsemail.api.server.LocalMta;
 import org.wsemail.api.server.MailDomain;
 import org.wsemail.api.server.MailQueue;
@@ -65,6 +66,10 @@ public class SoapEndpoints {
                 description = "Below the CXF servlet context; requests signed with the user's certificate")
         String client_certificate_path() default "/client-cert";
 
+        @AttributeDefinition(name = "Client service path for visitors",
+                description = "Below the CXF servlet context; requests with a federated identity token from the visitor's domain")
+        String client_federated_path() default "/client-federated";
+
         @AttributeDefinition(name = "Peer service path", description = "Below the CXF servlet context")
         String peer_path() default "/peer";
 
@@ -90,19 +95,22 @@ public class SoapEndpoints {
     private final Bus bus;
     private final Server client;
     private final Server clientCertificate;
+    private final Server clientFederated;
     private final Server peer;
 
     @Activate
     public SoapEndpoints(Config config, @Reference HTTPTransportFactory http, @Reference MessagePipeline pipeline,
             @Reference MessageSigner signer, @Reference MailQueue queue, @Reference MailStore store,
             @Reference UserDirectory users, @Reference LocalMta localMta, @Reference MailDomain domain,
-            @Reference CertificateAuthority authority, @Reference TrustedRoots roots) {
+            @Reference CertificateAuthority authority, @Reference TrustedRoots roots, @Reference FederatedTokens tokens) {
         this.bus = Buses.create(http);
         MessageCodec codec = Buses.withBundleClassLoader(MessageCodec::new);
         ClientService clientService = new ClientService(pipeline, signer, queue, store, domain, users, codec,
-                config.max_message_kib() * 1024, Clock.systemUTC(), AuthenticationMethod.USERNAME_TOKEN);
+                config.max_message_kib() * 1024, Clock.systemUTC(), AuthenticationMethod.USERNAME_TOKEN, tokens);
         ClientService certificateService = new ClientService(pipeline, signer, queue, store, domain, users, codec,
-                config.max_message_kib() * 1024, Clock.systemUTC(), AuthenticationMethod.X509_CERTIFICATE);
+                config.max_message_kib() * 1024, Clock.systemUTC(), AuthenticationMethod.X509_CERTIFICATE, tokens);
+        ClientService visitorService = new ClientService(pipeline, signer, queue, store, domain, users, codec,
+                config.max_message_kib() * 1024, Clock.systemUTC(), AuthenticationMethod.FEDERATED_TOKEN, tokens);
         Map<String, Object> limits = xmlLimits(config);
         long maxRequestBytes = maxRequestBytes(config);
         Map<String, Object> clientProperties = new HashMap<>(limits);
@@ -120,11 +128,16 @@ public class SoapEndpoints {
                 MailClientService.WSDL_LOCATION.toString(), MailClientService.SERVICE, MailClientService.MailClientPort,
                 certificateProperties, maxRequestBytes, certificateSecurity(authority, users, config));
         clientCertificate.getEndpoint().getInInterceptors().add(new DefaultCryptoCoverageChecker());
+        this.clientFederated = publish(MailClient.class, visitorService, config.client_federated_path(),
+                MailClientService.WSDL_LOCATION.toString(), MailClientService.SERVICE, MailClientService.MailClientPort,
+                clientProperties, maxRequestBytes, federatedSecurity(domain, roots, config));
+        clientFederated.getEndpoint().getInInterceptors().add(new DefaultCryptoCoverageChecker());
+        clientFederated.getEndpoint().getInInterceptors().add(new HolderOfKeyCheck());
         this.peer = publish(MailPeer.class, new PeerService(signer, localMta, domain, codec), config.peer_path(),
                 MailPeerService.WSDL_LOCATION.toString(), MailPeerService.SERVICE, MailPeerService.MailPeerPort,
                 limits, maxRequestBytes, null);
-        LOG.info("WSEmail services for {} published at {} (password), {} (certificate) and {}", domain.name(),
-                config.client_path(), config.client_certificate_path(), config.peer_path());
+        LOG.info("WSEmail services for {} published at {} (password), {} (certificate), {} (visitors) and {}", domain.name(),
+                config.client_path(), config.client_certificate_path(), config.client_federated_path(), config.peer_path());
     }
 
     /**
@@ -186,6 +199,27 @@ public class SoapEndpoints {
         return new WSS4JInInterceptor(props);
     }
 
+    /**
+     * A visitor's request: a SAML 2.0 holder-of-key token from the visitor's home server (checked by
+     * {@link FederatedTokenValidator}), and a signature over body and timestamp with the token's key
+     * (checked by {@link HolderOfKeyCheck}).
+     */
+    private static WSS4JInInterceptor federatedSecurity(MailDomain domain, TrustedRoots roots, Config config) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP + " " + ConfigurationConstants.SAML_TOKEN_SIGNED
+                + " " + ConfigurationConstants.SIGNATURE);
+        props.put(ConfigurationConstants.TTL_TIMESTAMP, String.valueOf(config.timestamp_ttl_seconds()));
+        props.put(ConfigurationConstants.TTL_FUTURE_TIMESTAMP, String.valueOf(config.future_ttl_seconds()));
+        props.put(ConfigurationConstants.REQUIRE_TIMESTAMP_EXPIRES, "true");
+        props.put(ConfigurationConstants.SIG_ALGO, "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
+        props.put(ConfigurationConstants.SIG_DIGEST_ALGO, "http://www.w3.org/2001/04/xmlenc#sha256");
+        props.put(ConfigurationConstants.SIG_C14N_ALGO, "http://www.w3.org/2001/10/xml-exc-c14n#");
+        Map<QName, Object> validators = new HashMap<>();
+        validators.put(WSConstants.SAML2_TOKEN, new FederatedTokenValidator(domain, roots));
+        props.put(ConfigurationConstants.VALIDATOR_MAP, validators);
+        return new WSS4JInInterceptor(props);
+    }
+
     /** A WSS4J crypto that reads the certificate in the request; trust is decided by the validator, not by it. */
     private static Merlin trustCrypto(TrustedRoots roots) {
         try {
@@ -228,6 +262,7 @@ public class SoapEndpoints {
     void deactivate() {
         client.destroy();
         clientCertificate.destroy();
+        clientFederated.destroy();
         peer.destroy();
         bus.shutdown(true);
     }

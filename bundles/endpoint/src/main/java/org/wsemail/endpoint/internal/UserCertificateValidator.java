@@ -23,6 +23,8 @@ import org.wsemail.api.server.UserDirectory;
 final class UserCertificateValidator implements Validator {
     /** Where the authenticated address is kept on the CXF message. */
     static final String AUTHENTICATED_USER = "org.wsemail.authenticated.user";
+    /** Where the certificate that proved it is kept on the CXF message. */
+    static final String AUTHENTICATED_CERTIFICATE = "org.wsemail.authenticated.certificate";
 
     private static final Logger LOG = LoggerFactory.getLogger(UserCertificateValidator.class);
 
@@ -54,6 +56,7 @@ final class UserCertificateValidator implements Validator {
         }
         if (data.getMsgContext() instanceof Message message) {
             message.put(AUTHENTICATED_USER, user);
+            message.put(AUTHENTICATED_CERTIFICATE, credential.getCertificates()[0]);
         }
         return credential;
     }

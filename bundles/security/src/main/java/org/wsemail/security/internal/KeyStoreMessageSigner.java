@@ -13,6 +13,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -42,12 +43,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.w3c.dom.Element;
 import org.wsemail.api.MailMessage;
+import org.wsemail.api.Address;
+import org.wsemail.api.server.FederatedTokens;
 import org.wsemail.api.server.MailDomain;
 import org.wsemail.api.server.MessageSigner;
 import org.wsemail.api.server.TlsCredentials;
 import org.wsemail.api.server.TrustedRoots;
 import org.wsemail.wire.DomainTls;
 import org.wsemail.security.Pki;
+import org.wsemail.security.SamlTokens;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.MessageSignatures;
 
@@ -57,9 +61,10 @@ import org.wsemail.wire.MessageSignatures;
  * store exists yet, it creates a certificate authority for the domain and a server certificate
  * from it, with random store passwords that it records in the configuration.
  */
-@Component(service = {MessageSigner.class, TrustedRoots.class, TlsCredentials.class}, configurationPid = KeyStoreMessageSigner.PID)
+@Component(service = {MessageSigner.class, TrustedRoots.class, TlsCredentials.class, FederatedTokens.class},
+        configurationPid = KeyStoreMessageSigner.PID)
 @Designate(ocd = KeyStoreMessageSigner.Config.class)
-public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots, TlsCredentials {
+public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots, TlsCredentials, FederatedTokens {
     static final String PID = "org.wsemail.security";
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyStoreMessageSigner.class);
@@ -92,6 +97,9 @@ public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots, TlsCr
                 description = "When neither store exists: create a CA for the domain and a server certificate from it")
         boolean demo_credentials() default true;
 
+        @AttributeDefinition(name = "Token lifetime (s)", description = "How long a federated identity token this server issues is valid")
+        int token_lifetime_seconds() default 300;
+
         @AttributeDefinition(name = "TLS", description = "Serve HTTPS; turning it off serves plain HTTP only, for closed test networks")
         boolean tls_enabled() default true;
 
@@ -115,6 +123,9 @@ public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots, TlsCr
     private final char[] truststoreSecret;
     private final MessageCodec codec = new MessageCodec();
     private final MessageSignatures signatures = new MessageSignatures();
+    /** This server's mail domain; null when the signer was built directly (tests). */
+    private final String domainName;
+    private final Duration tokenLifetime;
 
     @Activate
     public KeyStoreMessageSigner(Config config, @Reference MailDomain domain, @Reference ConfigurationAdmin configurationAdmin)
@@ -145,6 +156,8 @@ public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots, TlsCr
         this.anchors = trustAnchors(load(truststore, truststorePassword));
         this.truststoreFile = truststore;
         this.truststoreSecret = truststorePassword;
+        this.domainName = domain.name();
+        this.tokenLifetime = Duration.ofSeconds(config.token_lifetime_seconds());
         LOG.info("Signing as {} ({} trusted roots)", chain.get(0).getSubjectX500Principal().getName(), anchors.size());
     }
 
@@ -165,6 +178,8 @@ public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots, TlsCr
         this.anchors = Set.copyOf(anchors);
         this.truststoreFile = null;
         this.truststoreSecret = null;
+        this.domainName = DomainTls.dnsNames(chain.get(0)).first();
+        this.tokenLifetime = Duration.ofMinutes(5);
     }
 
     @Override
@@ -303,6 +318,20 @@ public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots, TlsCr
         public X509Certificate[] getAcceptedIssuers() {
             return roots().toArray(new X509Certificate[0]);
         }
+    }
+
+    @Override
+    public Element issue(Address user, X509Certificate userCertificate, String audienceDomain) {
+        if (!user.domain().equals(domainName)) {
+            throw new IllegalArgumentException(user + " is not a user of " + domainName + "; only a user's own domain vouches for them");
+        }
+        if (!DomainTls.mailAddresses(userCertificate).equals(Set.of(user.toString()))) {
+            throw new IllegalArgumentException("the certificate does not name " + user);
+        }
+        Element token = SamlTokens.issue(new Pki.CertifiedKey(new java.security.KeyPair(chain.get(0).getPublicKey(), key), chain.get(0)),
+                chain, domainName, user.toString(), userCertificate, audienceDomain, Instant.now(), tokenLifetime);
+        LOG.info("Issued a token for {} to present at {}, valid {} s", user, audienceDomain, tokenLifetime.toSeconds());
+        return token;
     }
 
     @Override
