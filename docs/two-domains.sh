@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Two WSEmail domains on one machine, and one message between them.
-#   a.test listens on 127.0.0.2:8181, b.test on 127.0.0.3:8181. A static zone file stands in for
-#   DNS (the servers' SRV and address records), and each server trusts the other's demo CA.
+#   a.test listens on https://127.0.0.2:8443, b.test on https://127.0.0.3:8443 (plain HTTP is closed).
+#   A static zone file stands in for DNS (the servers' SRV and address records), and each server
+#   trusts the other's demo CA, for TLS and for message signatures alike.
 # Run from the repository after: mvn -B -ntp -DskipTests install
 #   bash docs/two-domains.sh [folder]      (default /tmp/wsemail-demo; stop with: <folder>/{a,b}/bin/stop)
 set -euo pipefail
@@ -11,8 +12,8 @@ rm -rf "$demo" && mkdir -p "$demo"
 
 # 1. The SRV and address records of both domains.
 cat > "$demo/wsemail.zone" <<ZONE
-_wsemail._tcp.a.test. 300 IN SRV 10 0 8181 mail.a.test.
-_wsemail._tcp.b.test. 300 IN SRV 10 0 8181 mail.b.test.
+_wsemail._tcp.a.test. 300 IN SRV 10 0 8443 mail.a.test.
+_wsemail._tcp.b.test. 300 IN SRV 10 0 8443 mail.b.test.
 mail.a.test.          300 IN A   127.0.0.2
 mail.b.test.          300 IN A   127.0.0.3
 ZONE
@@ -31,10 +32,12 @@ done
 sed -i 's/^sshPort.*/sshPort = 8102/' "$demo/b/etc/org.apache.karaf.shell.cfg"
 sed -i 's/^rmiRegistryPort.*/rmiRegistryPort = 1098/; s/^rmiServerPort.*/rmiServerPort = 44443/' "$demo/b/etc/org.apache.karaf.management.cfg"
 
-# 3. Start both; each creates its demo CA and server certificate on first start.
+# 3. Start both; each creates its demo CA and server certificate on first start, then serves HTTPS.
 "$demo/a/bin/start"; "$demo/b/bin/start"
-for ip in 127.0.0.2 127.0.0.3; do
-  until curl -sf -o /dev/null "http://$ip:8181/wsemail/peer?wsdl"; do sleep 1; done
+for d in a b; do
+  ip=127.0.0.$([ $d = a ] && echo 2 || echo 3)
+  until [ -f "$demo/$d/etc/wsemail-ca.pem" ] && curl -sf -o /dev/null --cacert "$demo/$d/etc/wsemail-ca.pem" \
+      --resolve "$d.test:8443:$ip" "https://$d.test:8443/wsemail/peer?wsdl"; do sleep 1; done
 done
 
 admin() {  # admin <a|b> <command>...: Karaf shell commands over SSH
@@ -42,15 +45,16 @@ admin() {  # admin <a|b> <command>...: Karaf shell commands over SSH
   printf '%s\n' "$@" | "$demo/a/bin/client" -u admin -p demo-admin-password -a $port -r 10 -d 1 -b
 }
 
-# 4. Users, and cross-trust: each server trusts the other's CA.
+# 4. Users, and cross-trust: each server trusts the other's CA (its TLS certificate and its signatures).
 admin a "wsemail:user-add --password alice-password-1 alice@a.test" "wsemail:trust-add $demo/b/etc/wsemail-ca.pem"
 admin b "wsemail:user-add --password bob-password-12 bob@b.test" "wsemail:trust-add $demo/a/etc/wsemail-ca.pem"
 
 # 5. Alice sends; Bob lists and reads, checking a.test's signature against a.test's CA.
-"$demo/a/bin/wsemail" --server http://127.0.0.2:8181/wsemail --user alice@a.test --password alice-password-1 \
-  send --to bob@b.test --subject "Hello from a.test" --body "Signed by my server, checked by yours."
+"$demo/a/bin/wsemail" --server https://127.0.0.2:8443/wsemail --user alice@a.test --password alice-password-1 \
+  --trust "$demo/a/etc/wsemail-ca.pem" send --to bob@b.test --subject "Hello from a.test" --body "Signed by my server, checked by yours."
 sleep 3
-bob=("$demo/b/bin/wsemail" --server http://127.0.0.3:8181/wsemail --user bob@b.test --password bob-password-12 \
-     --trust "$demo/a/etc/wsemail-ca.pem")
+cat "$demo/a/etc/wsemail-ca.pem" "$demo/b/etc/wsemail-ca.pem" > "$demo/both-cas.pem"
+bob=("$demo/b/bin/wsemail" --server https://127.0.0.3:8443/wsemail --user bob@b.test --password bob-password-12 \
+     --trust "$demo/both-cas.pem")
 "${bob[@]}" inbox
 "${bob[@]}" read "$("${bob[@]}" inbox | awk 'NR==2 {print $1}')"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Measures how long the built server takes from launch until its SOAP services answer (the WSDL of
-# the peer service is served) and the memory it then holds. Runs a scratch copy of the assembly on
+# Measures how long the built server takes from launch until its SOAP services answer over HTTPS
+# (the WSDL of the peer service is served) and the memory it then holds. Runs a scratch copy of the assembly on
 # spare ports.
 #   usage: karaf-assembly/boot-time.sh [runs]      (build first: mvn -B -ntp -DskipTests install)
 set -euo pipefail
@@ -19,9 +19,11 @@ for run in $(seq 1 "$runs"); do
   sed -i 's/^rmiRegistryPort *=.*/rmiRegistryPort = 11199/; s/^rmiServerPort *=.*/rmiServerPort = 44545/' \
     "$base/etc/org.apache.karaf.management.cfg"
   printf 'org.osgi.service.http.port = 18481\n' > "$base/etc/org.ops4j.pax.web.cfg"
+  sed -i 's/^tls.port *=.*/tls.port = 18443/' "$base/etc/org.wsemail.security.cfg"
   start=$(date +%s%N)
   "$base/bin/start" >/dev/null 2>&1
-  until curl -sf -o /dev/null "http://127.0.0.1:18481/wsemail/peer?wsdl"; do
+  until [ -f "$base/etc/wsemail-ca.pem" ] && curl -sf -o /dev/null --cacert "$base/etc/wsemail-ca.pem" \
+      "https://127.0.0.1:18443/wsemail/peer?wsdl"; do
     if [ $(( ($(date +%s%N) - start) / 1000000000 )) -gt 120 ]; then echo "run $run: not up after 120 s" >&2; exit 1; fi
     sleep 0.1
   done

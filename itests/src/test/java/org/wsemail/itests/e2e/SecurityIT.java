@@ -63,7 +63,7 @@ public class SecurityIT {
         ServerProcess.deleteRecursively(root);
         Files.createDirectories(root);
         server = new ServerProcess(Path.of(System.getProperty("wsemail.assembly")), root, "a.test", "127.0.0.4", 18400);
-        server.credentials(CA);
+        server.credentials(CA, "tls.client.auth = want");
         server.start();
         server.shell("wsemail:user-add --password " + PASSWORD + " " + ALICE);
         soap = new SoapRequests(java.net.URI.create(server.base() + "/client"), server.tls());
@@ -420,6 +420,109 @@ public class SecurityIT {
         } catch (WsemailException expected) {
             assertEquals(WsemailException.NOT_AUTHENTICATED, expected.code());
             assertEquals("the server refused the certificate", expected.getMessage());
+        }
+    }
+
+    @Test
+    public void withClientCertificatesRequiredOnlyPartiesWithATrustedOneGetIn() throws Exception {
+        Pki.CertifiedKey trusted = Pki.issueServerCertificate(CA, "b.test", Duration.ofDays(1));
+        Pki.CertifiedKey untrusted = Pki.issueServerCertificate(Pki.createAuthority("Unknown CA", Duration.ofDays(1)), "b.test",
+                Duration.ofDays(1));
+        // "want": everyone gets in; an untrusted certificate is simply not taken as proof of anything.
+        assertTrue(httpsGet(null).startsWith("HTTP/1.1 200"));
+        assertTrue(httpsGet(trusted).startsWith("HTTP/1.1 200"));
+
+        server.shell("config:property-set -p org.wsemail.security tls.client.auth need");
+        try {
+            awaitHttps("the server to require client certificates", null, false);
+            assertTrue(httpsGet(trusted).startsWith("HTTP/1.1 200"));
+            assertFalse("an untrusted client certificate got in", reaches(untrusted));
+            assertFalse("a party without a certificate got in", reaches(null));
+        } finally {
+            server.shell("config:property-set -p org.wsemail.security tls.client.auth want");
+            awaitHttps("the server to take parties without certificates again", null, true);
+        }
+    }
+
+    private static boolean reaches(Pki.CertifiedKey clientKey) {
+        try {
+            return httpsGet(clientKey).startsWith("HTTP/1.1 200");
+        } catch (Exception refused) {
+            return false;
+        }
+    }
+
+    private static void awaitHttps(String what, Pki.CertifiedKey clientKey, boolean reachable) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (reaches(clientKey) != reachable) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for " + what);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** GET of the peer WSDL over TLS, presenting {@code clientKey} (or nothing); the status line. */
+    private static String httpsGet(Pki.CertifiedKey clientKey) throws Exception {
+        javax.net.ssl.KeyManager[] keys = null;
+        if (clientKey != null) {
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(new java.io.ByteArrayInputStream(Pki.keyStoreBytes("x".toCharArray(), "client", clientKey)), "x".toCharArray());
+            // SunX509 names keys by their store alias ("client"), which the key manager below relies on.
+            javax.net.ssl.KeyManagerFactory factory = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
+            factory.init(store, "x".toCharArray());
+            // Offer the certificate whatever authorities the server names (JSSE would otherwise keep
+            // back a certificate from an authority the server does not list, and connect without one).
+            javax.net.ssl.X509KeyManager chosen = (javax.net.ssl.X509KeyManager) factory.getKeyManagers()[0];
+            keys = new javax.net.ssl.KeyManager[] {new javax.net.ssl.X509ExtendedKeyManager() {
+                @Override
+                public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
+                    return java.util.Arrays.asList(keyType).contains("RSA") ? "client" : null;
+                }
+
+                @Override
+                public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+                    return java.util.Arrays.asList(keyType).contains("RSA") ? "client" : null;
+                }
+
+                @Override
+                public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+                    return new String[] {"client"};
+                }
+
+                @Override
+                public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+                    return null;
+                }
+
+                @Override
+                public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+                    return null;
+                }
+
+                @Override
+                public java.security.cert.X509Certificate[] getCertificateChain(String alias) {
+                    return chosen.getCertificateChain(alias);
+                }
+
+                @Override
+                public java.security.PrivateKey getPrivateKey(String alias) {
+                    return chosen.getPrivateKey(alias);
+                }
+            }};
+        }
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(keys, org.wsemail.wire.DomainTls.trustManagers(Set.of(new TrustAnchor(CA.certificate(), null))), null);
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(server.ip, server.tlsPort)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("GET /wsemail/peer?wsdl HTTP/1.1\r\nHost: " + server.ip + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String response = new String(socket.getInputStream().readNBytes(64), StandardCharsets.US_ASCII);
+            if (response.isEmpty()) {
+                throw new java.io.IOException("the server closed the connection");
+            }
+            return response;
         }
     }
 

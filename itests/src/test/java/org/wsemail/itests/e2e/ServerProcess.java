@@ -79,12 +79,14 @@ final class ServerProcess implements AutoCloseable {
      * Gives the server a certificate from {@code authority} for its domain (and its address, so that
      * clients that check the host accept it too), the authority as its one trusted root, and its HTTPS port.
      */
-    void credentials(Pki.CertifiedKey authority) throws IOException {
+    void credentials(Pki.CertifiedKey authority, String... moreSecuritySettings) throws IOException {
         Pki.CertifiedKey server = Pki.issueServerCertificate(authority, domain, Duration.ofDays(1), ip);
         Pki.writeKeyStore(etc("wsemail-server.p12"), "key-store-secret".toCharArray(), "server", server, authority.certificate());
         Pki.writeTrustStore(etc("wsemail-trust.p12"), "trust-store-secret".toCharArray(), authority.certificate());
-        write("org.wsemail.security.cfg", "keystore.password = key-store-secret", "truststore.password = trust-store-secret",
-                "demo.credentials = false", "tls.port = " + tlsPort);
+        List<String> settings = new java.util.ArrayList<>(List.of("keystore.password = key-store-secret",
+                "truststore.password = trust-store-secret", "demo.credentials = false", "tls.port = " + tlsPort));
+        settings.addAll(List.of(moreSecuritySettings));
+        write("org.wsemail.security.cfg", settings.toArray(new String[0]));
         this.tls = sslContext(authority);
         this.authority = authority;
     }
@@ -115,6 +117,11 @@ final class ServerProcess implements AutoCloseable {
         parameters.setHostnameVerifier(DomainTls.domainCheckedByTrustManager());
         ((HTTPConduit) ClientProxy.getClient(peer).getConduit()).setTlsClientParameters(parameters);
         return peer;
+    }
+
+    /** Presents this server's certificate when it delivers to other servers (mutual TLS). */
+    void presentCertificateToPeers() throws IOException {
+        write("org.wsemail.peers.cfg", "client.certificate = true");
     }
 
     void nameServer(String address) throws IOException {

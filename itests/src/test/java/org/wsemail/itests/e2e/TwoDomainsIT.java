@@ -68,8 +68,11 @@ public class TwoDomainsIT {
                 "_wsemail._tcp.b.test,mail.b.test," + b.tlsPort + ",10,0",
                 // c.test's record points at b.test's server, whose certificate does not name c.test
                 "_wsemail._tcp.c.test,mail.b.test," + b.tlsPort + ",10,0");
+        // Mutual TLS from a.test to b.test: a presents its certificate, b asks for one (users without one still connect).
+        a.credentials(CA);
+        a.presentCertificateToPeers();
+        b.credentials(CA, "tls.client.auth = want");
         for (ServerProcess server : List.of(a, b)) {
-            server.credentials(CA);
             server.nameServer(dns.address());
             server.launch();
         }

@@ -55,6 +55,10 @@ public class CxfPeerTransport implements PeerTransport {
         @AttributeDefinition(name = "Peer service path", description = "Where other servers publish their peer service")
         String path() default "/wsemail/peer";
 
+        @AttributeDefinition(name = "Mutual TLS", description = "Present this server's certificate to the servers it delivers to;"
+                + " a receiver that asks for client certificates (tls.client.auth) must trust this server's CA")
+        boolean client_certificate() default false;
+
         @AttributeDefinition(name = "Connect time limit (ms)")
         long connect_timeout_ms() default 10_000;
 
@@ -127,7 +131,7 @@ public class CxfPeerTransport implements PeerTransport {
     /**
      * One client per server and domain. Over HTTPS it trusts the roots this server trusts, accepts
      * the other server only if its certificate names the recipients' domain (whatever host the SRV
-     * record named), and presents this server's own certificate for mutual TLS.
+     * record named), and, when configured, presents this server's own certificate for mutual TLS.
      */
     private MailPeer client(String url, String domain) {
         return Buses.withBundleClassLoader(() -> {
@@ -144,7 +148,9 @@ public class CxfPeerTransport implements PeerTransport {
             if ("https".equals(config.scheme())) {
                 TLSClientParameters parameters = new TLSClientParameters();
                 parameters.setTrustManagers(DomainTls.serving(domain, tls.trustManagers()));
-                parameters.setKeyManagers(tls.keyManagers());
+                if (config.client_certificate()) {
+                    parameters.setKeyManagers(tls.keyManagers());
+                }
                 parameters.setHostnameVerifier(DomainTls.domainCheckedByTrustManager());
                 conduit.setTlsClientParameters(parameters);
             }

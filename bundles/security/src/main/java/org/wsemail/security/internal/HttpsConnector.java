@@ -1,15 +1,15 @@
 package org.wsemail.security.internal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Dictionary;
-import java.util.Hashtable;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 import org.wsemail.api.server.TlsCredentials;
 
 /**
- * Puts every endpoint behind TLS: tells Karaf's web server (Pax Web, PID {@value #PAX_WEB_PID}) to
- * serve HTTPS with this server's key store and trust store, and to close plain HTTP. The key store
+ * Puts every endpoint behind TLS: tells Karaf's web server (Pax Web, PID {@value #PAX_WEB_PID}, file
+ * {@code etc/org.ops4j.pax.web.cfg}) to serve HTTPS with this server's key store and trust store, and
+ * to close plain HTTP. The key store
  * is the one this server signs with, so the certificate a client sees names the mail domain.
  * Only the TLS properties are written; ports and addresses an administrator set stay. Pax Web
  * restarts its connectors when they change, which happens on a first start and when these
@@ -33,13 +34,12 @@ public class HttpsConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpsConnector.class);
 
-    private final ConfigurationAdmin configurationAdmin;
+    private final Path etc;
 
     /** @param credentials present only so that the key store exists (demo credentials are made first) */
     @Activate
-    public HttpsConnector(KeyStoreMessageSigner.Config config, @Reference TlsCredentials credentials, @Reference ConfigurationAdmin configurationAdmin)
-            throws IOException {
-        this.configurationAdmin = configurationAdmin;
+    public HttpsConnector(KeyStoreMessageSigner.Config config, @Reference TlsCredentials credentials) throws IOException {
+        this.etc = Path.of(System.getProperty("karaf.etc", "."));
         apply(config);
     }
 
@@ -48,32 +48,67 @@ public class HttpsConnector {
         apply(config);
     }
 
-    private void apply(KeyStoreMessageSigner.Config config) throws IOException {
+    /**
+     * Writes the settings into {@code etc/org.ops4j.pax.web.cfg}, which Karaf's file watcher hands
+     * to Pax Web. Writing the file (whole, then renamed into place) rather than updating the
+     * configuration directly leaves one writer: updating it directly makes the watcher write the
+     * file back, and two changes in quick succession let it read a half-written file and reset the
+     * web server to its defaults (plain HTTP on 8080).
+     */
+    private synchronized void apply(KeyStoreMessageSigner.Config config) throws IOException {
         if (config.tls_enabled() && (config.keystore_password().isEmpty() || config.truststore_password().isEmpty())) {
             LOG.info("HTTPS waits for the key store passwords in etc/{}.cfg", KeyStoreMessageSigner.PID);
             return;
         }
-        Map<String, String> wanted = paxWebProperties(config, Path.of(System.getProperty("karaf.etc", ".")));
-        Configuration paxWeb = configurationAdmin.getConfiguration(PAX_WEB_PID, null);
-        Dictionary<String, Object> current = paxWeb.getProperties();
-        Dictionary<String, Object> next = current == null ? new Hashtable<>() : current;
-        boolean changed = false;
-        for (Map.Entry<String, String> property : wanted.entrySet()) {
-            Object now = next.get(property.getKey());
-            if (!Objects.equals(now == null ? null : String.valueOf(now), property.getValue())) {
-                next.put(property.getKey(), property.getValue());
-                changed = true;
-            }
+        Path file = etc.resolve(PAX_WEB_PID + ".cfg");
+        List<String> lines = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.ISO_8859_1) : List.of();
+        List<String> next = withProperties(lines, paxWebProperties(config, etc));
+        if (next.equals(lines)) {
+            return;
         }
-        if (changed) {
-            paxWeb.update(next);
-            if (config.tls_enabled()) {
-                LOG.info("Serving HTTPS on port {} (client certificates: {}), plain HTTP {}", config.tls_port(),
-                        config.tls_client_auth(), config.http_enabled() ? "still open" : "closed");
+        Path temporary = Files.createTempFile(etc, PAX_WEB_PID, ".tmp");
+        Files.write(temporary, next, StandardCharsets.ISO_8859_1);
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        if (config.tls_enabled()) {
+            LOG.info("Serving HTTPS on port {} (client certificates: {}), plain HTTP {}", config.tls_port(),
+                    config.tls_client_auth(), config.http_enabled() ? "still open" : "closed");
+        } else {
+            LOG.warn("TLS is off: the SOAP endpoints, passwords included, travel in plain HTTP");
+        }
+    }
+
+    /** The lines of a properties file with each of {@code properties} set: its line replaced, or added at the end. */
+    static List<String> withProperties(List<String> lines, Map<String, String> properties) {
+        List<String> result = new ArrayList<>();
+        Map<String, String> missing = new LinkedHashMap<>(properties);
+        for (String line : lines) {
+            String key = keyOf(line);
+            if (key != null && properties.containsKey(key)) {
+                if (missing.remove(key) != null) {
+                    result.add(key + " = " + escape(properties.get(key)));
+                }
             } else {
-                LOG.warn("TLS is off: the SOAP endpoints, passwords included, travel in plain HTTP");
+                result.add(line);
             }
         }
+        missing.forEach((key, value) -> result.add(key + " = " + escape(value)));
+        return result;
+    }
+
+    private static String keyOf(String line) {
+        String trimmed = line.trim();
+        if (trimmed.isEmpty() || trimmed.startsWith("#") || trimmed.startsWith("!")) {
+            return null;
+        }
+        int end = 0;
+        while (end < trimmed.length() && "=: \t".indexOf(trimmed.charAt(end)) < 0) {
+            end++;
+        }
+        return trimmed.substring(0, end);
+    }
+
+    private static String escape(String value) {
+        return value.replace("\\", "\\\\");
     }
 
     /** The Pax Web properties for these settings, with store paths made absolute against {@code etc}. */

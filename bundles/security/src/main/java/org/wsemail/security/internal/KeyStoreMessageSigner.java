@@ -107,9 +107,9 @@ public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots, TlsCr
         int tls_port() default 8443;
 
         @AttributeDefinition(name = "Client certificates", description = "Ask connecting parties for a certificate",
-                options = {@Option(value = "none"), @Option(value = "want", label = "want (mutual TLS when offered)"),
+                options = {@Option(value = "none"), @Option(value = "want", label = "want (mutual TLS with parties that offer a trusted certificate)"),
                         @Option(value = "need", label = "need (only parties with a trusted certificate)")})
-        String tls_client_auth() default "want";
+        String tls_client_auth() default "none";
 
         @AttributeDefinition(name = "Plain HTTP too", description = "Keep the plain HTTP port open beside HTTPS")
         boolean http_enabled() default false;
