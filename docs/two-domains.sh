@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Two WSEmail domains on one machine, and one message between them.
-#   a.test listens on https://127.0.0.2:8443, b.test on https://127.0.0.3:8443 (plain HTTP is closed).
+#   a.test listens on https://127.0.0.2:8443, b.test on https://127.0.0.3:8444 (plain HTTP is closed).
 #   A static zone file stands in for DNS (the servers' SRV and address records), and each server
 #   trusts the other's demo CA, for TLS and for message signatures alike.
 # Run from the repository after: mvn -B -ntp -DskipTests install
@@ -13,7 +13,7 @@ rm -rf "$demo" && mkdir -p "$demo"
 # 1. The SRV and address records of both domains.
 cat > "$demo/wsemail.zone" <<ZONE
 _wsemail._tcp.a.test. 300 IN SRV 10 0 8443 mail.a.test.
-_wsemail._tcp.b.test. 300 IN SRV 10 0 8443 mail.b.test.
+_wsemail._tcp.b.test. 300 IN SRV 10 0 8444 mail.b.test.
 mail.a.test.          300 IN A   127.0.0.2
 mail.b.test.          300 IN A   127.0.0.3
 ZONE
@@ -28,16 +28,17 @@ for d in a b; do
   printf 'zone.file = %s\nuse.nameservers = false\n' "$demo/wsemail.zone" > "$etc/org.wsemail.dns.cfg"
   printf 'admin = demo-admin-password,_g_:admingroup\n_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n' >> "$etc/users.properties"
 done
-# b.test needs SSH and JMX ports of its own.
+# b.test needs HTTPS, SSH and JMX ports of its own.
+sed -i 's/^tls.port.*/tls.port = 8444/' "$demo/b/etc/org.wsemail.security.cfg"
 sed -i 's/^sshPort.*/sshPort = 8102/' "$demo/b/etc/org.apache.karaf.shell.cfg"
 sed -i 's/^rmiRegistryPort.*/rmiRegistryPort = 1098/; s/^rmiServerPort.*/rmiServerPort = 44443/' "$demo/b/etc/org.apache.karaf.management.cfg"
 
 # 3. Start both; each creates its demo CA and server certificate on first start, then serves HTTPS.
 "$demo/a/bin/start"; "$demo/b/bin/start"
 for d in a b; do
-  ip=127.0.0.$([ $d = a ] && echo 2 || echo 3)
+  ip=127.0.0.$([ $d = a ] && echo 2 || echo 3); port=$([ $d = a ] && echo 8443 || echo 8444)
   until [ -f "$demo/$d/etc/wsemail-ca.pem" ] && curl -sf -o /dev/null --cacert "$demo/$d/etc/wsemail-ca.pem" \
-      --resolve "$d.test:8443:$ip" "https://$d.test:8443/wsemail/peer?wsdl"; do sleep 1; done
+      --resolve "$d.test:$port:$ip" "https://$d.test:$port/wsemail/peer?wsdl"; do sleep 1; done
 done
 
 admin() {  # admin <a|b> <command>...: Karaf shell commands over SSH
@@ -54,7 +55,7 @@ admin b "wsemail:user-add --password bob-password-12 bob@b.test" "wsemail:trust-
   --trust "$demo/a/etc/wsemail-ca.pem" send --to bob@b.test --subject "Hello from a.test" --body "Signed by my server, checked by yours."
 sleep 3
 cat "$demo/a/etc/wsemail-ca.pem" "$demo/b/etc/wsemail-ca.pem" > "$demo/both-cas.pem"
-bob=("$demo/b/bin/wsemail" --server https://127.0.0.3:8443/wsemail --user bob@b.test --password bob-password-12 \
+bob=("$demo/b/bin/wsemail" --server https://127.0.0.3:8444/wsemail --user bob@b.test --password bob-password-12 \
      --trust "$demo/both-cas.pem")
 "${bob[@]}" inbox
 "${bob[@]}" read "$("${bob[@]}" inbox | awk 'NR==2 {print $1}')"

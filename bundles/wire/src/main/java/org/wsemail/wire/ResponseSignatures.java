@@ -1,0 +1,123 @@
+package org.wsemail.wire;
+
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import javax.net.ssl.X509KeyManager;
+import javax.xml.namespace.QName;
+
+import org.apache.cxf.ws.security.wss4j.WSS4JInInterceptor;
+import org.apache.cxf.ws.security.wss4j.WSS4JOutInterceptor;
+import org.apache.wss4j.common.ConfigurationConstants;
+import org.apache.wss4j.common.crypto.Merlin;
+import org.apache.wss4j.common.ext.WSPasswordCallback;
+import org.apache.wss4j.common.ext.WSSecurityException;
+import org.apache.wss4j.dom.WSConstants;
+import org.apache.wss4j.dom.handler.RequestData;
+import org.apache.wss4j.dom.validate.Credential;
+import org.apache.wss4j.dom.validate.SignatureTrustValidator;
+
+/**
+ * Tier 2 on answers: a server signs every response (body and timestamp, with its own key and
+ * certificate), and the caller accepts a response only if that signature verifies, its certificate
+ * leads to a trusted root and names the domain the caller meant to reach. RSA-SHA256 over exclusive
+ * C14N, as everywhere else.
+ */
+public final class ResponseSignatures {
+    private static final String CRYPTO = "wsemail.responseCrypto";
+    private static final String PARTS = "{Element}{" + WSConstants.WSU_NS + "}Timestamp;"
+            + "{Element}{http://schemas.xmlsoap.org/soap/envelope/}Body";
+
+    private ResponseSignatures() {
+    }
+
+    /** Signs each response with the key a server presents in TLS (its mail domain's certificate). */
+    public static WSS4JOutInterceptor signer(X509KeyManager keys) {
+        String alias = keys.getServerAliases("RSA", null)[0];
+        PrivateKey key = keys.getPrivateKey(alias);
+        X509Certificate[] chain = keys.getCertificateChain(alias);
+        char[] transientPassword = "response-signing".toCharArray();
+        Merlin crypto = new Merlin();
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("server", key, transientPassword, chain);
+            crypto.setKeyStore(store);
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot prepare response signing", e);
+        }
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP + " " + ConfigurationConstants.SIGNATURE);
+        props.put(ConfigurationConstants.USER, "server");
+        props.put(ConfigurationConstants.SIG_PROP_REF_ID, CRYPTO);
+        props.put(CRYPTO, crypto);
+        props.put(ConfigurationConstants.SIG_KEY_ID, "DirectReference");
+        props.put(ConfigurationConstants.SIGNATURE_PARTS, PARTS);
+        props.put(ConfigurationConstants.SIG_ALGO, WSConstants.RSA_SHA256);
+        props.put(ConfigurationConstants.SIG_DIGEST_ALGO, WSConstants.SHA256);
+        props.put(ConfigurationConstants.SIG_C14N_ALGO, WSConstants.C14N_EXCL_OMIT_COMMENTS);
+        props.put(ConfigurationConstants.PW_CALLBACK_REF, (javax.security.auth.callback.CallbackHandler) callbacks -> {
+            for (javax.security.auth.callback.Callback callback : callbacks) {
+                if (callback instanceof WSPasswordCallback password) {
+                    password.setPassword(new String(transientPassword));
+                }
+            }
+        });
+        return new WSS4JOutInterceptor(props);
+    }
+
+    /**
+     * Checks each response's signature: it leads to one of {@code trusted} (or to the system's roots
+     * if none are given) and its certificate names {@code domain}.
+     */
+    public static WSS4JInInterceptor verifier(String domain, Set<TrustAnchor> trusted) {
+        Merlin crypto = new Merlin();
+        try {
+            KeyStore roots = KeyStore.getInstance("PKCS12");
+            roots.load(null, null);
+            int i = 0;
+            for (TrustAnchor anchor : trusted) {
+                roots.setCertificateEntry("root-" + i++, anchor.getTrustedCert());
+            }
+            crypto.setTrustStore(roots);
+            crypto.setLoadCACerts(trusted.isEmpty());
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot prepare response checking", e);
+        }
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP + " " + ConfigurationConstants.SIGNATURE);
+        props.put(ConfigurationConstants.SIG_VER_PROP_REF_ID, CRYPTO);
+        props.put(CRYPTO, crypto);
+        props.put(ConfigurationConstants.SIG_ALGO, WSConstants.RSA_SHA256);
+        props.put(ConfigurationConstants.SIG_DIGEST_ALGO, WSConstants.SHA256);
+        props.put(ConfigurationConstants.SIG_C14N_ALGO, WSConstants.C14N_EXCL_OMIT_COMMENTS);
+        Map<QName, Object> validators = new HashMap<>();
+        validators.put(WSConstants.SIGNATURE, new NamingDomain(domain));
+        props.put(ConfigurationConstants.VALIDATOR_MAP, validators);
+        return new WSS4JInInterceptor(props);
+    }
+
+    /** Trust as WSS4J checks it, and besides: the signer's certificate names the expected domain. */
+    private static final class NamingDomain extends SignatureTrustValidator {
+        private final String domain;
+
+        NamingDomain(String domain) {
+            this.domain = domain.toLowerCase(java.util.Locale.ROOT);
+        }
+
+        @Override
+        public Credential validate(Credential credential, RequestData data) throws WSSecurityException {
+            Credential trusted = super.validate(credential, data);
+            X509Certificate[] chain = credential.getCertificates();
+            if (chain == null || chain.length == 0 || !DomainTls.dnsNames(chain[0]).contains(domain)) {
+                throw new WSSecurityException(WSSecurityException.ErrorCode.FAILED_AUTHENTICATION);
+            }
+            return trusted;
+        }
+    }
+}
