@@ -79,13 +79,19 @@ public final class ResponseSignatures {
         Merlin crypto = new Merlin();
         try {
             KeyStore roots = KeyStore.getInstance("PKCS12");
-            roots.load(null, null);
+            if (trusted.isEmpty()) {
+                try (var in = java.nio.file.Files.newInputStream(
+                        java.nio.file.Path.of(System.getProperty("java.home"), "lib", "security", "cacerts"))) {
+                    roots.load(in, null);
+                }
+            } else {
+                roots.load(null, null);
+            }
             int i = 0;
             for (TrustAnchor anchor : trusted) {
                 roots.setCertificateEntry("root-" + i++, anchor.getTrustedCert());
             }
             crypto.setTrustStore(roots);
-            crypto.setLoadCACerts(trusted.isEmpty());
         } catch (java.io.IOException | java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot prepare response checking", e);
         }

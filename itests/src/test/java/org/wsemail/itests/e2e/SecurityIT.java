@@ -138,6 +138,10 @@ public class SecurityIT {
         Reply reply = soap.post("listHeaders", listHeaders(new Security(ALICE, PASSWORD)));
         assertEquals(reply.toString(), 200, reply.status());
         assertTrue(reply.toString(), reply.body().contains("Keep me"));
+        assertTrue("the response is signed by the server: " + reply, reply.body().contains("SignatureValue")
+                && reply.body().contains("BinarySecurityToken"));
+        Reply fault = soap.post("listHeaders", listHeaders(new Security(ALICE, "not-her-password")));
+        assertTrue("a fault is signed too: " + fault, fault.isFault() && fault.body().contains("SignatureValue"));
     }
 
     @Test
@@ -420,6 +424,47 @@ public class SecurityIT {
         } catch (WsemailException expected) {
             assertEquals(WsemailException.NOT_AUTHENTICATED, expected.code());
             assertEquals("the server refused the certificate", expected.getMessage());
+        }
+    }
+
+    /**
+     * A server of the right domain, with a good TLS certificate, that answers without signing: the
+     * client refuses the answer. The impostor is a stand-in HTTPS server (JDK's), playing a
+     * compromised front end or a misconfigured proxy.
+     */
+    @Test
+    public void aClientRefusesAnAnswerItsServerDidNotSign() throws Exception {
+        Pki.CertifiedKey impostorKey = Pki.issueServerCertificate(CA, "a.test", Duration.ofDays(1), "127.0.0.5");
+        com.sun.net.httpserver.HttpsServer impostor = com.sun.net.httpserver.HttpsServer.create(
+                new java.net.InetSocketAddress("127.0.0.5", 0), 0);
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(new java.io.ByteArrayInputStream(Pki.keyStoreBytes("x".toCharArray(), "server", impostorKey, CA.certificate())),
+                "x".toCharArray());
+        javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
+        keys.init(store, "x".toCharArray());
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(keys.getKeyManagers(), null, null);
+        impostor.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+        byte[] unsigned = SoapRequests.envelope("", "<m:listHeadersResponse><m:header><m:id>1</m:id><m:sender>boss@a.test</m:sender>"
+                + "<m:subject>Wire the money</m:subject><m:timestamp>2026-11-28T12:00:00Z</m:timestamp><m:size>10</m:size>"
+                + "</m:header></m:listHeadersResponse>").getBytes(StandardCharsets.UTF_8);
+        impostor.createContext("/wsemail/client", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Content-Type", "text/xml; charset=UTF-8");
+            exchange.sendResponseHeaders(200, unsigned.length);
+            exchange.getResponseBody().write(unsigned);
+            exchange.close();
+        });
+        impostor.start();
+        try {
+            WsemailClient client = new WsemailClient(java.net.URI.create("https://127.0.0.5:" + impostor.getAddress().getPort()
+                    + "/wsemail"), Address.parse(ALICE), PASSWORD.toCharArray(), Set.of(new TrustAnchor(CA.certificate(), null)));
+            client.inbox(Instant.EPOCH);
+            fail("the client took an unsigned answer");
+        } catch (WsemailException expected) {
+            assertEquals("An error was discovered processing the <wsse:Security> header", expected.getMessage());
+        } finally {
+            impostor.stop(0);
         }
     }
 

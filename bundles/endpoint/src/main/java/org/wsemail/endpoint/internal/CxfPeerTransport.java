@@ -1,6 +1,8 @@
 package org.wsemail.endpoint.internal;
 
 import java.io.IOException;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,7 @@ import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
 import org.apache.cxf.transport.http.HTTPConduit;
 import org.apache.cxf.transport.http.HTTPTransportFactory;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
+import org.apache.cxf.ws.security.wss4j.DefaultCryptoCoverageChecker;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -28,9 +31,11 @@ import org.wsemail.api.server.DeliveryResult;
 import org.wsemail.api.server.DomainResolver.ServerEndpoint;
 import org.wsemail.api.server.PeerTransport;
 import org.wsemail.api.server.TlsCredentials;
+import org.wsemail.api.server.TrustedRoots;
 import org.wsemail.wire.DomainTls;
 import org.wsemail.wire.FaultCodes;
 import org.wsemail.wire.MessageCodec;
+import org.wsemail.wire.ResponseSignatures;
 import org.wsemail.wire.TransportErrors;
 import org.wsemail.wire.soap.DeliverResponse;
 import org.wsemail.wire.soap.MailFault;
@@ -72,11 +77,14 @@ public class CxfPeerTransport implements PeerTransport {
     private final MessageCodec codec = Buses.withBundleClassLoader(MessageCodec::new);
 
     private final TlsCredentials tls;
+    private final TrustedRoots roots;
 
     @Activate
-    public CxfPeerTransport(Config config, @Reference HTTPTransportFactory http, @Reference TlsCredentials tls) {
+    public CxfPeerTransport(Config config, @Reference HTTPTransportFactory http, @Reference TlsCredentials tls,
+            @Reference TrustedRoots roots) {
         this.config = config;
         this.tls = tls;
+        this.roots = roots;
         this.bus = Buses.create(http);
     }
 
@@ -90,7 +98,9 @@ public class CxfPeerTransport implements PeerTransport {
             throws IOException, PeerRefusedException {
         String url = config.scheme() + "://" + target.connectHost() + ":" + target.port() + config.path();
         String domain = recipients.get(0).domain();
-        MailPeer peer = clients.computeIfAbsent(domain + " " + url, key -> client(url, domain));
+        // The roots are part of the key: after trust-add, the next delivery checks answers with them.
+        List<X509Certificate> trusted = roots.roots();
+        MailPeer peer = clients.computeIfAbsent(domain + " " + url + " " + trusted.hashCode(), key -> client(url, domain, trusted));
         SignedMessage signed = new SignedMessage();
         signed.setAny(codec.parse(signedXml));
         try {
@@ -131,14 +141,18 @@ public class CxfPeerTransport implements PeerTransport {
     /**
      * One client per server and domain. Over HTTPS it trusts the roots this server trusts, accepts
      * the other server only if its certificate names the recipients' domain (whatever host the SRV
-     * record named), and, when configured, presents this server's own certificate for mutual TLS.
+     * record named), and, when configured, presents this server's own certificate for mutual TLS. Each
+     * answer must carry a signature by that server, whose certificate names the domain.
      */
-    private MailPeer client(String url, String domain) {
+    private MailPeer client(String url, String domain, List<X509Certificate> trusted) {
         return Buses.withBundleClassLoader(() -> {
             JaxWsProxyFactoryBean factory = new JaxWsProxyFactoryBean();
             factory.setBus(bus);
             factory.setServiceClass(MailPeer.class);
             factory.setAddress(url);
+            factory.getInInterceptors().add(ResponseSignatures.verifier(domain,
+                    trusted.stream().map(root -> new TrustAnchor(root, null)).collect(java.util.stream.Collectors.toSet())));
+            factory.getInInterceptors().add(new DefaultCryptoCoverageChecker());
             MailPeer peer = (MailPeer) factory.create();
             HTTPClientPolicy policy = new HTTPClientPolicy();
             policy.setConnectionTimeout(config.connect_timeout_ms());

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
+import javax.net.ssl.X509KeyManager;
 import javax.xml.namespace.QName;
 
 import org.apache.cxf.Bus;
@@ -14,6 +15,7 @@ import org.apache.cxf.transport.http.HTTPTransportFactory;
 import org.apache.cxf.ws.security.SecurityConstants;
 import org.apache.cxf.ws.security.wss4j.DefaultCryptoCoverageChecker;
 import org.apache.cxf.ws.security.wss4j.WSS4JInInterceptor;
+import org.apache.cxf.ws.security.wss4j.WSS4JOutInterceptor;
 import org.apache.wss4j.common.ConfigurationConstants;
 import org.apache.wss4j.common.cache.MemoryReplayCache;
 import org.apache.wss4j.common.crypto.Merlin;
@@ -36,9 +38,11 @@ import org.wsemail.api.server.MailDomain;
 import org.wsemail.api.server.MailQueue;
 import org.wsemail.api.server.MailStore;
 import org.wsemail.api.server.MessageSigner;
+import org.wsemail.api.server.TlsCredentials;
 import org.wsemail.api.server.TrustedRoots;
 import org.wsemail.api.server.UserDirectory;
 import org.wsemail.wire.MessageCodec;
+import org.wsemail.wire.ResponseSignatures;
 import org.wsemail.wire.soap.MailClient;
 import org.wsemail.wire.soap.MailClientService;
 import org.wsemail.wire.soap.MailPeer;
@@ -48,7 +52,8 @@ import org.wsemail.wire.soap.MailPeerService;
  * Publishes the client service and the peer service with CXF JAX-WS, contract first (the WSDL of
  * the wire bundle), under the CXF servlet's context on Karaf's HTTP service: by default
  * {@code http://host:8181/wsemail/client} and {@code .../wsemail/peer}, each with {@code ?wsdl}.
- * The client service requires a WS-Security UsernameToken and Timestamp.
+ * Callers prove who they are with WS-Security (password, certificate or federated token, one
+ * path each); every response is signed with this server's key ({@link ResponseSignatures}).
  */
 @Component(immediate = true, configurationPid = SoapEndpoints.PID)
 @Designate(ocd = SoapEndpoints.Config.class)
@@ -93,6 +98,7 @@ public class SoapEndpoints {
     }
 
     private final Bus bus;
+    private final WSS4JOutInterceptor responseSigner;
     private final Server client;
     private final Server clientCertificate;
     private final Server clientFederated;
@@ -102,7 +108,9 @@ public class SoapEndpoints {
     public SoapEndpoints(Config config, @Reference HTTPTransportFactory http, @Reference MessagePipeline pipeline,
             @Reference MessageSigner signer, @Reference MailQueue queue, @Reference MailStore store,
             @Reference UserDirectory users, @Reference LocalMta localMta, @Reference MailDomain domain,
-            @Reference CertificateAuthority authority, @Reference TrustedRoots roots, @Reference FederatedTokens tokens) {
+            @Reference CertificateAuthority authority, @Reference TrustedRoots roots, @Reference FederatedTokens tokens,
+            @Reference TlsCredentials tls) {
+        this.responseSigner = Buses.withBundleClassLoader(() -> ResponseSignatures.signer((X509KeyManager) tls.keyManagers()[0]));
         this.bus = Buses.create(http);
         MessageCodec codec = Buses.withBundleClassLoader(MessageCodec::new);
         ClientService clientService = new ClientService(pipeline, signer, queue, store, domain, users, codec,
@@ -251,6 +259,8 @@ public class SoapEndpoints {
             factory.setProperties(new HashMap<>(properties));
             factory.getInInterceptors().add(new RequestSizeLimit(maxRequestBytes));
             factory.getOutFaultInterceptors().add(new RefusedXmlFaults());
+            factory.getOutInterceptors().add(responseSigner);
+            factory.getOutFaultInterceptors().add(responseSigner);
             if (security != null) {
                 factory.getInInterceptors().add(security);
             }
