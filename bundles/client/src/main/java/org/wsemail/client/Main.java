@@ -29,6 +29,7 @@ import java.util.Properties;
 import java.util.Set;
 
 import org.wsemail.api.Address;
+import org.wsemail.api.MessageFlag;
 import org.wsemail.api.MailMessage;
 import org.wsemail.wire.soap.Header;
 
@@ -48,7 +49,8 @@ public final class Main {
             "usage: wsemail [options] <command> [arguments]",
             "",
             "commands:",
-            "  send --to <address>[,<address>...] --subject <text> (--body <text> | --body-file <file>)",
+            "  send --to <address>[,<address>...] --subject <text> (--body <text> | --body-file <file>) [--encrypt]",
+            "                   --encrypt: your server encrypts it to the receiving server's certificate",
             "  inbox [--since <time, e.g. 2026-11-28T00:00:00Z>]",
             "  read <id>        shows the message and whether the sending server's signature verified",
             "  delete <id>...",
@@ -108,7 +110,9 @@ public final class Main {
                     out.println(USAGE_TEXT);
                     return OK;
                 }
-                if (word.startsWith("--")) {
+                if (word.equals("--encrypt")) {
+                    options.put("encrypt", "true");
+                } else if (word.startsWith("--")) {
                     if (words.isEmpty()) {
                         throw new UsageException(word + " needs a value");
                     }
@@ -282,7 +286,8 @@ public final class Main {
                 throw new UsageException(e.getMessage());
             }
         }
-        String id = connect(settings).send(recipients, subject, body);
+        Set<MessageFlag> flags = options.containsKey("encrypt") ? Set.of(MessageFlag.ENCRYPTED_DELIVERY) : Set.of();
+        String id = connect(settings).send(recipients, subject, body, List.of(), flags);
         out.println("Sent " + id + " to " + String.join(", ", recipients.stream().map(Address::toString).toList()));
         return OK;
     }

@@ -37,6 +37,7 @@ import org.w3c.dom.Element;
 import org.wsemail.api.Address;
 import org.wsemail.api.Attachment;
 import org.wsemail.api.MailMessage;
+import org.wsemail.api.MessageFlag;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.MessageSignatures;
 import org.wsemail.wire.DomainTls;
@@ -259,6 +260,15 @@ public final class WsemailClient {
 
     /** Sends a message with attachments; returns the id the server gave it. */
     public String send(List<Address> to, String subject, String body, List<Attachment> attachments) throws WsemailException {
+        return send(to, subject, body, attachments, Set.of());
+    }
+
+    /**
+     * Sends a message with flags, e.g. {@link MessageFlag#ENCRYPTED_DELIVERY}: the user's server then
+     * encrypts it to the receiving server's certificate when it relays it.
+     */
+    public String send(List<Address> to, String subject, String body, List<Attachment> attachments, Set<MessageFlag> flags)
+            throws WsemailException {
         Message message = new Message();
         to.forEach(recipient -> message.getRecipient().add(recipient.toString()));
         message.setSubject(subject);
@@ -269,6 +279,9 @@ public final class WsemailClient {
             wire.setContentType(attachment.contentType());
             wire.setContent(attachment.content());
             message.getAttachment().add(wire);
+        }
+        for (MessageFlag flag : flags) {
+            message.getFlag().add(org.wsemail.wire.soap.Flag.valueOf(flag.name()));
         }
         Holder<String> id = new Holder<>();
         Holder<Integer> queued = new Holder<>();

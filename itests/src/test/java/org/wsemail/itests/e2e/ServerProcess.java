@@ -106,11 +106,22 @@ final class ServerProcess implements AutoCloseable {
         return tls;
     }
 
+    /** The certificate this server presents in TLS. */
+    java.security.cert.X509Certificate tlsCertificate() throws IOException {
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket(ip, tlsPort)) {
+            socket.startHandshake();
+            return (java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
     /** A raw client of this server's peer service, over TLS that checks the server's domain. */
-    MailPeer peer() {
+    MailPeer peer(org.apache.cxf.interceptor.Interceptor<?>... outInterceptors) {
         JaxWsProxyFactoryBean factory = new JaxWsProxyFactoryBean();
         factory.setServiceClass(MailPeer.class);
         factory.setAddress(base() + "/peer");
+        for (org.apache.cxf.interceptor.Interceptor<?> interceptor : outInterceptors) {
+            factory.getOutInterceptors().add((org.apache.cxf.interceptor.Interceptor) interceptor);
+        }
         MailPeer peer = (MailPeer) factory.create();
         TLSClientParameters parameters = new TLSClientParameters();
         parameters.setTrustManagers(DomainTls.serving(domain, DomainTls.trustManagers(Set.of(new TrustAnchor(authority.certificate(), null)))));

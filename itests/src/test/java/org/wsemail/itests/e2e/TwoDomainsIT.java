@@ -23,6 +23,7 @@ import org.w3c.dom.Element;
 import org.wsemail.api.Address;
 import org.wsemail.api.Attachment;
 import org.wsemail.api.MailMessage;
+import org.wsemail.api.MessageFlag;
 import org.wsemail.client.ReadMessage;
 import org.wsemail.client.WsemailClient;
 import org.wsemail.client.WsemailException;
@@ -244,6 +245,83 @@ public class TwoDomainsIT {
     /** The queue entry number of message {@code id} in a queue-list table. */
     private static String queuedEntry(String table, String id) {
         return table.lines().filter(line -> line.contains(id)).findFirst().orElseThrow().trim().split("\\s+")[0];
+    }
+
+    @Test
+    public void mailAskedToBeEncryptedTravelsEncryptedToTheReceivingServer() throws Exception {
+        long mark = b.logMark();
+        String sent = wsemail(a, "alice@a.test", "alice-password-1", "send", "--to", "bob@b.test", "--subject", "Sealed",
+                "--body", "For the eyes of b.test only.", "--encrypt");
+        assertTrue(sent, sent.startsWith("exit 0\nSent "));
+        String id = sent.split("\\s+")[3];
+        Header arrived = awaitMessage(bob(), "Sealed").orElseThrow(() -> new AssertionError("bob never got it"));
+        ReadMessage read = bob().read(arrived.getId());
+        assertTrue(read.verified());
+        assertEquals("For the eyes of b.test only.", read.message().body());
+        assertTrue(read.message().flags().contains(MessageFlag.ENCRYPTED_DELIVERY));
+        String log = b.logSince(mark);
+        assertTrue("b.test decrypted it: " + log, log.lines().anyMatch(line -> line.contains("Delivered message " + id)
+                && line.contains("encrypted to this server")));
+
+        // A message that asks for encrypted delivery but arrives in clear is refused, not stored.
+        Pki.CertifiedKey aServer = Pki.issueServerCertificate(CA, "a.test", Duration.ofDays(1));
+        MailMessage flagged = MailMessage.builder().messageId("sealed-in-clear@a.test").sender(Address.parse("alice@a.test"))
+                .recipient(Address.parse("bob@b.test")).subject("Sealed, but not really").body("Anyone could read this.")
+                .flags(java.util.EnumSet.of(MessageFlag.ENCRYPTED_DELIVERY)).build();
+        Element element = new MessageCodec().toElement(flagged, "m-clear");
+        new MessageSignatures().sign(element, aServer.keyPair().getPrivate(), List.of(aServer.certificate(), CA.certificate()));
+        SignedMessage signed = new SignedMessage();
+        signed.setAny(element);
+        try {
+            b.peer().deliver(signed, List.of("bob@b.test"));
+            fail("b.test stored a message that asked for encryption but came in clear");
+        } catch (MailFault fault) {
+            assertEquals(FaultCodes.BAD_REQUEST, fault.getFaultInfo().getCode());
+            assertTrue(fault.getFaultInfo().getMessage(), fault.getFaultInfo().getMessage().contains("arrived unencrypted"));
+        }
+
+        // The same, encrypted by hand: with RSA-OAEP and AES-256-GCM it is accepted (the control),
+        // with RSA 1.5 key transport and AES-CBC it is refused.
+        deliverEncrypted(flagged.toBuilder().messageId("sealed-by-hand@a.test").subject("Sealed by hand").build(), aServer,
+                org.apache.wss4j.dom.WSConstants.KEYTRANSPORT_RSAOAEP_XENC11, org.apache.wss4j.dom.WSConstants.AES_256_GCM);
+        assertTrue(awaitMessage(bob(), "Sealed by hand").isPresent());
+        try {
+            deliverEncrypted(flagged.toBuilder().messageId("sealed-weakly@a.test").subject("Sealed with RSA 1.5").build(), aServer,
+                    org.apache.wss4j.dom.WSConstants.KEYTRANSPORT_RSA15, org.apache.wss4j.dom.WSConstants.AES_128);
+            fail("b.test accepted RSA 1.5 key transport");
+        } catch (javax.xml.ws.soap.SOAPFaultException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("security"));
+        }
+        assertTrue(find(bob(), "Sealed, but not really").isEmpty());
+        assertTrue(find(bob(), "Sealed with RSA 1.5").isEmpty());
+    }
+
+    /** Delivers a message to b.test signed as a.test, its body encrypted with the given algorithms to b.test's certificate. */
+    private static void deliverEncrypted(MailMessage message, Pki.CertifiedKey signer, String keyTransport, String cipher) throws Exception {
+        java.util.Map<String, Object> encryption = new java.util.HashMap<>();
+        encryption.put(org.apache.wss4j.common.ConfigurationConstants.ACTION, org.apache.wss4j.common.ConfigurationConstants.ENCRYPTION);
+        encryption.put(org.apache.wss4j.common.ConfigurationConstants.ENCRYPTION_USER, "receiver");
+        encryption.put(org.apache.wss4j.common.ConfigurationConstants.ENC_PROP_REF_ID, "receiverCrypto");
+        java.security.KeyStore receiver = java.security.KeyStore.getInstance("PKCS12");
+        receiver.load(null, null);
+        receiver.setCertificateEntry("receiver", b.tlsCertificate());
+        org.apache.wss4j.common.crypto.Merlin crypto = new org.apache.wss4j.common.crypto.Merlin();
+        crypto.setKeyStore(receiver);
+        encryption.put("receiverCrypto", crypto);
+        encryption.put(org.apache.wss4j.common.ConfigurationConstants.ENC_KEY_ID, "DirectReference");
+        encryption.put(org.apache.wss4j.common.ConfigurationConstants.ENC_KEY_TRANSPORT, keyTransport);
+        encryption.put(org.apache.wss4j.common.ConfigurationConstants.ENC_SYM_ALGO, cipher);
+        if (keyTransport.equals(org.apache.wss4j.dom.WSConstants.KEYTRANSPORT_RSAOAEP_XENC11)) {
+            encryption.put(org.apache.wss4j.common.ConfigurationConstants.ENC_DIGEST_ALGO, org.apache.wss4j.dom.WSConstants.SHA256);
+            encryption.put(org.apache.wss4j.common.ConfigurationConstants.ENC_MGF_ALGO, org.apache.wss4j.dom.WSConstants.MGF_SHA256);
+        }
+        encryption.put(org.apache.wss4j.common.ConfigurationConstants.ENCRYPTION_PARTS,
+                "{Content}{http://schemas.xmlsoap.org/soap/envelope/}Body");
+        Element element = new MessageCodec().toElement(message, "m-" + System.nanoTime());
+        new MessageSignatures().sign(element, signer.keyPair().getPrivate(), List.of(signer.certificate(), CA.certificate()));
+        SignedMessage signed = new SignedMessage();
+        signed.setAny(element);
+        b.peer(new org.apache.cxf.ws.security.wss4j.WSS4JOutInterceptor(encryption)).deliver(signed, List.of("bob@b.test"));
     }
 
     @Test

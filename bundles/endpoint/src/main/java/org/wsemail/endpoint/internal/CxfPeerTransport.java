@@ -1,6 +1,7 @@
 package org.wsemail.endpoint.internal;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -8,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.xml.ws.WebServiceException;
 import javax.xml.ws.soap.SOAPFaultException;
 
@@ -26,13 +29,16 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.w3c.dom.Element;
 import org.wsemail.api.Address;
+import org.wsemail.api.MessageFlag;
 import org.wsemail.api.server.DeliveryResult;
 import org.wsemail.api.server.DomainResolver.ServerEndpoint;
 import org.wsemail.api.server.PeerTransport;
 import org.wsemail.api.server.TlsCredentials;
 import org.wsemail.api.server.TrustedRoots;
 import org.wsemail.wire.DomainTls;
+import org.wsemail.wire.EncryptedDelivery;
 import org.wsemail.wire.FaultCodes;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.ResponseSignatures;
@@ -98,11 +104,22 @@ public class CxfPeerTransport implements PeerTransport {
             throws IOException, PeerRefusedException {
         String url = config.scheme() + "://" + target.connectHost() + ":" + target.port() + config.path();
         String domain = recipients.get(0).domain();
+        Element element = codec.parse(signedXml);
+        X509Certificate receiver = null;
+        if (codec.fromElement(element).flags().contains(MessageFlag.ENCRYPTED_DELIVERY)) {
+            if (!"https".equals(config.scheme())) {
+                throw new PeerRefusedException(FaultCodes.NOT_AUTHORIZED
+                        + ": the sender asked for encrypted delivery, which needs TLS to learn the receiving server's certificate");
+            }
+            receiver = receiverCertificate(target.connectHost(), target.port(), domain);
+        }
         // The roots are part of the key: after trust-add, the next delivery checks answers with them.
         List<X509Certificate> trusted = roots.roots();
-        MailPeer peer = clients.computeIfAbsent(domain + " " + url + " " + trusted.hashCode(), key -> client(url, domain, trusted));
+        X509Certificate encryptTo = receiver;
+        String key = domain + " " + url + " " + trusted.hashCode() + (receiver == null ? "" : " encrypted to " + receiver.hashCode());
+        MailPeer peer = clients.computeIfAbsent(key, k -> client(url, domain, trusted, encryptTo));
         SignedMessage signed = new SignedMessage();
-        signed.setAny(codec.parse(signedXml));
+        signed.setAny(element);
         try {
             List<DeliverResponse.Result> answers = Buses.withBundleClassLoader(() -> {
                 try {
@@ -144,7 +161,26 @@ public class CxfPeerTransport implements PeerTransport {
      * record named), and, when configured, presents this server's own certificate for mutual TLS. Each
      * answer must carry a signature by that server, whose certificate names the domain.
      */
-    private MailPeer client(String url, String domain, List<X509Certificate> trusted) {
+    /**
+     * The receiving server's certificate, as it presents it in a TLS handshake that checks it like
+     * any delivery does (a trusted root, naming the recipients' domain).
+     */
+    private X509Certificate receiverCertificate(String host, int port, String domain) throws IOException {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, DomainTls.serving(domain, tls.trustManagers()), null);
+            try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+                socket.connect(new InetSocketAddress(host, port), (int) config.connect_timeout_ms());
+                socket.startHandshake();
+                return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS to learn the certificate of " + domain + "'s server: " + e.getMessage(), e);
+        }
+    }
+
+    /** @param encryptTo the receiving server's certificate, to encrypt each request's body to; null for none */
+    private MailPeer client(String url, String domain, List<X509Certificate> trusted, X509Certificate encryptTo) {
         return Buses.withBundleClassLoader(() -> {
             JaxWsProxyFactoryBean factory = new JaxWsProxyFactoryBean();
             factory.setBus(bus);
@@ -153,6 +189,9 @@ public class CxfPeerTransport implements PeerTransport {
             factory.getInInterceptors().add(ResponseSignatures.verifier(domain,
                     trusted.stream().map(root -> new TrustAnchor(root, null)).collect(java.util.stream.Collectors.toSet())));
             factory.getInInterceptors().add(new DefaultCryptoCoverageChecker());
+            if (encryptTo != null) {
+                factory.getOutInterceptors().add(EncryptedDelivery.encryptingTo(encryptTo));
+            }
             MailPeer peer = (MailPeer) factory.create();
             HTTPClientPolicy policy = new HTTPClientPolicy();
             policy.setConnectionTimeout(config.connect_timeout_ms());

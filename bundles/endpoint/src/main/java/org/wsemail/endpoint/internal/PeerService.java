@@ -3,12 +3,14 @@ package org.wsemail.endpoint.internal;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.cxf.phase.PhaseInterceptorChain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.w3c.dom.Element;
 import org.wsemail.api.Address;
 import org.wsemail.api.AuthenticationMethod;
 import org.wsemail.api.MailMessage;
+import org.wsemail.api.MessageFlag;
 import org.wsemail.api.plugin.ExtensionException;
 import org.wsemail.api.server.DeliveryResult;
 import org.wsemail.api.server.LocalMta;
@@ -16,6 +18,7 @@ import org.wsemail.api.server.MailDomain;
 import org.wsemail.api.server.MessageSigner;
 import org.wsemail.api.server.MessageSigner.InvalidSignatureException;
 import org.wsemail.api.server.MessageSigner.VerifiedMessage;
+import org.wsemail.wire.EncryptedDelivery;
 import org.wsemail.wire.FaultCodes;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.soap.AnyXml;
@@ -28,6 +31,7 @@ import org.wsemail.wire.soap.SignedMessage;
 /**
  * The peer service: what other servers call to hand over mail. A message is accepted only with a
  * valid signature from a certificate that chains to a trusted root and names the sender's domain;
+ * a message whose sender asked for encrypted delivery must have arrived encrypted to this server;
  * then each recipient of this domain gets it through the Local MTA. Called concurrently.
  */
 final class PeerService implements MailPeer {
@@ -64,6 +68,11 @@ final class PeerService implements MailPeer {
             throw refused(FaultCodes.SIGNATURE_INVALID, "the message from " + message.sender() + " is signed by "
                     + verified.signerSubject() + ", whose certificate does not name " + senderDomain);
         }
+        boolean encrypted = EncryptedDelivery.wasEncrypted(PhaseInterceptorChain.getCurrentMessage());
+        if (message.flags().contains(MessageFlag.ENCRYPTED_DELIVERY) && !encrypted) {
+            throw refused(FaultCodes.BAD_REQUEST, "the sender asked for encrypted delivery of " + message.messageId()
+                    + ", but it arrived unencrypted; it was not stored");
+        }
         List<Address> recipients = new ArrayList<>();
         List<DeliverResponse.Result> refusedHere = new ArrayList<>();
         for (String name : recipientNames) {
@@ -88,8 +97,9 @@ final class PeerService implements MailPeer {
                 RequestContext.environment(Address.of("postmaster", senderDomain), AuthenticationMethod.SERVER_CERTIFICATE, false))) {
             results.add(result(result));
         }
-        LOG.info("Delivered message {} from {} (signed by {}): {}", message.messageId(), message.sender(),
-                verified.signerSubject(), results.stream().map(r -> r.getRecipient() + " " + r.getStatus()).toList());
+        LOG.info("Delivered message {} from {} (signed by {}{}): {}", message.messageId(), message.sender(),
+                verified.signerSubject(), encrypted ? ", encrypted to this server" : "",
+                results.stream().map(r -> r.getRecipient() + " " + r.getStatus()).toList());
         return results;
     }
 

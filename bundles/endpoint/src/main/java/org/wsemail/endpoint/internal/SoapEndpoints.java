@@ -41,6 +41,7 @@ import org.wsemail.api.server.MessageSigner;
 import org.wsemail.api.server.TlsCredentials;
 import org.wsemail.api.server.TrustedRoots;
 import org.wsemail.api.server.UserDirectory;
+import org.wsemail.wire.EncryptedDelivery;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.ResponseSignatures;
 import org.wsemail.wire.soap.MailClient;
@@ -110,7 +111,8 @@ public class SoapEndpoints {
             @Reference UserDirectory users, @Reference LocalMta localMta, @Reference MailDomain domain,
             @Reference CertificateAuthority authority, @Reference TrustedRoots roots, @Reference FederatedTokens tokens,
             @Reference TlsCredentials tls) {
-        this.responseSigner = Buses.withBundleClassLoader(() -> ResponseSignatures.signer((X509KeyManager) tls.keyManagers()[0]));
+        X509KeyManager serverKey = (X509KeyManager) tls.keyManagers()[0];
+        this.responseSigner = Buses.withBundleClassLoader(() -> ResponseSignatures.signer(serverKey));
         this.bus = Buses.create(http);
         MessageCodec codec = Buses.withBundleClassLoader(MessageCodec::new);
         ClientService clientService = new ClientService(pipeline, signer, queue, store, domain, users, codec,
@@ -143,7 +145,7 @@ public class SoapEndpoints {
         clientFederated.getEndpoint().getInInterceptors().add(new HolderOfKeyCheck());
         this.peer = publish(MailPeer.class, new PeerService(signer, localMta, domain, codec), config.peer_path(),
                 MailPeerService.WSDL_LOCATION.toString(), MailPeerService.SERVICE, MailPeerService.MailPeerPort,
-                limits, maxRequestBytes, null);
+                limits, maxRequestBytes, EncryptedDelivery.decryptingWith(serverKey));
         LOG.info("WSEmail services for {} published at {} (password), {} (certificate), {} (visitors) and {}", domain.name(),
                 config.client_path(), config.client_certificate_path(), config.client_federated_path(), config.peer_path());
     }
