@@ -358,15 +358,26 @@ public class SecurityIT {
         }
     }
 
-    @Test
-    public void aUserLogsInWithTheCertificateHerDomainIssuedUntilItIsRevoked() throws Exception {
-        Path root = server.home.getParent();
-        String created = server.shell("wsemail:ca-create");
-        assertTrue(created, created.contains("Created O=WSEmail,CN=WSEmail CA for a.test"));
-        Path p12 = root.resolve("alice.p12");
+    private static boolean authorityCreated;
+
+    /** A new certificate for alice from a.test's authority (created on first use), as a PKCS#12 file. */
+    private static synchronized Path aliceCertificate(String name) throws Exception {
+        if (!authorityCreated) {
+            String created = server.shell("wsemail:ca-create");
+            assertTrue(created, created.contains("Created O=WSEmail,CN=WSEmail CA for a.test"));
+            authorityCreated = true;
+        }
+        Path p12 = server.home.getParent().resolve(name + ".p12");
         Files.deleteIfExists(p12);
         assertTrue(server.shell("wsemail:cert-issue-user --password p12-secret-1 --out " + p12 + " " + ALICE)
                 .contains("Issued a certificate to alice@a.test in " + p12));
+        return p12;
+    }
+
+    @Test
+    public void aUserLogsInWithTheCertificateHerDomainIssuedUntilItIsRevoked() throws Exception {
+        Path root = server.home.getParent();
+        Path p12 = aliceCertificate("alice");
         Set<TrustAnchor> trustCa = Set.of(new TrustAnchor(CA.certificate(), null));
 
         WsemailClient byCertificate = WsemailClient.withCertificate(server.base(), p12, "p12-secret-1".toCharArray(), trustCa);
@@ -415,6 +426,112 @@ public class SecurityIT {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue("wsemail did not finish", process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
         return "exit " + process.exitValue() + "\n" + output;
+    }
+
+    /**
+     * Requests signed with alice's certificate by WSS4J in the test, then changed the way an attacker
+     * would: only the untouched one is accepted, and only once.
+     */
+    @Test
+    public void signedRequestsThatWereWrappedTamperedWeakOrReplayedAreRefused() throws Exception {
+        Path p12 = aliceCertificate("alice-signing");
+        SoapRequests certificateEndpoint = new SoapRequests(java.net.URI.create(server.base() + "/client-cert"), server.tls());
+
+        byte[] genuine = signedRequest(p12, "<m:listHeaders/>", org.apache.wss4j.dom.WSConstants.RSA_SHA256, d -> { });
+        Reply accepted = certificateEndpoint.post(SoapRequests.ACTION_BASE + "listHeaders", genuine);
+        assertEquals(accepted.toString(), 200, accepted.status());
+        assertTrue(accepted.body().contains("Keep me"));
+        assertEquals("the same signed request again", SECURITY_FAULT,
+                certificateEndpoint.post(SoapRequests.ACTION_BASE + "listHeaders", genuine).faultString());
+
+        String delete = "<m:delete><m:id>" + keptMessageId + "</m:id></m:delete>";
+        Map<String, byte[]> attacks = new LinkedHashMap<>();
+        attacks.put("body changed after signing", signedRequest(p12, delete, org.apache.wss4j.dom.WSConstants.RSA_SHA256,
+                d -> d.getElementsByTagNameNS(SoapRequests.MAIL_NS, "id").item(0).setTextContent("1" + keptMessageId)));
+        attacks.put("signed body moved into a header, a new body in its place", signedRequest(p12, "<m:listHeaders/>",
+                org.apache.wss4j.dom.WSConstants.RSA_SHA256, d -> {
+                    Element body = body(d);
+                    Element header = (Element) d.getDocumentElement().getFirstChild();
+                    Element wrapper = d.createElementNS("urn:attacker", "a:Wrapper");
+                    header.appendChild(wrapper);
+                    wrapper.appendChild(body);
+                    Element forged = d.createElementNS(SOAP_NS, "soap:Body");
+                    forged.appendChild(parseInto(d, delete));
+                    d.getDocumentElement().appendChild(forged);
+                }));
+        attacks.put("second body", signedRequest(p12, "<m:listHeaders/>", org.apache.wss4j.dom.WSConstants.RSA_SHA256, d -> {
+            Element second = d.createElementNS(SOAP_NS, "soap:Body");
+            second.appendChild(parseInto(d, delete));
+            d.getDocumentElement().appendChild(second);
+        }));
+        attacks.put("duplicated wsu:Id", signedRequest(p12, "<m:listHeaders/>", org.apache.wss4j.dom.WSConstants.RSA_SHA256, d -> {
+            Element body = body(d);
+            Element decoy = d.createElementNS("urn:attacker", "a:Decoy");
+            decoy.setAttributeNS(org.apache.wss4j.dom.WSConstants.WSU_NS, "wsu:Id",
+                    body.getAttributeNS(org.apache.wss4j.dom.WSConstants.WSU_NS, "Id"));
+            decoy.appendChild(parseInto(d, "<m:listHeaders/>"));
+            ((Element) d.getDocumentElement().getFirstChild()).appendChild(decoy);
+            body.removeChild(body.getFirstChild());
+            body.appendChild(parseInto(d, delete));
+        }));
+        attacks.put("RSA-SHA1", signedRequest(p12, delete, "http://www.w3.org/2000/09/xmldsig#rsa-sha1", d -> { }));
+        for (Map.Entry<String, byte[]> attack : attacks.entrySet()) {
+            Reply reply = certificateEndpoint.post(SoapRequests.ACTION_BASE + "delete", attack.getValue());
+            assertTrue(attack.getKey() + " was accepted: " + reply, reply.isFault());
+        }
+        assertNothingChanged();
+    }
+
+    private static final String SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/";
+
+    private interface Tamper {
+        void apply(org.w3c.dom.Document envelope) throws Exception;
+    }
+
+    /** A request with {@code body}, its body and timestamp signed with the key in {@code p12}, then tampered with. */
+    private static byte[] signedRequest(Path p12, String body, String signatureAlgorithm, Tamper tamper) throws Exception {
+        javax.xml.parsers.DocumentBuilderFactory factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        org.w3c.dom.Document envelope = factory.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(
+                SoapRequests.envelope("", body).getBytes(StandardCharsets.UTF_8)));
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(p12)) {
+            store.load(in, "p12-secret-1".toCharArray());
+        }
+        org.apache.wss4j.common.crypto.Merlin crypto = new org.apache.wss4j.common.crypto.Merlin();
+        crypto.setKeyStore(store);
+        org.apache.wss4j.dom.message.WSSecHeader header = new org.apache.wss4j.dom.message.WSSecHeader(envelope);
+        header.insertSecurityHeader();
+        org.apache.wss4j.dom.message.WSSecTimestamp timestamp = new org.apache.wss4j.dom.message.WSSecTimestamp(header);
+        timestamp.setTimeToLive(120);
+        timestamp.build();
+        org.apache.wss4j.dom.message.WSSecSignature signature = new org.apache.wss4j.dom.message.WSSecSignature(header);
+        signature.setUserInfo(store.aliases().nextElement(), "p12-secret-1");
+        signature.setKeyIdentifierType(org.apache.wss4j.dom.WSConstants.BST_DIRECT_REFERENCE);
+        signature.setSignatureAlgorithm(signatureAlgorithm);
+        signature.setDigestAlgo(org.apache.wss4j.dom.WSConstants.SHA256);
+        signature.setSigCanonicalization(org.apache.wss4j.dom.WSConstants.C14N_EXCL_OMIT_COMMENTS);
+        signature.getParts().add(new org.apache.wss4j.common.WSEncryptionPart("Timestamp", org.apache.wss4j.dom.WSConstants.WSU_NS, ""));
+        signature.getParts().add(new org.apache.wss4j.common.WSEncryptionPart("Body", SOAP_NS, ""));
+        signature.build(crypto);
+        tamper.apply(envelope);
+        java.io.StringWriter text = new java.io.StringWriter();
+        javax.xml.transform.TransformerFactory.newInstance().newTransformer().transform(
+                new javax.xml.transform.dom.DOMSource(envelope), new javax.xml.transform.stream.StreamResult(text));
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Element body(org.w3c.dom.Document envelope) {
+        return (Element) envelope.getElementsByTagNameNS(SOAP_NS, "Body").item(0);
+    }
+
+    private static org.w3c.dom.Node parseInto(org.w3c.dom.Document document, String xml) throws Exception {
+        javax.xml.parsers.DocumentBuilderFactory factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        String wrapped = "<w xmlns:m=\"" + SoapRequests.MAIL_NS + "\">" + xml + "</w>";
+        Element parsed = factory.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(wrapped.getBytes(StandardCharsets.UTF_8)))
+                .getDocumentElement();
+        return document.importNode(parsed.getFirstChild(), true);
     }
 
     private static void assertCertificateRefused(WsemailClient client) {
