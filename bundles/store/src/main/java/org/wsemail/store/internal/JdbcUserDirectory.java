@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,9 @@ import java.util.UUID;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsemail.api.Address;
@@ -21,9 +25,23 @@ import org.wsemail.api.server.MailDomain;
 import org.wsemail.api.server.UnknownUserException;
 import org.wsemail.api.server.UserDirectory;
 
-/** The local domain's users, in the {@code users} table, with Argon2id password hashes. */
-@Component(service = UserDirectory.class)
+/**
+ * The local domain's users, in the {@code users} table, with Argon2id password hashes. A password
+ * that checked out is remembered for a while ({@link VerifiedCredentials}), as
+ * {@code credential.cache.seconds} of {@value #PID} says (0: never).
+ */
+@Component(service = UserDirectory.class, configurationPid = JdbcUserDirectory.PID)
+@Designate(ocd = JdbcUserDirectory.Config.class)
 public class JdbcUserDirectory implements UserDirectory {
+    static final String PID = "org.wsemail.users";
+
+    @ObjectClassDefinition(name = "WSEmail users")
+    public @interface Config {
+        @AttributeDefinition(name = "Remember a verified password (s)",
+                description = "How long a user's requests skip the slow password hash after one succeeded; 0 never")
+        int credential_cache_seconds() default 300;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(JdbcUserDirectory.class);
     private static final String DUPLICATE_KEY = "23505";
 
@@ -32,16 +50,18 @@ public class JdbcUserDirectory implements UserDirectory {
     private final PasswordHasher hasher;
     /** Checked when the user is unknown, so that an unknown user costs as much time as a wrong password. */
     private final String decoyHash;
+    private final VerifiedCredentials verified;
 
     @Activate
-    public JdbcUserDirectory(@Reference DatabaseManager database, @Reference MailDomain domain) {
-        this(database, domain, new PasswordHasher());
+    public JdbcUserDirectory(Config config, @Reference DatabaseManager database, @Reference MailDomain domain) {
+        this(database, domain, new PasswordHasher(), new VerifiedCredentials(Duration.ofSeconds(config.credential_cache_seconds())));
     }
 
-    JdbcUserDirectory(DatabaseManager database, MailDomain domain, PasswordHasher hasher) {
+    JdbcUserDirectory(DatabaseManager database, MailDomain domain, PasswordHasher hasher, VerifiedCredentials verified) {
         this.database = database;
         this.domain = domain;
         this.hasher = hasher;
+        this.verified = verified;
         this.decoyHash = hasher.hash(UUID.randomUUID().toString().toCharArray());
     }
 
@@ -76,9 +96,11 @@ public class JdbcUserDirectory implements UserDirectory {
                 PreparedStatement update = c.prepareStatement("UPDATE users SET password_hash = ? WHERE address = ?")) {
             update.setString(1, hash);
             update.setString(2, user.toString());
+            verified.forget(user);
             if (update.executeUpdate() == 0) {
                 throw new UnknownUserException(user);
             }
+            verified.forget(user);
             LOG.info("Password of user {} changed", user);
         } catch (SQLException e) {
             throw new StoreException("cannot change the password of " + user, e);
@@ -90,7 +112,9 @@ public class JdbcUserDirectory implements UserDirectory {
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement delete = c.prepareStatement("DELETE FROM users WHERE address = ?")) {
             delete.setString(1, user.toString());
+            verified.forget(user);
             boolean deleted = delete.executeUpdate() > 0;
+            verified.forget(user);
             if (deleted) {
                 LOG.info("User {} deleted with their mailbox", user);
             }
@@ -122,9 +146,16 @@ public class JdbcUserDirectory implements UserDirectory {
 
     @Override
     public boolean authenticate(Address user, char[] password) {
+        if (verified.matches(user, password)) {
+            return true;
+        }
         String stored = storedHash(user);
         boolean matches = hasher.verify(password, stored == null ? decoyHash : stored);
-        return stored != null && matches;
+        if (stored != null && matches) {
+            verified.remember(user, password);
+            return true;
+        }
+        return false;
     }
 
     private String storedHash(Address user) {

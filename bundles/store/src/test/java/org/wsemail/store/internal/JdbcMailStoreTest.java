@@ -32,7 +32,8 @@ public class JdbcMailStoreTest {
 
     @Before
     public void setUp() {
-        JdbcUserDirectory users = new JdbcUserDirectory(db.manager(), () -> "b.test", new PasswordHasher(1024, 1));
+        JdbcUserDirectory users = new JdbcUserDirectory(db.manager(), () -> "b.test", new PasswordHasher(1024, 1),
+                new VerifiedCredentials(java.time.Duration.ofMinutes(5)));
         users.add(BOB, "bob-password-1".toCharArray());
         users.add(CAROL, "carol-password".toCharArray());
         store = new JdbcMailStore(db.manager());

@@ -28,7 +28,8 @@ public class JdbcUserDirectoryTest {
 
     @Before
     public void setUp() {
-        users = new JdbcUserDirectory(db.manager(), () -> "b.test", new PasswordHasher(1024, 1));
+        users = new JdbcUserDirectory(db.manager(), () -> "b.test", new PasswordHasher(1024, 1),
+                new VerifiedCredentials(java.time.Duration.ofMinutes(5)));
     }
 
     @Test
@@ -63,13 +64,16 @@ public class JdbcUserDirectoryTest {
     @Test
     public void changesPasswordsAndDeletesUsersWithTheirMail() throws Exception {
         users.add(BOB, "first password".toCharArray());
+        assertTrue("remembered as verified", users.authenticate(BOB, "first password".toCharArray()));
         users.setPassword(BOB, "second password".toCharArray());
-        assertFalse(users.authenticate(BOB, "first password".toCharArray()));
+        assertFalse("a remembered old password is forgotten with the change", users.authenticate(BOB, "first password".toCharArray()));
+        assertTrue(users.authenticate(BOB, "second password".toCharArray()));
         assertTrue(users.authenticate(BOB, "second password".toCharArray()));
 
         JdbcMailStore store = new JdbcMailStore(db.manager());
         store.store(BOB, MailMessage.builder().sender(Address.parse("a@a.test")).recipient(BOB).build(), "<m/>");
         assertTrue(users.delete(BOB));
+        assertFalse("a deleted user's remembered password no longer works", users.authenticate(BOB, "second password".toCharArray()));
         assertFalse(users.exists(BOB));
         assertFalse(users.delete(BOB));
         assertTrue(store.headers(BOB, Instant.EPOCH).isEmpty());
