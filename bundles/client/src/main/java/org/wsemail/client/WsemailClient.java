@@ -69,6 +69,7 @@ public final class WsemailClient {
     private final MessageSignatures signatures = new MessageSignatures();
     private final String url;
     private final Address user;
+    private final WireCounter wire = new WireCounter();
 
     /**
      * Logs in with a password (a UsernameToken on every request).
@@ -214,6 +215,8 @@ public final class WsemailClient {
         factory.setServiceClass(MailClient.class);
         factory.setAddress(url);
         factory.getOutInterceptors().add(new WSS4JOutInterceptor(security));
+        factory.getOutInterceptors().add(wire.outgoing());
+        factory.getInInterceptors().add(wire.incoming());
         factory.getInInterceptors().add(ResponseSignatures.verifier(serverDomain, trusted));
         factory.getInInterceptors().add(new DefaultCryptoCoverageChecker());
         this.port = (MailClient) factory.create();
@@ -225,6 +228,16 @@ public final class WsemailClient {
         if (url.startsWith("https:")) {
             conduit.setTlsClientParameters(tls(serverDomain, trusted));
         }
+    }
+
+    /** The bytes of the last request's SOAP message, as sent (the HTTP body). */
+    public long lastRequestBytes() {
+        return wire.sent.get();
+    }
+
+    /** The bytes of the last response's SOAP message, as received (the HTTP body). */
+    public long lastResponseBytes() {
+        return wire.received.get();
     }
 
     /** Who this client acts as. */
@@ -347,6 +360,7 @@ public final class WsemailClient {
     }
 
     private <T> T call(Call<T> call) throws WsemailException {
+        wire.reset();
         try {
             return call.run();
         } catch (MailFault fault) {
