@@ -67,7 +67,7 @@ final class Bench {
     }
 
     /** Runs the load and prints the report; returns the number of failed requests. */
-    static int run(Settings settings, PrintStream out, boolean showProgress, String jsonFile)
+    static int run(Settings settings, PrintStream out, boolean showProgress, String jsonFile, String histogramFile)
             throws java.io.IOException, InterruptedException {
         ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
         AtomicInteger done = new AtomicInteger();
@@ -99,7 +99,18 @@ final class Bench {
             out.println();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return report(settings, new ArrayList<>(samples), seconds, out, jsonFile);
+        List<Sample> all = new ArrayList<>(samples);
+        if (histogramFile != null) {
+            Map<String, double[]> millis = new LinkedHashMap<>();
+            for (Operation operation : Operation.values()) {
+                millis.put(operation.name().toLowerCase(Locale.ROOT), all.stream()
+                        .filter(s -> s.operation() == operation && s.nanos() > 0).mapToDouble(s -> s.nanos() / 1e6).toArray());
+            }
+            LatencyHistogram.write(java.nio.file.Path.of(histogramFile), settings.threads() + " threads x " + settings.requests()
+                    + " requests, " + settings.bodyBytes() + "-byte bodies, against " + settings.server(), millis);
+            out.println("latency histogram written to " + histogramFile);
+        }
+        return report(settings, all, seconds, out, jsonFile);
     }
 
     private static void worker(Settings settings, String body, String tag, SplittableRandom random,

@@ -55,7 +55,7 @@ public final class Main {
             "  read <id>        shows the message and whether the sending server's signature verified",
             "  delete <id>...",
             "  bench [--threads 4] [--requests 500] [--mix send=25,list=25,retrieve=25,delete=25]",
-            "        [--body-bytes 1024] [--to <also-address>,...] [--prime 6] [--json <file>]",
+            "        [--body-bytes 1024] [--to <also-address>,...] [--prime 6] [--json <file>] [--histogram <file.png>]",
             "                   load test: latency and throughput of the mix, as the paper measured",
             "",
             "options (or keys of the config file, without the dashes):",
@@ -367,9 +367,9 @@ public final class Main {
             throw new UsageException(e.getMessage());
         }
         try {
-            return Bench.run(bench, out, console != null, options.get("json")) == 0 ? OK : REFUSED;
+            return Bench.run(bench, out, console != null, options.get("json"), options.get("histogram")) == 0 ? OK : REFUSED;
         } catch (java.io.IOException e) {
-            throw new UsageException("cannot write " + options.get("json") + ": " + e.getMessage());
+            throw new UsageException("cannot write the figures: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return REFUSED;

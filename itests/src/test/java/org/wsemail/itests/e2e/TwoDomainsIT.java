@@ -606,13 +606,18 @@ public class TwoDomainsIT {
     @Test
     public void theBenchmarkRunsTheMixAgainstARealServerWithoutErrors() throws Exception {
         Path json = root.resolve("bench.json");
+        Path png = root.resolve("bench.png");
         String output = wsemail(a, "alice@a.test", "alice-password-1", "bench", "--threads", "2", "--requests", "60",
-                "--to", "bob@b.test", "--prime", "3", "--json", json.toString());
+                "--to", "bob@b.test", "--prime", "3", "--json", json.toString(), "--histogram", png.toString());
         assertTrue(output, output.startsWith("exit 0\n"));
         assertTrue(output, output.contains("; 0 errors;"));
         String figures = Files.readString(json);
         assertTrue(figures, figures.contains("\"errors\":0") && figures.contains("\"p99\":"));
+        assertTrue(figures, figures.matches("(?s).*\"retrieve\":\\{[^}]*\"responseBytes\":[1-9][0-9]{2,}.*"));
+        byte[] image = Files.readAllBytes(png);
+        assertTrue("a PNG image", image.length > 1000 && image[1] == 'P' && image[2] == 'N' && image[3] == 'G');
     }
+
 
     private static Element element(String name) throws Exception {
         org.w3c.dom.Document document = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
