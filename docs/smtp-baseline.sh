@@ -3,7 +3,7 @@
 # from Debian (local delivery only, loopback only), sends with smtp-source (Postfix's own load
 # generator) with the given concurrency and message size, waits until every message is delivered
 # to its mailbox, and prints messages per second.
-#   usage (as root): bench/smtp-baseline.sh [sessions 4] [messages 1000] [size-bytes 1024]
+#   usage (as root): docs/smtp-baseline.sh [sessions 4] [messages 1000] [size-bytes 1024]
 set -euo pipefail
 sessions=${1:-4}; messages=${2:-1000}; size=${3:-1024}
 
