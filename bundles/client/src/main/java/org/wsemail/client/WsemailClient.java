@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import javax.security.auth.callback.PasswordCallback;
 import javax.xml.ws.Holder;
 import javax.xml.ws.WebServiceException;
 import javax.xml.ws.soap.SOAPFaultException;
@@ -31,7 +30,6 @@ import org.apache.cxf.ws.security.wss4j.WSS4JOutInterceptor;
 import org.apache.wss4j.common.ConfigurationConstants;
 import org.apache.wss4j.common.crypto.Merlin;
 import org.apache.wss4j.common.saml.SAMLCallback;
-import org.apache.wss4j.common.ext.WSPasswordCallback;
 import org.apache.wss4j.dom.WSConstants;
 import org.w3c.dom.Element;
 import org.wsemail.api.Address;
@@ -42,6 +40,7 @@ import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.MessageSignatures;
 import org.wsemail.wire.DomainTls;
 import org.wsemail.wire.ResponseSignatures;
+import org.wsemail.wire.WsCryptos;
 import org.wsemail.wire.TransportErrors;
 import org.wsemail.wire.soap.AnyXml;
 import org.wsemail.wire.soap.Header;
@@ -164,12 +163,9 @@ public final class WsemailClient {
         security.put(ConfigurationConstants.USER, key.alias());
         security.put(ConfigurationConstants.SIG_PROP_REF_ID, "wsemail.userCrypto");
         security.put("wsemail.userCrypto", crypto);
-        security.put(ConfigurationConstants.SIGNATURE_PARTS,
-                "{Element}{" + WSConstants.WSU_NS + "}Timestamp;{Element}{http://schemas.xmlsoap.org/soap/envelope/}Body");
-        security.put(ConfigurationConstants.SIG_ALGO, WSConstants.RSA_SHA256);
-        security.put(ConfigurationConstants.SIG_DIGEST_ALGO, WSConstants.SHA256);
-        security.put(ConfigurationConstants.SIG_C14N_ALGO, WSConstants.C14N_EXCL_OMIT_COMMENTS);
-        security.put(ConfigurationConstants.PW_CALLBACK_REF, passwordCallback(password));
+        security.put(ConfigurationConstants.SIGNATURE_PARTS, WsCryptos.TIMESTAMP_AND_BODY);
+        WsCryptos.signatureSuite(security);
+        security.put(ConfigurationConstants.PW_CALLBACK_REF, WsCryptos.passwordCallback(password));
         return security;
     }
 
@@ -188,21 +184,8 @@ public final class WsemailClient {
         security.put(ConfigurationConstants.PASSWORD_TYPE, WSConstants.PW_TEXT);
         security.put(ConfigurationConstants.ADD_USERNAMETOKEN_NONCE, "true");
         security.put(ConfigurationConstants.ADD_USERNAMETOKEN_CREATED, "true");
-        security.put(ConfigurationConstants.PW_CALLBACK_REF, passwordCallback(password));
+        security.put(ConfigurationConstants.PW_CALLBACK_REF, WsCryptos.passwordCallback(password));
         return security;
-    }
-
-    private static javax.security.auth.callback.CallbackHandler passwordCallback(char[] password) {
-        char[] secret = password.clone();
-        return callbacks -> {
-            for (javax.security.auth.callback.Callback callback : callbacks) {
-                if (callback instanceof WSPasswordCallback pc) {
-                    pc.setPassword(new String(secret));
-                } else if (callback instanceof PasswordCallback pc) {
-                    pc.setPassword(secret);
-                }
-            }
-        };
     }
 
     /** @param serverDomain the domain the server's TLS certificate must name */

@@ -86,24 +86,8 @@ public final class Pki {
             boolean address = hosts[i].matches("[0-9.]+") || hosts[i].contains(":");
             names[i + 1] = new GeneralName(address ? GeneralName.iPAddress : GeneralName.dNSName, hosts[i].toLowerCase(Locale.ROOT));
         }
-        KeyPair keys = rsaKeys();
-        try {
-            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = builder(
-                    X500Name.getInstance(authority.certificate().getSubjectX500Principal().getEncoded()),
-                    name(lower), keys, validity)
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                            new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
-                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names))
-                    .addExtension(Extension.authorityKeyIdentifier, false,
-                            extensions.createAuthorityKeyIdentifier(authority.certificate()))
-                    .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
-            return new CertifiedKey(keys, sign(builder, authority.keyPair()));
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot issue a certificate for " + domain, e);
-        }
+        return issueEndEntity(authority, lower, new GeneralNames(names), validity,
+                KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth);
     }
 
     /**
@@ -112,24 +96,29 @@ public final class Pki {
      */
     public static CertifiedKey issueUserCertificate(CertifiedKey authority, String address, Duration validity) {
         String lower = address.toLowerCase(Locale.ROOT);
+        return issueEndEntity(authority, lower, new GeneralNames(new GeneralName(GeneralName.rfc822Name, lower)), validity,
+                KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_emailProtection);
+    }
+
+    /** A new key pair and a certificate from {@code authority} for it: not a CA, may sign and encipher keys. */
+    private static CertifiedKey issueEndEntity(CertifiedKey authority, String commonName, GeneralNames alternativeNames,
+            Duration validity, KeyPurposeId... purposes) {
         KeyPair keys = rsaKeys();
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = builder(
                     X500Name.getInstance(authority.certificate().getSubjectX500Principal().getEncoded()),
-                    name(lower), keys, validity)
+                    name(commonName), keys, validity)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                            new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_emailProtection}))
-                    .addExtension(Extension.subjectAlternativeName, false,
-                            new GeneralNames(new GeneralName(GeneralName.rfc822Name, lower)))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes))
+                    .addExtension(Extension.subjectAlternativeName, false, alternativeNames)
                     .addExtension(Extension.authorityKeyIdentifier, false,
                             extensions.createAuthorityKeyIdentifier(authority.certificate()))
                     .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
             return new CertifiedKey(keys, sign(builder, authority.keyPair()));
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot issue a certificate for " + address, e);
+            throw new IllegalStateException("cannot issue a certificate for " + commonName, e);
         }
     }
 
@@ -150,14 +139,8 @@ public final class Pki {
 
     /** Writes a PKCS#12 key store holding one private key entry with its chain (leaf first). */
     public static void writeKeyStore(Path file, char[] password, String alias, CertifiedKey key, X509Certificate... issuers) {
-        X509Certificate[] chain = new X509Certificate[issuers.length + 1];
-        chain[0] = key.certificate();
-        System.arraycopy(issuers, 0, chain, 1, issuers.length);
         try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry(alias, key.keyPair().getPrivate(), password, chain);
-            write(store, file, password);
+            write(keyStore(password, alias, key, issuers), file, password);
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot write key store " + file, e);
         }
@@ -165,19 +148,24 @@ public final class Pki {
 
     /** A PKCS#12 key store, as bytes, holding one private key entry with its chain (leaf first). */
     public static byte[] keyStoreBytes(char[] password, String alias, CertifiedKey key, X509Certificate... issuers) {
-        X509Certificate[] chain = new X509Certificate[issuers.length + 1];
-        chain[0] = key.certificate();
-        System.arraycopy(issuers, 0, chain, 1, issuers.length);
         try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry(alias, key.keyPair().getPrivate(), password, chain);
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            store.store(bytes, password);
+            keyStore(password, alias, key, issuers).store(bytes, password);
             return bytes.toByteArray();
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot build a key store for " + key.certificate().getSubjectX500Principal(), e);
         }
+    }
+
+    private static KeyStore keyStore(char[] password, String alias, CertifiedKey key, X509Certificate... issuers)
+            throws GeneralSecurityException, IOException {
+        X509Certificate[] chain = new X509Certificate[issuers.length + 1];
+        chain[0] = key.certificate();
+        System.arraycopy(issuers, 0, chain, 1, issuers.length);
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry(alias, key.keyPair().getPrivate(), password, chain);
+        return store;
     }
 
     /** Writes a PKCS#12 trust store holding these root certificates. */

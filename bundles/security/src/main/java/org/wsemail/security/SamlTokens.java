@@ -1,6 +1,5 @@
 package org.wsemail.security;
 
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,7 +8,6 @@ import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 
-import org.apache.wss4j.common.crypto.Merlin;
 import org.apache.wss4j.common.ext.WSSecurityException;
 import org.apache.wss4j.common.saml.SAMLCallback;
 import org.apache.wss4j.common.saml.SamlAssertionWrapper;
@@ -22,6 +20,7 @@ import org.apache.wss4j.common.saml.bean.Version;
 import org.apache.wss4j.common.saml.builder.SAML2Constants;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.wsemail.wire.WsCryptos;
 
 /**
  * Federated identity tokens as WSEmail uses them: SAML 2.0 assertions, built and signed with WSS4J's
@@ -69,21 +68,15 @@ public final class SamlTokens {
         callback.setAuthenticationStatementData(List.of(authentication));
         try {
             SamlAssertionWrapper assertion = new SamlAssertionWrapper(callback);
-            char[] transientPassword = "token-signing".toCharArray();
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry("issuer", issuer.keyPair().getPrivate(), transientPassword,
-                    issuerChain.toArray(new X509Certificate[0]));
-            Merlin crypto = new Merlin();
-            crypto.setKeyStore(store);
-            assertion.signAssertion("issuer", new String(transientPassword), crypto, false,
+            assertion.signAssertion("issuer", WsCryptos.keyPassword(),
+                    WsCryptos.withKey("issuer", issuer.keyPair().getPrivate(), issuerChain.toArray(new X509Certificate[0])), false,
                     "http://www.w3.org/2001/10/xml-exc-c14n#", "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
                     "http://www.w3.org/2001/04/xmlenc#sha256");
             Document document = newDocument();
             Element element = assertion.toDOM(document);
             document.appendChild(element);
             return element;
-        } catch (WSSecurityException | java.security.GeneralSecurityException | java.io.IOException e) {
+        } catch (WSSecurityException e) {
             throw new IllegalStateException("cannot issue a token for " + subject + ": " + e.getMessage(), e);
         }
     }

@@ -2,7 +2,6 @@ package org.wsemail.wire;
 
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.TrustAnchor;
@@ -40,16 +39,10 @@ public final class DomainTls {
     /** Trust managers that accept exactly the chains leading to {@code anchors}. */
     public static TrustManager[] trustManagers(Set<TrustAnchor> anchors) {
         try {
-            KeyStore roots = KeyStore.getInstance("PKCS12");
-            roots.load(null, null);
-            int i = 0;
-            for (TrustAnchor anchor : anchors) {
-                roots.setCertificateEntry("root-" + i++, anchor.getTrustedCert());
-            }
             TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-            factory.init(roots);
+            factory.init(WsCryptos.trustStore(anchors.stream().map(TrustAnchor::getTrustedCert).toList()));
             return factory.getTrustManagers();
-        } catch (GeneralSecurityException | java.io.IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build trust managers from " + anchors.size() + " roots", e);
         }
     }

@@ -1,7 +1,5 @@
 package org.wsemail.wire;
 
-import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.List;
@@ -12,8 +10,6 @@ import javax.net.ssl.X509KeyManager;
 import org.apache.cxf.ws.security.wss4j.WSS4JInInterceptor;
 import org.apache.cxf.ws.security.wss4j.WSS4JOutInterceptor;
 import org.apache.wss4j.common.ConfigurationConstants;
-import org.apache.wss4j.common.crypto.Merlin;
-import org.apache.wss4j.common.ext.WSPasswordCallback;
 import org.apache.wss4j.dom.WSConstants;
 import org.apache.wss4j.dom.engine.WSSecurityEngineResult;
 import org.apache.wss4j.dom.handler.WSHandlerConstants;
@@ -33,20 +29,11 @@ public final class EncryptedDelivery {
 
     /** Encrypts each request's body to {@code receiver}. */
     public static WSS4JOutInterceptor encryptingTo(X509Certificate receiver) {
-        Merlin crypto = new Merlin();
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setCertificateEntry("receiver", receiver);
-            crypto.setKeyStore(store);
-        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot prepare encryption to " + receiver.getSubjectX500Principal(), e);
-        }
         Map<String, Object> props = new HashMap<>();
         props.put(ConfigurationConstants.ACTION, ConfigurationConstants.ENCRYPTION);
         props.put(ConfigurationConstants.ENCRYPTION_USER, "receiver");
         props.put(ConfigurationConstants.ENC_PROP_REF_ID, CRYPTO);
-        props.put(CRYPTO, crypto);
+        props.put(CRYPTO, WsCryptos.withCertificate("receiver", receiver));
         props.put(ConfigurationConstants.ENC_KEY_ID, "DirectReference");
         props.put(ConfigurationConstants.ENC_SYM_ALGO, WSConstants.AES_256_GCM);
         props.put(ConfigurationConstants.ENC_KEY_TRANSPORT, WSConstants.KEYTRANSPORT_RSAOAEP_XENC11);
@@ -61,32 +48,13 @@ public final class EncryptedDelivery {
      * (whether a message had to be encrypted is its sender's flag: see {@link #wasEncrypted}).
      */
     public static WSS4JInInterceptor decryptingWith(X509KeyManager keys) {
-        String alias = keys.getServerAliases("RSA", null)[0];
-        PrivateKey key = keys.getPrivateKey(alias);
-        X509Certificate[] chain = keys.getCertificateChain(alias);
-        char[] transientPassword = "delivery-decryption".toCharArray();
-        Merlin crypto = new Merlin();
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry("server", key, transientPassword, chain);
-            crypto.setKeyStore(store);
-        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot prepare decryption", e);
-        }
         Map<String, Object> props = new HashMap<>();
         props.put(ConfigurationConstants.ACTION, ConfigurationConstants.ENCRYPTION);
         props.put(ConfigurationConstants.DEC_PROP_REF_ID, CRYPTO);
-        props.put(CRYPTO, crypto);
+        props.put(CRYPTO, WsCryptos.withServerKey(keys));
         props.put(ConfigurationConstants.ENC_SYM_ALGO, WSConstants.AES_256_GCM);
         props.put(ConfigurationConstants.ENC_KEY_TRANSPORT, WSConstants.KEYTRANSPORT_RSAOAEP_XENC11);
-        props.put(ConfigurationConstants.PW_CALLBACK_REF, (javax.security.auth.callback.CallbackHandler) callbacks -> {
-            for (javax.security.auth.callback.Callback callback : callbacks) {
-                if (callback instanceof WSPasswordCallback password) {
-                    password.setPassword(new String(transientPassword));
-                }
-            }
-        });
+        props.put(ConfigurationConstants.PW_CALLBACK_REF, WsCryptos.passwordCallback(WsCryptos.keyPassword().toCharArray()));
         WSS4JInInterceptor interceptor = new WSS4JInInterceptor(props);
         interceptor.setIgnoreActions(true);
         return interceptor;

@@ -193,6 +193,21 @@ public final class MessageCodec {
         }
     }
 
+    /** The flags of a message element, read without converting the rest of it. */
+    public Set<MessageFlag> flags(Element element) {
+        Set<MessageFlag> flags = EnumSet.noneOf(MessageFlag.class);
+        for (org.w3c.dom.Node child = element.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element flag && NAMESPACE.equals(flag.getNamespaceURI()) && "flag".equals(flag.getLocalName())) {
+                try {
+                    flags.add(MessageFlag.valueOf(flag.getTextContent().trim()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("unknown message flag '" + flag.getTextContent() + "'", e);
+                }
+            }
+        }
+        return flags;
+    }
+
     /**
      * A copy of the element in a document of its own, with the namespace declarations it inherited
      * from its surroundings (a SOAP envelope, say) made its own: the form to verify and to store.

@@ -1,7 +1,6 @@
 package org.wsemail.wire;
 
 import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.HashMap;
@@ -15,7 +14,6 @@ import org.apache.cxf.ws.security.wss4j.WSS4JInInterceptor;
 import org.apache.cxf.ws.security.wss4j.WSS4JOutInterceptor;
 import org.apache.wss4j.common.ConfigurationConstants;
 import org.apache.wss4j.common.crypto.Merlin;
-import org.apache.wss4j.common.ext.WSPasswordCallback;
 import org.apache.wss4j.common.ext.WSSecurityException;
 import org.apache.wss4j.dom.WSConstants;
 import org.apache.wss4j.dom.handler.RequestData;
@@ -30,44 +28,21 @@ import org.apache.wss4j.dom.validate.SignatureTrustValidator;
  */
 public final class ResponseSignatures {
     private static final String CRYPTO = "wsemail.responseCrypto";
-    private static final String PARTS = "{Element}{" + WSConstants.WSU_NS + "}Timestamp;"
-            + "{Element}{http://schemas.xmlsoap.org/soap/envelope/}Body";
 
     private ResponseSignatures() {
     }
 
     /** Signs each response with the key a server presents in TLS (its mail domain's certificate). */
     public static WSS4JOutInterceptor signer(X509KeyManager keys) {
-        String alias = keys.getServerAliases("RSA", null)[0];
-        PrivateKey key = keys.getPrivateKey(alias);
-        X509Certificate[] chain = keys.getCertificateChain(alias);
-        char[] transientPassword = "response-signing".toCharArray();
-        Merlin crypto = new Merlin();
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry("server", key, transientPassword, chain);
-            crypto.setKeyStore(store);
-        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot prepare response signing", e);
-        }
         Map<String, Object> props = new HashMap<>();
         props.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP + " " + ConfigurationConstants.SIGNATURE);
         props.put(ConfigurationConstants.USER, "server");
         props.put(ConfigurationConstants.SIG_PROP_REF_ID, CRYPTO);
-        props.put(CRYPTO, crypto);
+        props.put(CRYPTO, WsCryptos.withServerKey(keys));
         props.put(ConfigurationConstants.SIG_KEY_ID, "DirectReference");
-        props.put(ConfigurationConstants.SIGNATURE_PARTS, PARTS);
-        props.put(ConfigurationConstants.SIG_ALGO, WSConstants.RSA_SHA256);
-        props.put(ConfigurationConstants.SIG_DIGEST_ALGO, WSConstants.SHA256);
-        props.put(ConfigurationConstants.SIG_C14N_ALGO, WSConstants.C14N_EXCL_OMIT_COMMENTS);
-        props.put(ConfigurationConstants.PW_CALLBACK_REF, (javax.security.auth.callback.CallbackHandler) callbacks -> {
-            for (javax.security.auth.callback.Callback callback : callbacks) {
-                if (callback instanceof WSPasswordCallback password) {
-                    password.setPassword(new String(transientPassword));
-                }
-            }
-        });
+        props.put(ConfigurationConstants.SIGNATURE_PARTS, WsCryptos.TIMESTAMP_AND_BODY);
+        WsCryptos.signatureSuite(props);
+        props.put(ConfigurationConstants.PW_CALLBACK_REF, WsCryptos.passwordCallback(WsCryptos.keyPassword().toCharArray()));
         return new WSS4JOutInterceptor(props);
     }
 
@@ -77,35 +52,29 @@ public final class ResponseSignatures {
      */
     public static WSS4JInInterceptor verifier(String domain, Set<TrustAnchor> trusted) {
         Merlin crypto = new Merlin();
-        try {
-            KeyStore roots = KeyStore.getInstance("PKCS12");
-            if (trusted.isEmpty()) {
-                try (var in = java.nio.file.Files.newInputStream(
-                        java.nio.file.Path.of(System.getProperty("java.home"), "lib", "security", "cacerts"))) {
-                    roots.load(in, null);
-                }
-            } else {
-                roots.load(null, null);
-            }
-            int i = 0;
-            for (TrustAnchor anchor : trusted) {
-                roots.setCertificateEntry("root-" + i++, anchor.getTrustedCert());
-            }
-            crypto.setTrustStore(roots);
-        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot prepare response checking", e);
-        }
+        crypto.setTrustStore(trusted.isEmpty() ? systemRoots()
+                : WsCryptos.trustStore(trusted.stream().map(TrustAnchor::getTrustedCert).toList()));
         Map<String, Object> props = new HashMap<>();
         props.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP + " " + ConfigurationConstants.SIGNATURE);
         props.put(ConfigurationConstants.SIG_VER_PROP_REF_ID, CRYPTO);
         props.put(CRYPTO, crypto);
-        props.put(ConfigurationConstants.SIG_ALGO, WSConstants.RSA_SHA256);
-        props.put(ConfigurationConstants.SIG_DIGEST_ALGO, WSConstants.SHA256);
-        props.put(ConfigurationConstants.SIG_C14N_ALGO, WSConstants.C14N_EXCL_OMIT_COMMENTS);
+        WsCryptos.signatureSuite(props);
         Map<QName, Object> validators = new HashMap<>();
         validators.put(WSConstants.SIGNATURE, new NamingDomain(domain));
         props.put(ConfigurationConstants.VALIDATOR_MAP, validators);
         return new WSS4JInInterceptor(props);
+    }
+
+    /** The JDK's own trusted roots ({@code cacerts}), for a caller who named none. */
+    private static KeyStore systemRoots() {
+        try (var in = java.nio.file.Files.newInputStream(
+                java.nio.file.Path.of(System.getProperty("java.home"), "lib", "security", "cacerts"))) {
+            KeyStore roots = KeyStore.getInstance("PKCS12");
+            roots.load(in, null);
+            return roots;
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the system's trusted roots", e);
+        }
     }
 
     /** Trust as WSS4J checks it, and besides: the signer's certificate names the expected domain. */

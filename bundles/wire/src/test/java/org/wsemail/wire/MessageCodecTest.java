@@ -39,6 +39,7 @@ public class MessageCodecTest {
         assertEquals("the Id is registered for signature references", element,
                 element.getOwnerDocument().getElementById("msg-1"));
         assertEquals(sample(), CODEC.fromElement(element));
+        assertEquals(sample().flags(), CODEC.flags(element));
     }
 
     @Test

@@ -106,7 +106,7 @@ public class CxfPeerTransport implements PeerTransport {
         String domain = recipients.get(0).domain();
         Element element = codec.parse(signedXml);
         X509Certificate receiver = null;
-        if (codec.fromElement(element).flags().contains(MessageFlag.ENCRYPTED_DELIVERY)) {
+        if (codec.flags(element).contains(MessageFlag.ENCRYPTED_DELIVERY)) {
             if (!"https".equals(config.scheme())) {
                 throw new PeerRefusedException(FaultCodes.NOT_AUTHORIZED
                         + ": the sender asked for encrypted delivery, which needs TLS to learn the receiving server's certificate");

@@ -1,13 +1,11 @@
 package org.wsemail.endpoint.internal;
 
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 import org.apache.cxf.message.Message;
-import org.apache.wss4j.common.crypto.Merlin;
 import org.apache.wss4j.common.ext.WSSecurityException;
 import org.apache.wss4j.common.saml.SAMLKeyInfo;
 import org.apache.wss4j.common.saml.SamlAssertionWrapper;
@@ -23,6 +21,7 @@ import org.wsemail.api.Address;
 import org.wsemail.api.server.MailDomain;
 import org.wsemail.api.server.TrustedRoots;
 import org.wsemail.wire.DomainTls;
+import org.wsemail.wire.WsCryptos;
 
 /**
  * Accepts a federated identity token from a visitor only if WSS4J finds it a well-formed, signed,
@@ -51,14 +50,15 @@ final class FederatedTokenValidator extends SamlAssertionValidator {
 
     @Override
     public Credential validate(Credential credential, RequestData data) throws WSSecurityException {
-        data.setSigVerCrypto(currentRoots());
+        // The roots trusted now, so that a root added with trust-add counts at once.
+        data.setSigVerCrypto(WsCryptos.trusting(roots.roots()));
         data.setAudienceRestrictions(List.of(domain.name()));
         Credential validated = super.validate(credential, data);
         SamlAssertionWrapper token = validated.getSamlAssertion();
         try {
             Address visitor = check(token);
             if (data.getMsgContext() instanceof Message message) {
-                message.put(UserCertificateValidator.AUTHENTICATED_USER, visitor);
+                message.put(RequestContext.AUTHENTICATED_USER, visitor);
                 message.put(HOLDER_CERTIFICATE, token.getSubjectKeyInfo().getCerts()[0]);
             }
             LOG.info("Accepted a token for visitor {} issued by {}", visitor, token.getIssuerString());
@@ -111,22 +111,4 @@ final class FederatedTokenValidator extends SamlAssertionValidator {
         }
         return visitor;
     }
-
-    /** A WSS4J crypto holding the roots trusted now, so that a root added with trust-add counts at once. */
-    private Merlin currentRoots() throws WSSecurityException {
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            int i = 0;
-            for (X509Certificate root : roots.roots()) {
-                store.setCertificateEntry("root-" + i++, root);
-            }
-            Merlin merlin = new Merlin();
-            merlin.setTrustStore(store);
-            return merlin;
-        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-            throw new WSSecurityException(WSSecurityException.ErrorCode.FAILURE, e);
-        }
-    }
-
 }

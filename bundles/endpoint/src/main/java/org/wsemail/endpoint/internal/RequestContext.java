@@ -22,13 +22,21 @@ import org.wsemail.api.ProcessingEnvironment;
 final class RequestContext {
     private static final String WSSE_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
 
+    /**
+     * Where a WS-Security validator leaves the address it authenticated, when the principal WSS4J
+     * records is not it (a certificate's subject, a token's signer).
+     */
+    static final String AUTHENTICATED_USER = "org.wsemail.authenticated.user";
+    /** Where the certificate a user logged in with is kept on the CXF message. */
+    static final String AUTHENTICATED_CERTIFICATE = "org.wsemail.authenticated.certificate";
+
     private RequestContext() {
     }
 
     /** The authenticated user; WS-Security has already refused requests without one. */
     static Address authenticatedUser() {
         Message message = PhaseInterceptorChain.getCurrentMessage();
-        if (message != null && message.get(UserCertificateValidator.AUTHENTICATED_USER) instanceof Address byCertificate) {
+        if (message != null && message.get(AUTHENTICATED_USER) instanceof Address byCertificate) {
             return byCertificate;
         }
         SecurityContext security = message == null ? null : message.get(SecurityContext.class);
@@ -42,7 +50,7 @@ final class RequestContext {
     /** The certificate the caller logged in with, or null if they did not log in with one. */
     static java.security.cert.X509Certificate authenticatedCertificate() {
         Message message = PhaseInterceptorChain.getCurrentMessage();
-        return message != null && message.get(UserCertificateValidator.AUTHENTICATED_CERTIFICATE)
+        return message != null && message.get(AUTHENTICATED_CERTIFICATE)
                 instanceof java.security.cert.X509Certificate certificate ? certificate : null;
     }
 

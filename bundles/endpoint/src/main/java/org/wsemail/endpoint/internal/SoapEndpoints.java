@@ -1,6 +1,5 @@
 package org.wsemail.endpoint.internal;
 
-import java.security.KeyStore;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,7 +17,6 @@ import org.apache.cxf.ws.security.wss4j.WSS4JInInterceptor;
 import org.apache.cxf.ws.security.wss4j.WSS4JOutInterceptor;
 import org.apache.wss4j.common.ConfigurationConstants;
 import org.apache.wss4j.common.cache.MemoryReplayCache;
-import org.apache.wss4j.common.crypto.Merlin;
 import org.apache.wss4j.dom.WSConstants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -44,6 +42,7 @@ import org.wsemail.api.server.UserDirectory;
 import org.wsemail.wire.EncryptedDelivery;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.ResponseSignatures;
+import org.wsemail.wire.WsCryptos;
 import org.wsemail.wire.soap.MailClient;
 import org.wsemail.wire.soap.MailClientService;
 import org.wsemail.wire.soap.MailPeer;
@@ -133,7 +132,8 @@ public class SoapEndpoints {
                 MailClientService.WSDL_LOCATION.toString(), MailClientService.SERVICE, MailClientService.MailClientPort,
                 clientProperties, maxRequestBytes, usernameTokenSecurity(users, config));
         Map<String, Object> certificateProperties = new HashMap<>(clientProperties);
-        certificateProperties.put("wsemail.userCrypto", trustCrypto(roots));
+        // Reads the certificate in the request; whether it logs anyone in is the validator's decision.
+        certificateProperties.put("wsemail.userCrypto", WsCryptos.trusting(roots.roots()));
         this.clientCertificate = publish(MailClient.class, certificateService, config.client_certificate_path(),
                 MailClientService.WSDL_LOCATION.toString(), MailClientService.SERVICE, MailClientService.MailClientPort,
                 certificateProperties, maxRequestBytes, certificateSecurity(authority, users, config));
@@ -194,15 +194,8 @@ public class SoapEndpoints {
      * certificate it is decides {@link UserCertificateValidator}. A signed timestamp seen before is a replay.
      */
     private static WSS4JInInterceptor certificateSecurity(CertificateAuthority authority, UserDirectory users, Config config) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP + " " + ConfigurationConstants.SIGNATURE);
-        props.put(ConfigurationConstants.TTL_TIMESTAMP, String.valueOf(config.timestamp_ttl_seconds()));
-        props.put(ConfigurationConstants.TTL_FUTURE_TIMESTAMP, String.valueOf(config.future_ttl_seconds()));
-        props.put(ConfigurationConstants.REQUIRE_TIMESTAMP_EXPIRES, "true");
+        Map<String, Object> props = signedRequests(config, ConfigurationConstants.SIGNATURE);
         props.put(ConfigurationConstants.SIG_VER_PROP_REF_ID, "wsemail.userCrypto");
-        props.put(ConfigurationConstants.SIG_ALGO, "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
-        props.put(ConfigurationConstants.SIG_DIGEST_ALGO, "http://www.w3.org/2001/04/xmlenc#sha256");
-        props.put(ConfigurationConstants.SIG_C14N_ALGO, "http://www.w3.org/2001/10/xml-exc-c14n#");
         Map<QName, Object> validators = new HashMap<>();
         validators.put(WSConstants.SIGNATURE, new UserCertificateValidator(authority, users));
         props.put(ConfigurationConstants.VALIDATOR_MAP, validators);
@@ -215,36 +208,23 @@ public class SoapEndpoints {
      * (checked by {@link HolderOfKeyCheck}).
      */
     private static WSS4JInInterceptor federatedSecurity(MailDomain domain, TrustedRoots roots, Config config) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP + " " + ConfigurationConstants.SAML_TOKEN_SIGNED
-                + " " + ConfigurationConstants.SIGNATURE);
-        props.put(ConfigurationConstants.TTL_TIMESTAMP, String.valueOf(config.timestamp_ttl_seconds()));
-        props.put(ConfigurationConstants.TTL_FUTURE_TIMESTAMP, String.valueOf(config.future_ttl_seconds()));
-        props.put(ConfigurationConstants.REQUIRE_TIMESTAMP_EXPIRES, "true");
-        props.put(ConfigurationConstants.SIG_ALGO, "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
-        props.put(ConfigurationConstants.SIG_DIGEST_ALGO, "http://www.w3.org/2001/04/xmlenc#sha256");
-        props.put(ConfigurationConstants.SIG_C14N_ALGO, "http://www.w3.org/2001/10/xml-exc-c14n#");
+        Map<String, Object> props = signedRequests(config,
+                ConfigurationConstants.SAML_TOKEN_SIGNED + " " + ConfigurationConstants.SIGNATURE);
         Map<QName, Object> validators = new HashMap<>();
         validators.put(WSConstants.SAML2_TOKEN, new FederatedTokenValidator(domain, roots));
         props.put(ConfigurationConstants.VALIDATOR_MAP, validators);
         return new WSS4JInInterceptor(props);
     }
 
-    /** A WSS4J crypto that reads the certificate in the request; trust is decided by the validator, not by it. */
-    private static Merlin trustCrypto(TrustedRoots roots) {
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            int i = 0;
-            for (java.security.cert.X509Certificate root : roots.roots()) {
-                store.setCertificateEntry("root-" + i++, root);
-            }
-            Merlin merlin = new Merlin();
-            merlin.setTrustStore(store);
-            return merlin;
-        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot prepare certificate login", e);
-        }
+    /** What signed requests share: a Timestamp with an expiry, its lifetimes, and the one signature suite. */
+    private static Map<String, Object> signedRequests(Config config, String actions) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP + " " + actions);
+        props.put(ConfigurationConstants.TTL_TIMESTAMP, String.valueOf(config.timestamp_ttl_seconds()));
+        props.put(ConfigurationConstants.TTL_FUTURE_TIMESTAMP, String.valueOf(config.future_ttl_seconds()));
+        props.put(ConfigurationConstants.REQUIRE_TIMESTAMP_EXPIRES, "true");
+        WsCryptos.signatureSuite(props);
+        return props;
     }
 
     private Server publish(Class<?> contract, Object implementation, String path, String wsdl, QName service,

@@ -21,11 +21,6 @@ import org.wsemail.api.server.UserDirectory;
  * is left on the CXF message for {@link RequestContext}. Every refusal is the same fault to the caller.
  */
 final class UserCertificateValidator implements Validator {
-    /** Where the authenticated address is kept on the CXF message. */
-    static final String AUTHENTICATED_USER = "org.wsemail.authenticated.user";
-    /** Where the certificate that proved it is kept on the CXF message. */
-    static final String AUTHENTICATED_CERTIFICATE = "org.wsemail.authenticated.certificate";
-
     private static final Logger LOG = LoggerFactory.getLogger(UserCertificateValidator.class);
 
     private final CertificateAuthority authority;
@@ -55,8 +50,8 @@ final class UserCertificateValidator implements Validator {
             throw new WSSecurityException(WSSecurityException.ErrorCode.FAILED_AUTHENTICATION);
         }
         if (data.getMsgContext() instanceof Message message) {
-            message.put(AUTHENTICATED_USER, user);
-            message.put(AUTHENTICATED_CERTIFICATE, credential.getCertificates()[0]);
+            message.put(RequestContext.AUTHENTICATED_USER, user);
+            message.put(RequestContext.AUTHENTICATED_CERTIFICATE, credential.getCertificates()[0]);
         }
         return credential;
     }

@@ -298,10 +298,22 @@ public class KeyStoreMessageSigner implements MessageSigner, TrustedRoots, TlsCr
         return new TrustManager[] {new CurrentRoots()};
     }
 
+    /** The trust manager for a set of roots; rebuilt only when the roots change. */
+    private record RootsTrust(Set<TrustAnchor> anchors, X509TrustManager manager) {
+    }
+
+    private volatile RootsTrust rootsTrust;
+
     /** Checks each chain against the roots trusted at that moment, so that trust-add counts at once. */
     private final class CurrentRoots implements X509TrustManager {
         private X509TrustManager now() {
-            return (X509TrustManager) DomainTls.trustManagers(anchors)[0];
+            Set<TrustAnchor> current = anchors;
+            RootsTrust cached = rootsTrust;
+            if (cached == null || cached.anchors() != current) {
+                cached = new RootsTrust(current, (X509TrustManager) DomainTls.trustManagers(current)[0]);
+                rootsTrust = cached;
+            }
+            return cached.manager();
         }
 
         @Override
