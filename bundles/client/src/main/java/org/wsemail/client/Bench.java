@@ -1,7 +1,12 @@
 package org.wsemail.client;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.cert.TrustAnchor;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,18 +20,28 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import org.wsemail.api.Address;
 import org.wsemail.wire.soap.Header;
 
 /**
- * The paper's test bed as a tool: N client threads, each sending R requests drawn from a weighted
- * mix of send, list, retrieve and delete against one server, timing each; then the latency figures
- * the paper reports (mean, variance, min, max) with percentiles and throughput. Each thread keeps
- * its own part of the inbox primed by sending to itself, and reads and deletes only that part
- * (its messages carry its tag), so threads never race for the same message.
+ * The paper's test bed as a tool. A coordinator runs N clients (threads, optionally spread over
+ * separate JVM processes), each sending R requests drawn from a weighted mix of send, list,
+ * retrieve and delete to the local server and timing each; each send goes to a randomly chosen
+ * bench user and to the external recipients. Optionally a load generator, logged in at the external
+ * server, sends one message per second to each bench user, as the paper's external server did.
+ * Then the figures the paper reports (mean, variance, min, max) with percentiles, throughput and
+ * the bytes of each operation, beside the paper's own.
+ *
+ * <p>Client {@code t} acts as bench user {@code t mod U}. A client learns its message ids from its
+ * own list requests and only reads and deletes ids that are its share of that inbox (id modulo the
+ * number of clients sharing the user), so clients never race for a message, and retrieve and delete
+ * cost one request each, as in the paper.
  */
 final class Bench {
     /** The operations of the paper's mix. */
@@ -38,12 +53,44 @@ final class Bench {
     private static final Map<String, String> PAPER = Map.of("mean", "284", "min", "46.9", "max", "4000",
             "throughput", "4.4 measured (8,000 requests in 1,830 s; about 30 by its estimate of 1,787 messages a minute)");
 
-    record Settings(URI server, Address user, char[] password, Set<TrustAnchor> trusted, List<Address> recipients,
-            int threads, int requests, Map<Operation, Integer> mix, int bodyBytes, int primed) {
+    /** Words for message bodies: text compresses like mail does, unlike one repeated letter. */
+    private static final String[] WORDS = ("the of and to in is that for it as was with be by on not he this are or his from at "
+            + "which but have an they you were her she there been one all we their has would when if so no will can more "
+            + "about said up out what some into them than only other new time could these two may then first any like my "
+            + "now over such our man me even most made after also did many before must through back years where much your "
+            + "way well down should because each just those people how too little state good very make world still own see "
+            + "men work long get here between both life being under never day same another know while last might us great "
+            + "old year off come since against go came right used take three meeting invoice report budget quarter review")
+            .split(" ");
+
+    /**
+     * @param users the bench users; client t acts as user t mod the count
+     * @param certificate a PKCS#12 file to log in with (one user), or null for UsernameToken logins
+     * @param external recipients at another server that every send also goes to
+     * @param load a load generator at the external server, or null for none
+     * @param processes how many JVM processes the clients run in (1: all in this one)
+     */
+    record Settings(URI server, List<Address> users, char[] password, Path certificate, Set<TrustAnchor> trusted,
+            List<Address> external, int threads, int requests, Map<Operation, Integer> mix, int bodyBytes, int primed,
+            LoadGenerator load, int processes) {
     }
 
-    /** One timed request, with the bytes of its SOAP request and response. */
+    /** A user at the external server who sends one message a second to each bench user. */
+    record LoadGenerator(URI server, Address user) {
+    }
+
+    /** One timed request, with the bytes of its SOAP request and response; nanos 0: not counted (a no-op). */
     record Sample(Operation operation, long nanos, boolean ok, long requestBytes, long responseBytes) {
+        /** The line a worker process prints for the coordinator. */
+        String line() {
+            return "sample " + operation + " " + nanos + " " + ok + " " + requestBytes + " " + responseBytes;
+        }
+
+        static Sample parse(String line) {
+            String[] f = line.split(" ");
+            return new Sample(Operation.valueOf(f[1]), Long.parseLong(f[2]), Boolean.parseBoolean(f[3]), Long.parseLong(f[4]),
+                    Long.parseLong(f[5]));
+        }
     }
 
     /** Parses {@code send=25,list=25,retrieve=25,delete=25}. */
@@ -66,108 +113,258 @@ final class Bench {
         return mix;
     }
 
-    /** Runs the load and prints the report; returns the number of failed requests. */
-    static int run(Settings settings, PrintStream out, boolean showProgress, String jsonFile, String histogramFile)
-            throws java.io.IOException, InterruptedException {
+    /**
+     * Runs the load and prints the report; returns the number of failed requests.
+     *
+     * @param workerCommand the command line that starts one worker process, to which
+     *        {@code --first-client i --clients k} is added; used when the settings ask for processes
+     * @param workerEnvironment what a worker process needs in its environment besides this one's
+     */
+    static int run(Settings settings, PrintStream out, boolean showProgress, String jsonFile, String histogramFile,
+            List<String> workerCommand, Map<String, String> workerEnvironment) throws IOException, InterruptedException {
         ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
         AtomicInteger done = new AtomicInteger();
-        CountDownLatch finished = new CountDownLatch(settings.threads());
-        String body = "x".repeat(settings.bodyBytes());
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < settings.threads(); t++) {
-            long seed = 1000L + t;
-            String tag = "bench-t" + t + " ";
-            Thread thread = new Thread(() -> {
-                try {
-                    worker(settings, body, tag, new SplittableRandom(seed), samples, done);
-                } finally {
-                    finished.countDown();
-                }
-            }, "bench-" + t);
-            threads.add(thread);
-        }
-        long start = System.nanoTime();
-        threads.forEach(Thread::start);
-        int total = settings.threads() * settings.requests();
-        while (!finished.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-            if (showProgress) {
-                progress(out, done.get(), total);
+        Consumer<Sample> sink = sample -> {
+            if (sample.nanos() > 0 || !sample.ok()) {
+                samples.add(sample);
             }
+            done.incrementAndGet();
+        };
+        AtomicBoolean running = new AtomicBoolean(true);
+        LoadCounts load = new LoadCounts();
+        Thread generator = settings.load() == null ? null : new Thread(() -> generateLoad(settings, running, load), "bench-load");
+        long start = System.nanoTime();
+        if (generator != null) {
+            generator.start();
+        }
+        List<Thread> feeders = new ArrayList<>();
+        List<Process> processes = new ArrayList<>();
+        if (settings.processes() <= 1) {
+            feeders.add(clients(settings, 0, settings.threads(), sink));
+        } else {
+            int per = (settings.threads() + settings.processes() - 1) / settings.processes();
+            for (int first = 0; first < settings.threads(); first += per) {
+                List<String> line = new ArrayList<>(workerCommand);
+                line.addAll(List.of("--first-client", String.valueOf(first), "--clients",
+                        String.valueOf(Math.min(per, settings.threads() - first))));
+                ProcessBuilder builder = new ProcessBuilder(line).redirectError(ProcessBuilder.Redirect.INHERIT);
+                builder.environment().putAll(workerEnvironment);
+                Process process = builder.start();
+                processes.add(process);
+                feeders.add(readWorker(process, sink));
+            }
+        }
+        int total = settings.threads() * settings.requests();
+        for (Thread feeder : feeders) {
+            while (feeder.isAlive()) {
+                feeder.join(500);
+                if (showProgress) {
+                    progress(out, done.get(), total);
+                }
+            }
+        }
+        for (Process process : processes) {
+            if (process.waitFor() != 0) {
+                out.println();
+                out.println("a worker process ended with status " + process.exitValue());
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        running.set(false);
+        if (generator != null) {
+            generator.join();
         }
         if (showProgress) {
             progress(out, done.get(), total);
             out.println();
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
         List<Sample> all = new ArrayList<>(samples);
+        long missing = Math.max(0, (long) total - done.get());
         if (histogramFile != null) {
             Map<String, double[]> millis = new LinkedHashMap<>();
             for (Operation operation : Operation.values()) {
                 millis.put(operation.name().toLowerCase(Locale.ROOT), all.stream()
                         .filter(s -> s.operation() == operation && s.nanos() > 0).mapToDouble(s -> s.nanos() / 1e6).toArray());
             }
-            LatencyHistogram.write(java.nio.file.Path.of(histogramFile), settings.threads() + " threads x " + settings.requests()
+            LatencyHistogram.write(Path.of(histogramFile), settings.threads() + " clients x " + settings.requests()
                     + " requests, " + settings.bodyBytes() + "-byte bodies, against " + settings.server(), millis);
             out.println("latency histogram written to " + histogramFile);
         }
-        return report(settings, all, seconds, out, jsonFile);
+        return report(settings, all, missing, load, seconds, out, jsonFile);
     }
 
-    private static void worker(Settings settings, String body, String tag, SplittableRandom random,
-            ConcurrentLinkedQueue<Sample> samples, AtomicInteger done) {
-        WsemailClient client = new WsemailClient(settings.server(), settings.user(), settings.password(), settings.trusted());
-        List<Address> toSelf = List.of(settings.user());
-        for (int i = 0; i < settings.primed(); i++) {
+    /** Runs clients {@code first .. first+count-1} in this process, each in a thread; returns a thread that ends with them. */
+    static Thread clients(Settings settings, int first, int count, Consumer<Sample> sink) {
+        CountDownLatch finished = new CountDownLatch(count);
+        for (int t = first; t < first + count; t++) {
+            int client = t;
+            Thread thread = new Thread(() -> {
+                try {
+                    client(settings, client, sink);
+                } finally {
+                    finished.countDown();
+                }
+            }, "bench-" + t);
+            thread.start();
+        }
+        Thread waiter = new Thread(() -> {
             try {
-                client.send(toSelf, tag + "primer " + i, body);
-            } catch (WsemailException e) {
-                samples.add(new Sample(Operation.SEND, 0, false, 0, 0));
+                finished.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+        }, "bench-clients");
+        waiter.start();
+        return waiter;
+    }
+
+    /** Reads a worker process's sample lines into {@code sink}. */
+    private static Thread readWorker(Process process, Consumer<Sample> sink) {
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    if (line.startsWith("sample ")) {
+                        sink.accept(Sample.parse(line));
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended; its exit status tells
+            }
+        }, "bench-worker-reader");
+        reader.start();
+        return reader;
+    }
+
+    private static WsemailClient connect(Settings settings, Address user) throws WsemailException {
+        if (settings.certificate() != null) {
+            return WsemailClient.withCertificate(settings.server(), settings.certificate(), settings.password(), settings.trusted());
+        }
+        return new WsemailClient(settings.server(), user, settings.password(), settings.trusted());
+    }
+
+    /** One client of the test bed: primes its inbox, then runs its requests. */
+    private static void client(Settings settings, int index, Consumer<Sample> sink) {
+        int users = settings.users().size();
+        Address user = settings.users().get(index % users);
+        // The clients sharing this user, and this client's rank among them: its share of the inbox.
+        int sharers = (settings.threads() - index % users + users - 1) / users;
+        int share = index / users;
+        SplittableRandom random = new SplittableRandom(1000L + index);
+        WsemailClient client;
+        try {
+            client = connect(settings, user);
+        } catch (WsemailException e) {
+            for (int i = 0; i < settings.requests(); i++) {
+                sink.accept(new Sample(Operation.SEND, 0, false, 0, 0));
+            }
+            return;
+        }
+        List<Long> known = new ArrayList<>();
+        try {
+            for (int i = 0; i < settings.primed(); i++) {
+                client.send(List.of(user), "primer " + index + "." + i, body(random, settings.bodyBytes()));
+            }
+            known = own(client.inbox(Instant.EPOCH), sharers, share);
+        } catch (WsemailException e) {
+            sink.accept(new Sample(Operation.SEND, 0, false, 0, 0));
         }
         int totalWeight = settings.mix().values().stream().mapToInt(Integer::intValue).sum();
         for (int i = 0; i < settings.requests(); i++) {
             Operation operation = pick(settings.mix(), random.nextInt(totalWeight));
+            Long target = known.isEmpty() ? null : known.get(random.nextInt(known.size()));
+            if ((operation == Operation.RETRIEVE || operation == Operation.DELETE) && target == null) {
+                // As in the paper, reading or deleting in an empty inbox is no request and is not counted.
+                sink.accept(new Sample(operation, 0, true, 0, 0));
+                continue;
+            }
+            String body = operation == Operation.SEND ? body(random, settings.bodyBytes()) : null;
             long begin = System.nanoTime();
             boolean ok = true;
-            boolean counted = true;
             try {
                 switch (operation) {
                     case SEND -> {
-                        List<Address> to = new ArrayList<>(settings.recipients());
-                        to.add(settings.user());
-                        client.send(to, tag + i, body);
+                        List<Address> to = new ArrayList<>();
+                        to.add(settings.users().get(random.nextInt(users)));
+                        to.addAll(settings.external());
+                        client.send(to, "bench " + index + "." + i, body);
                     }
-                    case LIST -> client.inbox(Instant.EPOCH);
-                    case RETRIEVE -> {
-                        List<Header> headers = own(client.inbox(Instant.EPOCH), tag);
-                        begin = System.nanoTime();
-                        counted = !headers.isEmpty();
-                        if (counted) {
-                            client.read(headers.get(random.nextInt(headers.size())).getId());
-                        }
-                    }
+                    case LIST -> known = own(client.inbox(Instant.EPOCH), sharers, share);
+                    case RETRIEVE -> client.read(target);
                     case DELETE -> {
-                        List<Header> headers = own(client.inbox(Instant.EPOCH), tag);
-                        begin = System.nanoTime();
-                        counted = !headers.isEmpty();
-                        if (counted) {
-                            client.delete(List.of(headers.get(random.nextInt(headers.size())).getId()));
-                        }
+                        client.delete(List.of(target));
+                        known.remove(target);
                     }
                 }
             } catch (WsemailException | RuntimeException e) {
                 ok = false;
             }
-            // As in the paper, reading or deleting in an empty inbox is no request and is not counted.
-            if (counted) {
-                samples.add(new Sample(operation, System.nanoTime() - begin, ok, client.lastRequestBytes(), client.lastResponseBytes()));
-            }
-            done.incrementAndGet();
+            long nanos = Math.max(1, System.nanoTime() - begin);
+            sink.accept(new Sample(operation, nanos, ok, client.lastRequestBytes(), client.lastResponseBytes()));
         }
     }
 
-    private static List<Header> own(List<Header> headers, String tag) {
-        return headers.stream().filter(h -> h.getSubject().startsWith(tag)).toList();
+    /** This client's share of the inbox: the ids that are {@code share} modulo {@code sharers}. */
+    private static List<Long> own(List<Header> headers, int sharers, int share) {
+        List<Long> ids = new ArrayList<>();
+        for (Header header : headers) {
+            if (header.getId() % sharers == share) {
+                ids.add(header.getId());
+            }
+        }
+        return ids;
+    }
+
+    /** About {@code bytes} of words, different for every message. */
+    static String body(SplittableRandom random, int bytes) {
+        StringBuilder text = new StringBuilder(bytes + 16);
+        while (text.length() < bytes) {
+            text.append(WORDS[random.nextInt(WORDS.length)]).append(text.length() % 80 > 70 ? '\n' : ' ');
+        }
+        text.setLength(bytes);
+        return text.toString();
+    }
+
+    /** What the load generator did. */
+    private static final class LoadCounts {
+        final AtomicInteger sent = new AtomicInteger();
+        final AtomicInteger failed = new AtomicInteger();
+        volatile String lastError;
+    }
+
+    /** The external server's part: one message a second to each bench user, until the clients are done. */
+    private static void generateLoad(Settings settings, AtomicBoolean running, LoadCounts counts) {
+        WsemailClient client;
+        try {
+            client = new WsemailClient(settings.load().server(), settings.load().user(), settings.password(), settings.trusted());
+        } catch (RuntimeException e) {
+            counts.failed.incrementAndGet();
+            counts.lastError = e.getMessage();
+            return;
+        }
+        SplittableRandom random = new SplittableRandom(7);
+        long next = System.nanoTime();
+        int n = 0;
+        while (running.get()) {
+            for (Address user : settings.users()) {
+                try {
+                    client.send(List.of(user), "background " + n++, body(random, settings.bodyBytes()));
+                    counts.sent.incrementAndGet();
+                } catch (WsemailException | RuntimeException e) {
+                    counts.failed.incrementAndGet();
+                    counts.lastError = e.getMessage();
+                }
+            }
+            next += TimeUnit.SECONDS.toNanos(1);
+            long wait = next - System.nanoTime();
+            while (wait > 0 && running.get()) {
+                try {
+                    Thread.sleep(Math.min(100, TimeUnit.NANOSECONDS.toMillis(wait) + 1));
+                } catch (InterruptedException e) {
+                    return;
+                }
+                wait = next - System.nanoTime();
+            }
+        }
     }
 
     private static Operation pick(Map<Operation, Integer> mix, int draw) {
@@ -183,15 +380,15 @@ final class Bench {
 
     private static void progress(PrintStream out, int done, int total) {
         int width = 40;
-        int filled = total == 0 ? width : done * width / total;
+        int filled = total == 0 ? width : Math.min(width, done * width / total);
         out.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + done + "/" + total);
         out.flush();
     }
 
-    private static int report(Settings settings, List<Sample> samples, double seconds, PrintStream out, String jsonFile)
-            throws java.io.IOException {
+    private static int report(Settings settings, List<Sample> samples, long missing, LoadCounts load, double seconds,
+            PrintStream out, String jsonFile) throws IOException {
         List<Sample> timed = samples.stream().filter(s -> s.nanos() > 0).toList();
-        long failures = samples.stream().filter(s -> !s.ok()).count();
+        long failures = samples.stream().filter(s -> !s.ok()).count() + missing;
         Map<String, Map<String, Double>> rows = new LinkedHashMap<>();
         rows.put("all", stats(timed));
         for (Operation operation : Operation.values()) {
@@ -202,8 +399,12 @@ final class Bench {
         }
         double throughput = timed.size() / seconds;
         long sends = timed.stream().filter(s -> s.operation() == Operation.SEND && s.ok()).count();
-        out.printf("%n%d threads x %d requests, %d-byte bodies, mix %s, against %s%n", settings.threads(), settings.requests(),
-                settings.bodyBytes(), settings.mix(), settings.server());
+        out.printf("%n%d clients (%d process%s) x %d requests as %d user%s, %d-byte bodies, mix %s, against %s%n",
+                settings.threads(), Math.max(1, settings.processes()), settings.processes() > 1 ? "es" : "", settings.requests(),
+                settings.users().size(), settings.users().size() == 1 ? "" : "s", settings.bodyBytes(), settings.mix(),
+                settings.server());
+        out.printf("login: %s; every send also to %s%n", settings.certificate() != null ? "X.509 certificate" : "UsernameToken",
+                settings.external().isEmpty() ? "nobody else" : settings.external());
         out.printf("%-9s %8s %9s %10s %8s %8s %8s %8s %8s %9s %9s%n", "operation", "count", "mean ms", "stddev ms", "min ms",
                 "p50 ms", "p95 ms", "p99 ms", "max ms", "req B", "resp B");
         rows.forEach((name, s) -> out.printf("%-9s %8.0f %9.2f %10.2f %8.2f %8.2f %8.2f %8.2f %8.2f %9.0f %9.0f%n", name,
@@ -213,19 +414,27 @@ final class Bench {
                 + " send 4220 / 2062, list 2895 / 63059, retrieve 2941 / 9980, delete 2955 / 1934");
         out.printf("throughput %.1f requests/s, %.0f messages sent/min; %d errors; %.1f s%n", throughput,
                 sends / seconds * 60, failures, seconds);
+        if (settings.load() != null) {
+            out.printf("load generator: %d messages from %s to the bench users (1 a second to each), %d failed%s%n",
+                    load.sent.get(), settings.load().user(), load.failed.get(),
+                    load.lastError == null ? "" : " (last: " + load.lastError + ")");
+        }
         out.printf("the paper (.NET prototype, 2004): mean %s ms, min %s ms, max %s ms, %s requests/s%n", PAPER.get("mean"),
                 PAPER.get("min"), PAPER.get("max"), PAPER.get("throughput"));
         if (jsonFile != null) {
-            String json = "{\"threads\":" + settings.threads() + ",\"requestsPerThread\":" + settings.requests()
-                    + ",\"bodyBytes\":" + settings.bodyBytes() + ",\"seconds\":" + round(seconds)
-                    + ",\"throughputPerSecond\":" + round(throughput) + ",\"errors\":" + failures + ",\"operations\":{"
-                    + rows.entrySet().stream().map(e -> "\"" + e.getKey() + "\":{" + e.getValue().entrySet().stream()
-                            .map(v -> "\"" + v.getKey() + "\":" + round(v.getValue())).collect(Collectors.joining(","))
-                            + "}").collect(Collectors.joining(",")) + "}}";
-            java.nio.file.Files.writeString(java.nio.file.Path.of(jsonFile), json + "\n");
+            String json = "{\"clients\":" + settings.threads() + ",\"processes\":" + Math.max(1, settings.processes())
+                    + ",\"requestsPerClient\":" + settings.requests() + ",\"bodyBytes\":" + settings.bodyBytes()
+                    + ",\"login\":\"" + (settings.certificate() != null ? "x509" : "usernameToken") + "\""
+                    + ",\"seconds\":" + round(seconds) + ",\"throughputPerSecond\":" + round(throughput)
+                    + ",\"messagesPerMinute\":" + round(sends / seconds * 60) + ",\"errors\":" + failures
+                    + ",\"loadGenerator\":{\"sent\":" + load.sent.get() + ",\"failed\":" + load.failed.get() + "}"
+                    + ",\"operations\":{" + rows.entrySet().stream().map(e -> "\"" + e.getKey() + "\":{"
+                            + e.getValue().entrySet().stream().map(v -> "\"" + v.getKey() + "\":" + round(v.getValue()))
+                                    .collect(Collectors.joining(",")) + "}").collect(Collectors.joining(",")) + "}}";
+            java.nio.file.Files.writeString(Path.of(jsonFile), json + "\n");
             out.println("figures written to " + jsonFile);
         }
-        return (int) Math.min(Integer.MAX_VALUE, failures);
+        return (int) Math.min(Integer.MAX_VALUE, failures + load.failed.get());
     }
 
     private static double round(double value) {
@@ -246,6 +455,7 @@ final class Bench {
         double mean = Arrays.stream(ms).average().orElse(0);
         double variance = Arrays.stream(ms).map(v -> (v - mean) * (v - mean)).sum() / ms.length;
         stats.put("mean", mean);
+        stats.put("variance", variance);
         stats.put("stddev", Math.sqrt(variance));
         stats.put("min", ms[0]);
         stats.put("p50", percentile(ms, 50));

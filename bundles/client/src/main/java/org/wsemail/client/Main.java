@@ -54,9 +54,13 @@ public final class Main {
             "  inbox [--since <time, e.g. 2026-11-28T00:00:00Z>]",
             "  read <id>        shows the message and whether the sending server's signature verified",
             "  delete <id>...",
-            "  bench [--threads 4] [--requests 500] [--mix send=25,list=25,retrieve=25,delete=25]",
-            "        [--body-bytes 1024] [--to <also-address>,...] [--prime 6] [--json <file>] [--histogram <file.png>]",
-            "                   load test: latency and throughput of the mix, as the paper measured",
+            "  bench [--threads 4] [--processes 1] [--requests 500] [--mix send=25,list=25,retrieve=25,delete=25]",
+            "        [--users <address>,...] [--to <external-address>,...] [--body-bytes 1024] [--prime 6]",
+            "        [--load-from <address> --load-server <url>] [--json <file>] [--histogram <file.png>]",
+            "                   load test, as the paper measured: --threads clients (spread over --processes JVMs),",
+            "                   client t logging in as user t of --users (default --user; all with the one password,",
+            "                   or with --certificate); each send goes to a random bench user and to --to; --load-from",
+            "                   (a user at --load-server, same password) sends 1 message a second to each bench user",
             "",
             "options (or keys of the config file, without the dashes):",
             "  --server <url>          the server's base URL, e.g. https://localhost:8443/wsemail",
@@ -132,7 +136,8 @@ public final class Main {
                 case "inbox" -> inbox(settings, options);
                 case "read" -> read(settings, positional);
                 case "delete" -> delete(settings, positional);
-                case "bench" -> bench(settings, options);
+                case "bench" -> bench(settings, options, args);
+                case "bench-worker" -> benchWorker(settings, options);
                 default -> throw new UsageException("unknown command '" + command + "'");
             };
         } catch (UsageException e) {
@@ -347,33 +352,91 @@ public final class Main {
         return OK;
     }
 
-    private int bench(Settings settings, Map<String, String> options) throws UsageException {
-        if (settings.certificate() != null) {
-            throw new UsageException("bench logs in with a password (--user); --certificate is not supported there");
-        }
-        Bench.Settings bench;
+    private Bench.Settings benchSettings(Settings settings, Map<String, String> options) throws UsageException {
         try {
-            List<Address> also = new ArrayList<>();
-            if (options.containsKey("to")) {
-                for (String address : options.get("to").split(",")) {
-                    also.add(Address.parse(address.trim()));
+            List<Address> users = addresses(options.get("users"));
+            if (settings.certificate() != null) {
+                if (!users.isEmpty()) {
+                    throw new UsageException("bench with --certificate logs in as the certificate's one user; leave out --users");
                 }
+                users = List.of(WsemailClient.withCertificate(settings.server(), settings.certificate(), settings.password(),
+                        settings.trusted()).user());
+            } else if (users.isEmpty()) {
+                users = List.of(settings.user());
             }
-            bench = new Bench.Settings(settings.server(), settings.user(), settings.password(), settings.trusted(), also,
-                    positive(options, "threads", 4), positive(options, "requests", 500),
+            Bench.LoadGenerator load = null;
+            if (options.containsKey("load-from") != options.containsKey("load-server")) {
+                throw new UsageException("the load generator needs both --load-from and --load-server");
+            }
+            if (options.containsKey("load-from")) {
+                load = new Bench.LoadGenerator(new URI(options.get("load-server")), Address.parse(options.get("load-from")));
+            }
+            return new Bench.Settings(settings.server(), users, settings.password(), settings.certificate(), settings.trusted(),
+                    addresses(options.get("to")), positive(options, "threads", 4), positive(options, "requests", 500),
                     Bench.mix(options.getOrDefault("mix", "send=25,list=25,retrieve=25,delete=25")),
-                    positive(options, "body-bytes", 1024), Integer.parseInt(options.getOrDefault("prime", "6")));
+                    positive(options, "body-bytes", 1024), Integer.parseInt(options.getOrDefault("prime", "6")), load,
+                    positive(options, "processes", 1));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
+        } catch (URISyntaxException e) {
+            throw new UsageException("not a URL: " + options.get("load-server"));
+        } catch (WsemailException e) {
+            throw new UsageException("cannot use the certificate: " + e.getMessage());
         }
+    }
+
+    private static List<Address> addresses(String list) {
+        List<Address> addresses = new ArrayList<>();
+        if (list != null) {
+            for (String address : list.split(",")) {
+                addresses.add(Address.parse(address.trim()));
+            }
+        }
+        return addresses;
+    }
+
+    private int bench(Settings settings, Map<String, String> options, String[] args) throws UsageException {
+        Bench.Settings bench = benchSettings(settings, options);
+        // A worker process: this JVM's command line again, as bench-worker, without what only the coordinator does.
+        List<String> worker = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> given = new ArrayList<>(List.of(args));
+        for (String coordinatorOnly : List.of("--json", "--histogram", "--processes", "--load-from", "--load-server")) {
+            int at = given.indexOf(coordinatorOnly);
+            if (at >= 0) {
+                given.subList(at, at + 2).clear();
+            }
+        }
+        given.set(given.indexOf("bench"), "bench-worker");
+        worker.addAll(given);
         try {
-            return Bench.run(bench, out, console != null, options.get("json"), options.get("histogram")) == 0 ? OK : REFUSED;
+            return Bench.run(bench, out, console != null, options.get("json"), options.get("histogram"), worker,
+                    Map.of("WSEMAIL_PASSWORD", new String(settings.password()))) == 0 ? OK : REFUSED;
         } catch (java.io.IOException e) {
             throw new UsageException("cannot write the figures: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return REFUSED;
         }
+    }
+
+    /** One worker process of a bench: runs its clients and prints a line per request for the coordinator. */
+    private int benchWorker(Settings settings, Map<String, String> options) throws UsageException {
+        Bench.Settings bench = benchSettings(settings, options);
+        Thread clients = Bench.clients(bench, Integer.parseInt(options.getOrDefault("first-client", "0")), positive(options, "clients", 1),
+                sample -> {
+                    synchronized (out) {
+                        out.println(sample.line());
+                    }
+                });
+        try {
+            clients.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return REFUSED;
+        }
+        out.flush();
+        return OK;
     }
 
     private static int positive(Map<String, String> options, String name, int fallback) {
