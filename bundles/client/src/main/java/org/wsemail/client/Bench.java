@@ -69,10 +69,12 @@ final class Bench {
      * @param external recipients at another server that every send also goes to
      * @param load a load generator at the external server, or null for none
      * @param processes how many JVM processes the clients run in (1: all in this one)
+     * @param warmup requests each client makes from the mix before the measured ones, not counted:
+     *        the load tool's own JIT compilation is not the server's latency
      */
     record Settings(URI server, List<Address> users, char[] password, Path certificate, Set<TrustAnchor> trusted,
             List<Address> external, int threads, int requests, Map<Operation, Integer> mix, int bodyBytes, int primed,
-            LoadGenerator load, int processes) {
+            LoadGenerator load, int processes, int warmup) {
     }
 
     /** A user at the external server who sends one message a second to each bench user. */
@@ -80,17 +82,33 @@ final class Bench {
     }
 
     /** One timed request, with the bytes of its SOAP request and response; nanos 0: not counted (a no-op). */
-    record Sample(Operation operation, long nanos, boolean ok, long requestBytes, long responseBytes) {
+    record Sample(Operation operation, long nanos, boolean ok, long requestBytes, long responseBytes, String error,
+            long startMicros) {
+        Sample(Operation operation, long nanos, boolean ok, long requestBytes, long responseBytes) {
+            this(operation, nanos, ok, requestBytes, responseBytes, null, 0);
+        }
+
+        /** When it ended, in microseconds since the epoch (comparable between processes). */
+        long endMicros() {
+            return startMicros + nanos / 1000;
+        }
+
         /** The line a worker process prints for the coordinator. */
         String line() {
-            return "sample " + operation + " " + nanos + " " + ok + " " + requestBytes + " " + responseBytes;
+            return "sample " + operation + " " + nanos + " " + ok + " " + requestBytes + " " + responseBytes + " " + startMicros
+                    + (error == null ? "" : " " + error.replaceAll("\\s+", " "));
         }
 
         static Sample parse(String line) {
-            String[] f = line.split(" ");
+            String[] f = line.split(" ", 8);
             return new Sample(Operation.valueOf(f[1]), Long.parseLong(f[2]), Boolean.parseBoolean(f[3]), Long.parseLong(f[4]),
-                    Long.parseLong(f[5]));
+                    Long.parseLong(f[5]), f.length > 7 ? f[7] : null, Long.parseLong(f[6]));
         }
+    }
+
+    private static long epochMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
     }
 
     /** Parses {@code send=25,list=25,retrieve=25,delete=25}. */
@@ -253,9 +271,9 @@ final class Bench {
         WsemailClient client;
         try {
             client = connect(settings, user);
-        } catch (WsemailException e) {
+        } catch (WsemailException | RuntimeException e) {
             for (int i = 0; i < settings.requests(); i++) {
-                sink.accept(new Sample(Operation.SEND, 0, false, 0, 0));
+                sink.accept(new Sample(Operation.SEND, 0, false, 0, 0, "logging in as " + user + ": " + e.getMessage(), 0));
             }
             return;
         }
@@ -266,20 +284,23 @@ final class Bench {
             }
             known = own(client.inbox(Instant.EPOCH), sharers, share);
         } catch (WsemailException e) {
-            sink.accept(new Sample(Operation.SEND, 0, false, 0, 0));
+            sink.accept(new Sample(Operation.SEND, 0, false, 0, 0, "priming the inbox: " + e.getMessage(), 0));
         }
         int totalWeight = settings.mix().values().stream().mapToInt(Integer::intValue).sum();
-        for (int i = 0; i < settings.requests(); i++) {
+        for (int i = -settings.warmup(); i < settings.requests(); i++) {
             Operation operation = pick(settings.mix(), random.nextInt(totalWeight));
             Long target = known.isEmpty() ? null : known.get(random.nextInt(known.size()));
             if ((operation == Operation.RETRIEVE || operation == Operation.DELETE) && target == null) {
                 // As in the paper, reading or deleting in an empty inbox is no request and is not counted.
-                sink.accept(new Sample(operation, 0, true, 0, 0));
+                if (i >= 0) {
+                    sink.accept(new Sample(operation, 0, true, 0, 0));
+                }
                 continue;
             }
             String body = operation == Operation.SEND ? body(random, settings.bodyBytes()) : null;
+            long startMicros = epochMicros();
             long begin = System.nanoTime();
-            boolean ok = true;
+            String error = null;
             try {
                 switch (operation) {
                     case SEND -> {
@@ -296,10 +317,13 @@ final class Bench {
                     }
                 }
             } catch (WsemailException | RuntimeException e) {
-                ok = false;
+                error = operation.name().toLowerCase(Locale.ROOT) + ": " + e.getMessage();
             }
             long nanos = Math.max(1, System.nanoTime() - begin);
-            sink.accept(new Sample(operation, nanos, ok, client.lastRequestBytes(), client.lastResponseBytes()));
+            if (i >= 0 || error != null) {
+                sink.accept(new Sample(operation, i >= 0 ? nanos : 0, error == null, client.lastRequestBytes(),
+                        client.lastResponseBytes(), error, startMicros));
+            }
         }
     }
 
@@ -397,14 +421,18 @@ final class Bench {
                 rows.put(operation.name().toLowerCase(Locale.ROOT), stats(of));
             }
         }
-        double throughput = timed.size() / seconds;
+        // Throughput over the measured window: from the first measured request to the end of the last.
+        double window = timed.isEmpty() ? seconds : (timed.stream().mapToLong(Sample::endMicros).max().getAsLong()
+                - timed.stream().mapToLong(Sample::startMicros).min().getAsLong()) / 1e6;
+        double throughput = timed.size() / window;
         long sends = timed.stream().filter(s -> s.operation() == Operation.SEND && s.ok()).count();
         out.printf("%n%d clients (%d process%s) x %d requests as %d user%s, %d-byte bodies, mix %s, against %s%n",
                 settings.threads(), Math.max(1, settings.processes()), settings.processes() > 1 ? "es" : "", settings.requests(),
                 settings.users().size(), settings.users().size() == 1 ? "" : "s", settings.bodyBytes(), settings.mix(),
                 settings.server());
-        out.printf("login: %s; every send also to %s%n", settings.certificate() != null ? "X.509 certificate" : "UsernameToken",
-                settings.external().isEmpty() ? "nobody else" : settings.external());
+        out.printf("login: %s; every send also to %s; %d warm-up requests per client not counted%n",
+                settings.certificate() != null ? "X.509 certificate" : "UsernameToken",
+                settings.external().isEmpty() ? "nobody else" : settings.external(), settings.warmup());
         out.printf("%-9s %8s %9s %10s %8s %8s %8s %8s %8s %9s %9s%n", "operation", "count", "mean ms", "stddev ms", "min ms",
                 "p50 ms", "p95 ms", "p99 ms", "max ms", "req B", "resp B");
         rows.forEach((name, s) -> out.printf("%-9s %8.0f %9.2f %10.2f %8.2f %8.2f %8.2f %8.2f %8.2f %9.0f %9.0f%n", name,
@@ -412,8 +440,14 @@ final class Bench {
                 s.get("requestBytes"), s.get("responseBytes")));
         out.println("bytes per request, client to server / server to client, the paper's Table 1 (its MB over its counts):"
                 + " send 4220 / 2062, list 2895 / 63059, retrieve 2941 / 9980, delete 2955 / 1934");
-        out.printf("throughput %.1f requests/s, %.0f messages sent/min; %d errors; %.1f s%n", throughput,
-                sends / seconds * 60, failures, seconds);
+        out.printf("throughput %.1f requests/s, %.0f messages sent/min; %d errors; measured %.1f s of %.1f s%n", throughput,
+                sends / window * 60, failures, window, seconds);
+        samples.stream().filter(s -> s.error() != null).collect(Collectors.groupingBy(Sample::error, Collectors.counting()))
+                .entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
+                .forEach(e -> out.printf("  %d x %s%n", e.getValue(), e.getKey()));
+        if (missing > 0) {
+            out.printf("  %d requests never reported (a worker process ended early)%n", missing);
+        }
         if (settings.load() != null) {
             out.printf("load generator: %d messages from %s to the bench users (1 a second to each), %d failed%s%n",
                     load.sent.get(), settings.load().user(), load.failed.get(),
@@ -425,8 +459,9 @@ final class Bench {
             String json = "{\"clients\":" + settings.threads() + ",\"processes\":" + Math.max(1, settings.processes())
                     + ",\"requestsPerClient\":" + settings.requests() + ",\"bodyBytes\":" + settings.bodyBytes()
                     + ",\"login\":\"" + (settings.certificate() != null ? "x509" : "usernameToken") + "\""
-                    + ",\"seconds\":" + round(seconds) + ",\"throughputPerSecond\":" + round(throughput)
-                    + ",\"messagesPerMinute\":" + round(sends / seconds * 60) + ",\"errors\":" + failures
+                    + ",\"warmup\":" + settings.warmup() + ",\"seconds\":" + round(seconds) + ",\"measuredSeconds\":"
+                    + round(window) + ",\"throughputPerSecond\":" + round(throughput)
+                    + ",\"messagesPerMinute\":" + round(sends / window * 60) + ",\"errors\":" + failures
                     + ",\"loadGenerator\":{\"sent\":" + load.sent.get() + ",\"failed\":" + load.failed.get() + "}"
                     + ",\"operations\":{" + rows.entrySet().stream().map(e -> "\"" + e.getKey() + "\":{"
                             + e.getValue().entrySet().stream().map(v -> "\"" + v.getKey() + "\":" + round(v.getValue()))

@@ -56,11 +56,12 @@ public final class Main {
             "  delete <id>...",
             "  bench [--threads 4] [--processes 1] [--requests 500] [--mix send=25,list=25,retrieve=25,delete=25]",
             "        [--users <address>,...] [--to <external-address>,...] [--body-bytes 1024] [--prime 6]",
-            "        [--load-from <address> --load-server <url>] [--json <file>] [--histogram <file.png>]",
+            "        [--load-from <address> --load-server <url>] [--warmup 0] [--json <file>] [--histogram <file.png>]",
             "                   load test, as the paper measured: --threads clients (spread over --processes JVMs),",
             "                   client t logging in as user t of --users (default --user; all with the one password,",
             "                   or with --certificate); each send goes to a random bench user and to --to; --load-from",
-            "                   (a user at --load-server, same password) sends 1 message a second to each bench user",
+            "                   (a user at --load-server, same password) sends 1 message a second to each bench user;",
+            "                   --warmup: requests per client before the measured ones, not counted",
             "",
             "options (or keys of the config file, without the dashes):",
             "  --server <url>          the server's base URL, e.g. https://localhost:8443/wsemail",
@@ -375,7 +376,7 @@ public final class Main {
                     addresses(options.get("to")), positive(options, "threads", 4), positive(options, "requests", 500),
                     Bench.mix(options.getOrDefault("mix", "send=25,list=25,retrieve=25,delete=25")),
                     positive(options, "body-bytes", 1024), Integer.parseInt(options.getOrDefault("prime", "6")), load,
-                    positive(options, "processes", 1));
+                    positive(options, "processes", 1), Integer.parseInt(options.getOrDefault("warmup", "0")));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         } catch (URISyntaxException e) {

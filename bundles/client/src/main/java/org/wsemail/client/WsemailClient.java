@@ -25,7 +25,6 @@ import org.apache.cxf.frontend.ClientProxy;
 import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
 import org.apache.cxf.transport.http.HTTPConduit;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
-import org.apache.cxf.ws.security.wss4j.DefaultCryptoCoverageChecker;
 import org.apache.cxf.ws.security.wss4j.WSS4JOutInterceptor;
 import org.apache.wss4j.common.ConfigurationConstants;
 import org.apache.wss4j.common.crypto.Merlin;
@@ -42,6 +41,7 @@ import org.wsemail.wire.DomainTls;
 import org.wsemail.wire.ResponseSignatures;
 import org.wsemail.wire.WsCryptos;
 import org.wsemail.wire.TransportErrors;
+import org.wsemail.wire.WireCounter;
 import org.wsemail.wire.soap.AnyXml;
 import org.wsemail.wire.soap.Header;
 import org.wsemail.wire.soap.MailClient;
@@ -200,8 +200,8 @@ public final class WsemailClient {
         factory.getOutInterceptors().add(new WSS4JOutInterceptor(security));
         factory.getOutInterceptors().add(wire.outgoing());
         factory.getInInterceptors().add(wire.incoming());
-        factory.getInInterceptors().add(ResponseSignatures.verifier(serverDomain, trusted));
-        factory.getInInterceptors().add(new DefaultCryptoCoverageChecker());
+        ResponseSignatures.Checks checks = ResponseSignatures.checking(serverDomain, trusted);
+        factory.getInInterceptors().addAll(checks.interceptors());
         this.port = (MailClient) factory.create();
         HTTPClientPolicy policy = new HTTPClientPolicy();
         policy.setConnectionTimeout(10_000);
@@ -209,7 +209,7 @@ public final class WsemailClient {
         HTTPConduit conduit = (HTTPConduit) ClientProxy.getClient(port).getConduit();
         conduit.setClient(policy);
         if (url.startsWith("https:")) {
-            conduit.setTlsClientParameters(tls(serverDomain, trusted));
+            conduit.setTlsClientParameters(tls(checks, trusted));
         }
     }
 
@@ -232,9 +232,9 @@ public final class WsemailClient {
      * The server must prove it serves the expected domain: its certificate names the domain (whatever
      * host the URL names) and leads to one of the trusted roots, or to the system's roots if none are given.
      */
-    private static TLSClientParameters tls(String serverDomain, Set<TrustAnchor> trusted) {
+    private static TLSClientParameters tls(ResponseSignatures.Checks checks, Set<TrustAnchor> trusted) {
         TLSClientParameters parameters = new TLSClientParameters();
-        parameters.setTrustManagers(DomainTls.serving(serverDomain, trusted.isEmpty() ? systemRoots() : DomainTls.trustManagers(trusted)));
+        parameters.setTrustManagers(checks.trustManagers(trusted.isEmpty() ? systemRoots() : DomainTls.trustManagers(trusted)));
         parameters.setHostnameVerifier(DomainTls.domainCheckedByTrustManager());
         return parameters;
     }

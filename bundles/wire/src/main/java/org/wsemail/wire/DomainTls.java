@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLEngine;
@@ -53,10 +54,15 @@ public final class DomainTls {
      * verifier because the JDK consults a verifier only when its own host name check fails.
      */
     public static TrustManager[] serving(String domain, TrustManager[] roots) {
+        return serving(domain, roots, chain -> { });
+    }
+
+    /** As {@link #serving(String, TrustManager[])}, telling {@code accepted} each server chain it accepts. */
+    public static TrustManager[] serving(String domain, TrustManager[] roots, Consumer<X509Certificate[]> accepted) {
         String expected = domain.toLowerCase(Locale.ROOT);
         TrustManager[] wrapped = new TrustManager[roots.length];
         for (int i = 0; i < roots.length; i++) {
-            wrapped[i] = roots[i] instanceof X509TrustManager x509 ? new NamingDomain(expected, x509) : roots[i];
+            wrapped[i] = roots[i] instanceof X509TrustManager x509 ? new NamingDomain(expected, x509, accepted) : roots[i];
         }
         return wrapped;
     }
@@ -72,10 +78,12 @@ public final class DomainTls {
     private static final class NamingDomain extends X509ExtendedTrustManager {
         private final String domain;
         private final X509TrustManager roots;
+        private final Consumer<X509Certificate[]> accepted;
 
-        NamingDomain(String domain, X509TrustManager roots) {
+        NamingDomain(String domain, X509TrustManager roots, Consumer<X509Certificate[]> accepted) {
             this.domain = domain;
             this.roots = roots;
+            this.accepted = accepted;
         }
 
         private void checkDomain(X509Certificate[] chain) throws CertificateException {
@@ -90,6 +98,7 @@ public final class DomainTls {
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             roots.checkServerTrusted(chain, authType);
             checkDomain(chain);
+            accepted.accept(chain);
         }
 
         @Override

@@ -21,7 +21,6 @@ import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
 import org.apache.cxf.transport.http.HTTPConduit;
 import org.apache.cxf.transport.http.HTTPTransportFactory;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
-import org.apache.cxf.ws.security.wss4j.DefaultCryptoCoverageChecker;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -84,13 +83,15 @@ public class CxfPeerTransport implements PeerTransport {
 
     private final TlsCredentials tls;
     private final TrustedRoots roots;
+    private final PeerTrafficCounter traffic;
 
     @Activate
     public CxfPeerTransport(Config config, @Reference HTTPTransportFactory http, @Reference TlsCredentials tls,
-            @Reference TrustedRoots roots) {
+            @Reference TrustedRoots roots, @Reference PeerTrafficCounter traffic) {
         this.config = config;
         this.tls = tls;
         this.roots = roots;
+        this.traffic = traffic;
         this.bus = Buses.create(http);
     }
 
@@ -186,9 +187,11 @@ public class CxfPeerTransport implements PeerTransport {
             factory.setBus(bus);
             factory.setServiceClass(MailPeer.class);
             factory.setAddress(url);
-            factory.getInInterceptors().add(ResponseSignatures.verifier(domain,
-                    trusted.stream().map(root -> new TrustAnchor(root, null)).collect(java.util.stream.Collectors.toSet())));
-            factory.getInInterceptors().add(new DefaultCryptoCoverageChecker());
+            ResponseSignatures.Checks checks = ResponseSignatures.checking(domain,
+                    trusted.stream().map(root -> new TrustAnchor(root, null)).collect(java.util.stream.Collectors.toSet()));
+            factory.getInInterceptors().addAll(checks.interceptors());
+            factory.getOutInterceptors().add(traffic.relayed.outgoing());
+            factory.getInInterceptors().add(traffic.relayed.incoming());
             if (encryptTo != null) {
                 factory.getOutInterceptors().add(EncryptedDelivery.encryptingTo(encryptTo));
             }
@@ -200,7 +203,7 @@ public class CxfPeerTransport implements PeerTransport {
             conduit.setClient(policy);
             if ("https".equals(config.scheme())) {
                 TLSClientParameters parameters = new TLSClientParameters();
-                parameters.setTrustManagers(DomainTls.serving(domain, tls.trustManagers()));
+                parameters.setTrustManagers(checks.trustManagers(tls.trustManagers()));
                 if (config.client_certificate()) {
                     parameters.setKeyManagers(tls.keyManagers());
                 }

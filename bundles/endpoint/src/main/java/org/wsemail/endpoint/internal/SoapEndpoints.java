@@ -2,6 +2,7 @@ package org.wsemail.endpoint.internal;
 
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import javax.net.ssl.X509KeyManager;
@@ -9,12 +10,13 @@ import javax.xml.namespace.QName;
 
 import org.apache.cxf.Bus;
 import org.apache.cxf.endpoint.Server;
+import org.apache.cxf.interceptor.Interceptor;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
+import org.apache.cxf.message.Message;
 import org.apache.cxf.transport.http.HTTPTransportFactory;
 import org.apache.cxf.ws.security.SecurityConstants;
 import org.apache.cxf.ws.security.wss4j.DefaultCryptoCoverageChecker;
 import org.apache.cxf.ws.security.wss4j.WSS4JInInterceptor;
-import org.apache.cxf.ws.security.wss4j.WSS4JOutInterceptor;
 import org.apache.wss4j.common.ConfigurationConstants;
 import org.apache.wss4j.common.cache.MemoryReplayCache;
 import org.apache.wss4j.dom.WSConstants;
@@ -98,7 +100,7 @@ public class SoapEndpoints {
     }
 
     private final Bus bus;
-    private final WSS4JOutInterceptor responseSigner;
+    private final List<Interceptor<? extends Message>> responseSigner;
     private final Server client;
     private final Server clientCertificate;
     private final Server clientFederated;
@@ -109,7 +111,7 @@ public class SoapEndpoints {
             @Reference MessageSigner signer, @Reference MailQueue queue, @Reference MailStore store,
             @Reference UserDirectory users, @Reference LocalMta localMta, @Reference MailDomain domain,
             @Reference CertificateAuthority authority, @Reference TrustedRoots roots, @Reference FederatedTokens tokens,
-            @Reference TlsCredentials tls) {
+            @Reference TlsCredentials tls, @Reference PeerTrafficCounter traffic) {
         X509KeyManager serverKey = (X509KeyManager) tls.keyManagers()[0];
         this.responseSigner = Buses.withBundleClassLoader(() -> ResponseSignatures.signer(serverKey));
         this.bus = Buses.create(http);
@@ -146,6 +148,9 @@ public class SoapEndpoints {
         this.peer = publish(MailPeer.class, new PeerService(signer, localMta, domain, codec), config.peer_path(),
                 MailPeerService.WSDL_LOCATION.toString(), MailPeerService.SERVICE, MailPeerService.MailPeerPort,
                 limits, maxRequestBytes, EncryptedDelivery.decryptingWith(serverKey));
+        peer.getEndpoint().getInInterceptors().add(traffic.delivered.incoming());
+        peer.getEndpoint().getOutInterceptors().add(traffic.delivered.outgoing());
+        peer.getEndpoint().getOutFaultInterceptors().add(traffic.delivered.outgoing());
         LOG.info("WSEmail services for {} published at {} (password), {} (certificate), {} (visitors) and {}", domain.name(),
                 config.client_path(), config.client_certificate_path(), config.client_federated_path(), config.peer_path());
     }
@@ -241,8 +246,8 @@ public class SoapEndpoints {
             factory.setProperties(new HashMap<>(properties));
             factory.getInInterceptors().add(new RequestSizeLimit(maxRequestBytes));
             factory.getOutFaultInterceptors().add(new RefusedXmlFaults());
-            factory.getOutInterceptors().add(responseSigner);
-            factory.getOutFaultInterceptors().add(responseSigner);
+            factory.getOutInterceptors().addAll(responseSigner);
+            factory.getOutFaultInterceptors().addAll(responseSigner);
             if (security != null) {
                 factory.getInInterceptors().add(security);
             }

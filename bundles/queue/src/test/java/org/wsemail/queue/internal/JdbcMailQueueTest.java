@@ -256,4 +256,52 @@ public class JdbcMailQueueTest {
         };
     }
 
+
+    /** Another transaction holds the queue table for {@code holdMillis}; Derby gives up waiting after one second. */
+    private Thread holdQueueTable(long holdMillis) throws Exception {
+        EmbeddedDataSource other = new EmbeddedDataSource();
+        other.setDatabaseName(derbyDir.toString());
+        queue.entries(); // the schema exists
+        try (Connection c = other.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("CALL SYSCS_UTIL.SYSCS_SET_DATABASE_PROPERTY('derby.locks.waitTimeout', '1')");
+        }
+        java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            try (Connection c = other.getConnection(); java.sql.Statement s = c.createStatement()) {
+                c.setAutoCommit(false);
+                s.execute("LOCK TABLE queue_entries IN EXCLUSIVE MODE");
+                locked.countDown();
+                Thread.sleep(holdMillis);
+                c.commit();
+            } catch (SQLException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        holder.start();
+        locked.await();
+        return holder;
+    }
+
+    @Test
+    public void aLockConflictIsTriedAgainAndTheMessageIsQueuedOnce() throws Exception {
+        Thread holder = holdQueueTable(1500);
+        List<Long> ids = enqueue(send("Busy", ALICE, BOB));
+        holder.join();
+        assertEquals(1, ids.size());
+        assertEquals("queued once", 1, queue.entries().size());
+    }
+
+    @Test
+    public void aLockHeldTooLongFailsTheSendAndStoresNothing() throws Exception {
+        Thread holder = holdQueueTable(4500);
+        try {
+            enqueue(send("Busy", ALICE, BOB));
+            org.junit.Assert.fail("queued while the table was held");
+        } catch (IllegalStateException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("cannot queue message")
+                    && expected.getMessage().contains("lock"));
+        }
+        holder.join();
+        assertEquals("nothing stored", 0, queue.entries().size());
+    }
 }

@@ -1,4 +1,4 @@
-package org.wsemail.client;
+package org.wsemail.wire;
 
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
@@ -12,24 +12,36 @@ import org.apache.cxf.phase.AbstractPhaseInterceptor;
 import org.apache.cxf.phase.Phase;
 
 /**
- * Counts the bytes of the SOAP messages a client sends and receives (the HTTP bodies; TLS and HTTP
- * headers come on top), for the benchmark's bytes-per-operation figures, as the paper's tables give them.
+ * Counts the bytes of the SOAP messages a party sends and receives (the HTTP bodies; TLS and HTTP
+ * headers come on top), and the messages, as the paper's tables give them: a client per request
+ * for the benchmark, a server in total for its traffic with other servers.
  */
-final class WireCounter {
-    final AtomicLong sent = new AtomicLong();
-    final AtomicLong received = new AtomicLong();
+public final class WireCounter {
+    /** Bytes of the messages sent. */
+    public final AtomicLong sent = new AtomicLong();
+    /** Bytes of the messages received. */
+    public final AtomicLong received = new AtomicLong();
+    /** Messages sent. */
+    public final AtomicLong messagesSent = new AtomicLong();
+    /** Messages received. */
+    public final AtomicLong messagesReceived = new AtomicLong();
 
-    void reset() {
+    /** Sets the counts to zero. */
+    public void reset() {
         sent.set(0);
         received.set(0);
+        messagesSent.set(0);
+        messagesReceived.set(0);
     }
 
-    AbstractPhaseInterceptor<Message> outgoing() {
+    /** Counts each outgoing message (a request of a client, a response of a server). */
+    public AbstractPhaseInterceptor<Message> outgoing() {
         return new AbstractPhaseInterceptor<>(Phase.PRE_STREAM) {
             @Override
             public void handleMessage(Message message) {
                 OutputStream out = message.getContent(OutputStream.class);
                 if (out != null) {
+                    messagesSent.incrementAndGet();
                     message.setContent(OutputStream.class, new FilterOutputStream(out) {
                         @Override
                         public void write(int b) throws IOException {
@@ -48,12 +60,14 @@ final class WireCounter {
         };
     }
 
-    AbstractPhaseInterceptor<Message> incoming() {
+    /** Counts each incoming message (a response to a client, a request to a server). */
+    public AbstractPhaseInterceptor<Message> incoming() {
         return new AbstractPhaseInterceptor<>(Phase.RECEIVE) {
             @Override
             public void handleMessage(Message message) {
                 InputStream in = message.getContent(InputStream.class);
                 if (in != null) {
+                    messagesReceived.incrementAndGet();
                     message.setContent(InputStream.class, new FilterInputStream(in) {
                         @Override
                         public int read() throws IOException {

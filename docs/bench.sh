@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The paper's test bed (section 5) on one machine, from one command: a local server (local.test,
+# https://127.0.0.5:9443) and an external one (external.test, https://127.0.0.6:9444), each from the
+# distribution with its own demo CA, trusting each other; bench users at the local server; the
+# load tool sending the paper's mix, every send also to a user at the external server, while that
+# server sends one message a second to each bench user. Prints the figures (bin/wsemail bench), the
+# server-to-server traffic (the paper's Table 2), the local server's heap after the run, and how
+# long each server took from launch to its first accepted request.
+# Run from the repository after: mvn -B -ntp -DskipTests install
+#   bash docs/bench.sh [clients 4] [requests per client 500] [folder /tmp/wsemail-bench] [extra bench options...]
+# KEEP=1 leaves the servers running (stop with <folder>/{local,external}/bin/stop).
+set -euo pipefail
+archive=$(ls "$(cd "$(dirname "$0")" && pwd)"/../karaf-assembly/target/karaf-assembly-*.tar.gz)
+clients=${1:-4}
+requests=${2:-500}
+bed=${3:-/tmp/wsemail-bench}
+shift $(( $# < 3 ? $# : 3 ))
+password=bench-password-1
+rm -rf "$bed" && mkdir -p "$bed"
+
+cat > "$bed/wsemail.zone" <<ZONE
+_wsemail._tcp.local.test.    300 IN SRV 10 0 9443 mail.local.test.
+_wsemail._tcp.external.test. 300 IN SRV 10 0 9444 mail.external.test.
+mail.local.test.             300 IN A   127.0.0.5
+mail.external.test.          300 IN A   127.0.0.6
+ZONE
+
+declare -A ip=([local]=127.0.0.5 [external]=127.0.0.6) port=([local]=9443 [external]=9444) \
+  ssh=([local]=9101 [external]=9102) rmi=([local]=9099 [external]=9098) rmis=([local]=44451 [external]=44452)
+for s in local external; do
+  mkdir "$bed/$s" && tar -xzf "$archive" -C "$bed/$s" --strip-components=1
+  etc="$bed/$s/etc"
+  echo "domain = $s.test" > "$etc/org.wsemail.server.cfg"
+  printf 'org.osgi.service.http.port = 8181\norg.ops4j.pax.web.listening.addresses = %s\n' "${ip[$s]}" > "$etc/org.ops4j.pax.web.cfg"
+  printf 'zone.file = %s\nuse.nameservers = false\n' "$bed/wsemail.zone" > "$etc/org.wsemail.dns.cfg"
+  printf 'admin = bench-admin-password,_g_:admingroup\n_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n' >> "$etc/users.properties"
+  sed -i "s/^tls.port.*/tls.port = ${port[$s]}/" "$etc/org.wsemail.security.cfg"
+  sed -i "s/^sshPort.*/sshPort = ${ssh[$s]}/" "$etc/org.apache.karaf.shell.cfg"
+  sed -i "s/^rmiRegistryPort.*/rmiRegistryPort = ${rmi[$s]}/; s/^rmiServerPort.*/rmiServerPort = ${rmis[$s]}/" \
+    "$etc/org.apache.karaf.management.cfg"
+done
+
+admin() {  # admin <local|external> <command>...: Karaf shell commands over SSH
+  local s=$1; shift
+  printf '%s\n' "$@" | "$bed/local/bin/client" -u admin -p bench-admin-password -a "${ssh[$s]}" -r 30 -d 1 -b 2>&1 \
+    | grep -v 'JAVA_HOME not set' || true
+}
+now() { date +%s%N; }
+
+declare -A launched answered
+for s in local external; do launched[$s]=$(now); "$bed/$s/bin/start" 2>/dev/null; done
+for s in local external; do
+  until [ -f "$bed/$s/etc/wsemail-ca.pem" ] && curl -sf -o /dev/null --cacert "$bed/$s/etc/wsemail-ca.pem" \
+      --resolve "$s.test:${port[$s]}:${ip[$s]}" "https://$s.test:${port[$s]}/wsemail/peer?wsdl"; do
+    [ $(( ($(now) - launched[$s]) / 1000000000 )) -lt 180 ] || { echo "$s.test did not come up" >&2; exit 1; }
+    sleep 0.1
+  done
+  answered[$s]=$(now)
+done
+cat "$bed/local/etc/wsemail-ca.pem" "$bed/external/etc/wsemail-ca.pem" > "$bed/both-cas.pem"
+users=$(seq -s, -f "bench%g@local.test" 1 "$clients")
+commands=("wsemail:trust-add $bed/external/etc/wsemail-ca.pem")
+for u in ${users//,/ }; do commands+=("wsemail:user-add --password $password $u"); done
+admin local "${commands[@]}"
+admin external "wsemail:user-add --password $password load@external.test" \
+  "wsemail:user-add --password $password sink@external.test" "wsemail:trust-add $bed/local/etc/wsemail-ca.pem"
+export WSEMAIL_PASSWORD=$password
+for s in local external; do  # launch to the first request a user could make and have accepted
+  user=$([ $s = local ] && echo bench1@local.test || echo load@external.test)
+  until "$bed/local/bin/wsemail" --server "https://${ip[$s]}:${port[$s]}/wsemail" --user "$user" \
+      --trust "$bed/both-cas.pem" inbox >/dev/null 2>&1; do
+    [ $(( ($(now) - launched[$s]) / 1000000000 )) -lt 180 ] || { echo "$user cannot log in at $s.test" >&2; exit 1; }
+    sleep 0.1
+  done
+  first=$(now)
+  # Karaf goes on installing its boot features after the services answer; measure after that.
+  until admin $s "service:list org.apache.karaf.features.BootFinished" | grep -q BootFinished; do sleep 0.5; done
+  echo "$s.test: services answer $(( (answered[$s] - launched[$s]) / 1000000 )) ms after launch, first accepted" \
+    "request $(( (first - launched[$s]) / 1000000 )) ms (users added over SSH in between), boot over" \
+    "$(( ($(now) - launched[$s]) / 1000000 )) ms"
+done
+
+traffic() { admin "$1" "wsemail:peer-traffic" | grep '^relayed' | tr -cs '0-9' ' '; }
+before_local=$(traffic local)
+set +e
+"$bed/local/bin/wsemail" --server https://127.0.0.5:9443/wsemail --user bench1@local.test --trust "$bed/both-cas.pem" \
+  bench --threads "$clients" --requests "$requests" --users "$users" --to sink@external.test \
+  --load-from load@external.test --load-server https://127.0.0.6:9444/wsemail \
+  --json "$bed/bench.json" --histogram "$bed/bench.png" "$@"
+status=$?
+set -e
+sleep 3  # the last relayed messages leave the queue
+echo
+echo "server to server during the run (the paper's Table 2), bytes of the SOAP messages:"
+echo "$before_local $(traffic local)" | awk '{
+  printf "  %-22s %9s %14s %14s %22s\n", "", "messages", "bytes sent", "bytes / message", "confirmations B / msg"
+  m = $7 - $1; printf "  %-22s %9d %14d %14.0f %22.0f\n", "local -> external", m, $8 - $2, m ? ($8 - $2) / m : 0, m ? ($9 - $3) / m : 0
+  m = $10 - $4; printf "  %-22s %9d %14d %14.0f %22.0f\n", "external -> local", m, $11 - $5, m ? ($11 - $5) / m : 0, m ? ($12 - $6) / m : 0
+  print "  the paper: S_i 1969 messages, 20.63 MB (10,987 B each), confirmations 13.11 MB (6,982 B each);"
+  print "             S_e 1830 messages, 19.38 MB (11,105 B each), confirmations 12.17 MB (6,973 B each)" }'
+pid=$(cat "$bed/local/karaf.pid" 2>/dev/null || pgrep -f "karaf.base=$bed/local" | head -n 1)
+jcmd "$pid" GC.run >/dev/null 2>&1 || true
+echo "local.test heap after the run (after a full GC): $(jcmd "$pid" GC.heap_info 2>/dev/null | awk '/total/ {print $0; exit}')"
+if [ -z "${KEEP:-}" ]; then
+  "$bed/local/bin/stop" 2>/dev/null; "$bed/external/bin/stop" 2>/dev/null
+fi
+exit $status
