@@ -81,7 +81,11 @@ final class Bench {
     record LoadGenerator(URI server, Address user) {
     }
 
-    /** One timed request, with the bytes of its SOAP request and response; nanos 0: not counted (a no-op). */
+    /**
+     * One request, with the bytes of its SOAP request and response. nanos 0: not timed (a no-op, a
+     * failed login); startMicros -1: a list request to learn ids, -2: a failure while warming up or
+     * priming; neither is one of the measured requests.
+     */
     record Sample(Operation operation, long nanos, boolean ok, long requestBytes, long responseBytes, String error,
             long startMicros) {
         Sample(Operation operation, long nanos, boolean ok, long requestBytes, long responseBytes) {
@@ -143,10 +147,10 @@ final class Bench {
         ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
         AtomicInteger done = new AtomicInteger();
         Consumer<Sample> sink = sample -> {
-            if (sample.nanos() > 0 || !sample.ok()) {
-                samples.add(sample);
+            samples.add(sample);
+            if (sample.startMicros() >= 0) {
+                done.incrementAndGet();
             }
-            done.incrementAndGet();
         };
         AtomicBoolean running = new AtomicBoolean(true);
         LoadCounts load = new LoadCounts();
@@ -284,11 +288,21 @@ final class Bench {
             }
             known = own(client.inbox(Instant.EPOCH), sharers, share);
         } catch (WsemailException e) {
-            sink.accept(new Sample(Operation.SEND, 0, false, 0, 0, "priming the inbox: " + e.getMessage(), 0));
+            sink.accept(new Sample(Operation.SEND, 0, false, 0, 0, "priming the inbox: " + e.getMessage(), -2));
         }
         int totalWeight = settings.mix().values().stream().mapToInt(Integer::intValue).sum();
         for (int i = -settings.warmup(); i < settings.requests(); i++) {
             Operation operation = pick(settings.mix(), random.nextInt(totalWeight));
+            if ((operation == Operation.RETRIEVE || operation == Operation.DELETE) && known.isEmpty()) {
+                // The ids this client knew are gone; what arrived since, it learns with a list
+                // request that is reported apart (not timed, not in the mix).
+                try {
+                    known = own(client.inbox(Instant.EPOCH), sharers, share);
+                    sink.accept(new Sample(Operation.LIST, 0, true, 0, 0, null, -1));
+                } catch (WsemailException | RuntimeException e) {
+                    sink.accept(new Sample(Operation.LIST, 0, false, 0, 0, "list (to learn ids): " + e.getMessage(), -1));
+                }
+            }
             Long target = known.isEmpty() ? null : known.get(random.nextInt(known.size()));
             if ((operation == Operation.RETRIEVE || operation == Operation.DELETE) && target == null) {
                 // As in the paper, reading or deleting in an empty inbox is no request and is not counted.
@@ -322,7 +336,7 @@ final class Bench {
             long nanos = Math.max(1, System.nanoTime() - begin);
             if (i >= 0 || error != null) {
                 sink.accept(new Sample(operation, i >= 0 ? nanos : 0, error == null, client.lastRequestBytes(),
-                        client.lastResponseBytes(), error, startMicros));
+                        client.lastResponseBytes(), error, i >= 0 ? startMicros : -2));
             }
         }
     }
@@ -448,6 +462,10 @@ final class Bench {
         if (missing > 0) {
             out.printf("  %d requests never reported (a worker process ended early)%n", missing);
         }
+        long learning = samples.stream().filter(s -> s.startMicros() == -1).count();
+        long noOps = samples.stream().filter(s -> s.nanos() == 0 && s.ok() && s.startMicros() == 0).count();
+        out.printf("not counted: %d list requests made to learn new message ids after a client's known ones were deleted;"
+                + " %d retrieves or deletes in an empty inbox (no-ops, as in the paper)%n", learning, noOps);
         if (settings.load() != null) {
             out.printf("load generator: %d messages from %s to the bench users (1 a second to each), %d failed%s%n",
                     load.sent.get(), settings.load().user(), load.failed.get(),
