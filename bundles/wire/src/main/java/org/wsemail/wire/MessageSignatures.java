@@ -39,7 +39,9 @@ import org.w3c.dom.Node;
 
 /**
  * The sending server's XMLDSIG signature on a message element: enveloped, exclusive C14N, SHA-256,
- * one reference to the element's own {@code Id}, the signer's certificate chain in the KeyInfo.
+ * one reference to the element's own {@code Id}, the signer's certificate chain in the KeyInfo
+ * without its self-signed root (which a reader must hold as a trust anchor anyway: 1.1 KB less in
+ * every relayed and every retrieved message).
  *
  * <p>Verification accepts exactly that shape and nothing looser: one Signature, as the last child of
  * the message element; one Reference, naming that element's Id; only the enveloped and exclusive
@@ -79,6 +81,13 @@ public final class MessageSignatures {
         }
     }
 
+    /** The chain without a self-signed last certificate, unless that is all there is. */
+    static List<X509Certificate> withoutRoot(List<X509Certificate> chain) {
+        X509Certificate last = chain.get(chain.size() - 1);
+        boolean selfSigned = last.getSubjectX500Principal().equals(last.getIssuerX500Principal());
+        return List.copyOf(selfSigned && chain.size() > 1 ? chain.subList(0, chain.size() - 1) : chain);
+    }
+
     /** Signs the message element in place, appending the Signature as its last child. */
     public void sign(Element message, PrivateKey key, List<X509Certificate> chain) {
         String id = message.getAttributeNS(null, MessageCodec.ID_ATTRIBUTE);
@@ -95,7 +104,7 @@ public final class MessageSignatures {
                     factory.newSignatureMethod(key.getAlgorithm().equals("EC") ? ECDSA_SHA256 : RSA_SHA256, null),
                     List.of(reference));
             KeyInfoFactory keyInfos = factory.getKeyInfoFactory();
-            KeyInfo keyInfo = keyInfos.newKeyInfo(List.of(keyInfos.newX509Data(List.copyOf(chain))));
+            KeyInfo keyInfo = keyInfos.newKeyInfo(List.of(keyInfos.newX509Data(withoutRoot(chain))));
             DOMSignContext context = new DOMSignContext(key, message);
             context.setIdAttributeNS(message, null, MessageCodec.ID_ATTRIBUTE);
             context.setDefaultNamespacePrefix("ds");

@@ -73,6 +73,8 @@ public class KeyStoreMessageSignerTest {
         assertEquals(MESSAGE, verified.message());
         assertEquals(Set.of("a.test"), verified.signerDomains());
         assertTrue(verified.signerSubject(), verified.signerSubject().contains("CN=a.test"));
+        assertEquals("the server's certificate travels, the root it leads to does not", 1,
+                signed.split("X509Certificate>", -1).length / 2);
     }
 
     @Test
