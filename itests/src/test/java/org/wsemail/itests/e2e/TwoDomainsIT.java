@@ -603,21 +603,72 @@ public class TwoDomainsIT {
         }
     }
 
+    /**
+     * The paper's test bed in small: a.test is the local server, b.test the external one; two bench
+     * clients in two worker processes, every send also to a user at b.test, and b.test's load
+     * generator sending to the bench users. Checks completion without errors, never timing.
+     */
     @Test
-    public void theBenchmarkRunsTheMixAgainstARealServerWithoutErrors() throws Exception {
+    public void theBenchmarkRunsThePapersTestBedWithoutErrors() throws Exception {
+        a.shell("wsemail:user-add --password bench-password-1 bench1@a.test", "wsemail:user-add --password bench-password-1 bench2@a.test");
+        b.shell("wsemail:user-add --password bench-password-1 load@b.test", "wsemail:user-add --password bench-password-1 sink@b.test");
+        long relayedBefore = relayed(a);
         Path json = root.resolve("bench.json");
         Path png = root.resolve("bench.png");
-        String output = wsemail(a, "alice@a.test", "alice-password-1", "bench", "--threads", "2", "--requests", "60",
-                "--to", "bob@b.test", "--prime", "3", "--json", json.toString(), "--histogram", png.toString());
+        String output = wsemail(a, "bench1@a.test", "bench-password-1", "bench", "--threads", "2", "--processes", "2",
+                "--requests", "60", "--warmup", "5", "--prime", "3", "--users", "bench1@a.test,bench2@a.test",
+                "--to", "sink@b.test", "--load-from", "load@b.test", "--load-server", b.base().toString(),
+                "--json", json.toString(), "--histogram", png.toString());
         assertTrue(output, output.startsWith("exit 0\n"));
+        assertTrue(output, output.contains("2 clients (2 processes) x 60 requests as 2 users"));
         assertTrue(output, output.contains("; 0 errors;"));
         String figures = Files.readString(json);
-        assertTrue(figures, figures.contains("\"errors\":0") && figures.contains("\"p99\":"));
+        assertTrue(figures, figures.contains("\"errors\":0") && figures.contains("\"p99\":") && figures.contains("\"variance\":"));
         assertTrue(figures, figures.matches("(?s).*\"retrieve\":\\{[^}]*\"responseBytes\":[1-9][0-9]{2,}.*"));
+        assertTrue(figures, figures.matches("(?s).*\"loadGenerator\":\\{\"sent\":[1-9][0-9]*,\"failed\":0}.*"));
         byte[] image = Files.readAllBytes(png);
         assertTrue("a PNG image", image.length > 1000 && image[1] == 'P' && image[2] == 'N' && image[3] == 'G');
+
+        // What the bench did is real mail: relayed to b.test, and b.test's background mail at the bench users.
+        assertTrue("a.test relayed the sends to b.test", relayed(a) > relayedBefore);
+        WsemailClient sink = client(b, "sink@b.test", "bench-password-1");
+        assertTrue("sink@b.test got the bench mail", awaitSubjectStarting(sink, "bench "));
+        WsemailClient bench1 = client(a, "bench1@a.test", "bench-password-1");
+        assertTrue("bench1@a.test got b.test's background mail", awaitSubjectStarting(bench1, "background "));
     }
 
+    /** The benchmark logs in with an X.509 certificate just as well. */
+    @Test
+    public void theBenchmarkLogsInWithACertificate() throws Exception {
+        bobsCertificate(); // b.test's authority exists
+        Path p12 = root.resolve("carol.p12");
+        b.shell("wsemail:user-add --password carol-password-1 carol@b.test",
+                "wsemail:cert-issue-user --password carol-p12-secret --out " + p12 + " carol@b.test");
+        String output = wsemail(b, "carol@b.test", "carol-p12-secret", "--certificate", p12.toString(), "bench",
+                "--threads", "2", "--requests", "30", "--prime", "2");
+        assertTrue(output, output.startsWith("exit 0\n"));
+        assertTrue(output, output.contains("login: X.509 certificate"));
+        assertTrue(output, output.contains("; 0 errors;"));
+    }
+
+    /** The messages a.test or b.test has relayed to another server, from wsemail:peer-traffic. */
+    private static long relayed(ServerProcess server) throws Exception {
+        String line = server.shell("wsemail:peer-traffic");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("relayed (\\d+) messages").matcher(line);
+        assertTrue(line, m.find());
+        return Long.parseLong(m.group(1));
+    }
+
+    private static boolean awaitSubjectStarting(WsemailClient owner, String prefix) throws Exception {
+        long deadline = System.nanoTime() + MAIL_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (owner.inbox(Instant.EPOCH).stream().anyMatch(h -> h.getSubject().startsWith(prefix))) {
+                return true;
+            }
+            Thread.sleep(250);
+        }
+        return false;
+    }
 
     private static Element element(String name) throws Exception {
         org.w3c.dom.Document document = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
