@@ -7,12 +7,13 @@
 # server-to-server traffic (the paper's Table 2), the local server's heap after the run, and how
 # long each server took from launch to its first accepted request.
 # Run from the repository after: mvn -B -ntp -DskipTests install
-#   bash docs/bench.sh [clients 4] [requests per client 500] [folder /tmp/wsemail-bench] [extra bench options...]
+#   bash docs/bench.sh [clients 4] [requests per client 2000] [folder /tmp/wsemail-bench] [extra bench options...]
+# (each client first makes 300 warm-up requests that are not counted; --warmup 0 to count all)
 # KEEP=1 leaves the servers running (stop with <folder>/{local,external}/bin/stop).
 set -euo pipefail
 archive=$(ls "$(cd "$(dirname "$0")" && pwd)"/../karaf-assembly/target/karaf-assembly-*.tar.gz)
 clients=${1:-4}
-requests=${2:-500}
+requests=${2:-2000}
 bed=${3:-/tmp/wsemail-bench}
 shift $(( $# < 3 ? $# : 3 ))
 password=bench-password-1
@@ -86,7 +87,7 @@ set +e
 "$bed/local/bin/wsemail" --server https://127.0.0.5:9443/wsemail --user bench1@local.test --trust "$bed/both-cas.pem" \
   bench --threads "$clients" --requests "$requests" --users "$users" --to sink@external.test \
   --load-from load@external.test --load-server https://127.0.0.6:9444/wsemail \
-  --json "$bed/bench.json" --histogram "$bed/bench.png" "$@"
+  --warmup 300 --json "$bed/bench.json" --histogram "$bed/bench.png" "$@"
 status=$?
 set -e
 sleep 3  # the last relayed messages leave the queue
