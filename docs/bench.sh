@@ -8,7 +8,8 @@
 # long each server took from launch to its first accepted request.
 # Run from the repository after: mvn -B -ntp -DskipTests install
 #   bash docs/bench.sh [clients 4] [requests per client 2000] [folder /tmp/wsemail-bench] [extra bench options...]
-# (each client first makes 300 warm-up requests that are not counted; --warmup 0 to count all)
+# (each client first makes 1000 warm-up requests that are not counted, so that both servers and the
+# load tool have compiled their hot code; --warmup 0 to count all)
 # KEEP=1 leaves the servers running (stop with <folder>/{local,external}/bin/stop).
 set -euo pipefail
 archive=$(ls "$(cd "$(dirname "$0")" && pwd)"/../karaf-assembly/target/karaf-assembly-*.tar.gz)
@@ -83,13 +84,23 @@ done
 
 traffic() { admin "$1" "wsemail:peer-traffic" | grep '^relayed' | tr -cs '0-9' ' '; }
 before_local=$(traffic local)
+pid() { cat "$bed/$1/karaf.pid" 2>/dev/null || pgrep -f "karaf.base=$bed/$1" | head -n 1; }
+ticks() { awk '{print $14 + $15}' "/proc/$(pid "$1")/stat"; }  # CPU time of a server, in clock ticks
+# CPU seconds of this shell's finished children, from what `times` (run in this shell) wrote to file $1
+children() { tail -n 1 "$1" | tr 'ms' '  ' | awk '{print ($1 * 60 + $2) + ($3 * 60 + $4)}'; }
+cpu_local=$(ticks local); cpu_external=$(ticks external); times > "$bed/times.before"
 set +e
 "$bed/local/bin/wsemail" --server https://127.0.0.5:9443/wsemail --user bench1@local.test --trust "$bed/both-cas.pem" \
   bench --threads "$clients" --requests "$requests" --users "$users" --to sink@external.test \
   --load-from load@external.test --load-server https://127.0.0.6:9444/wsemail \
-  --warmup 300 --json "$bed/bench.json" --histogram "$bed/bench.png" "$@"
+  --warmup 1000 --json "$bed/bench.json" --histogram "$bed/bench.png" "$@"
 status=$?
 set -e
+times > "$bed/times.after"
+hz=$(getconf CLK_TCK)
+echo "CPU during the run (warm-up included): load tool $(awk -v a="$(children "$bed/times.after")" \
+  -v b="$(children "$bed/times.before")" 'BEGIN {printf "%.0f", a - b}') s," \
+  "local.test $(( ($(ticks local) - cpu_local) / hz )) s, external.test $(( ($(ticks external) - cpu_external) / hz )) s"
 sleep 3  # the last relayed messages leave the queue
 echo
 echo "server to server during the run (the paper's Table 2), bytes of the SOAP messages:"
@@ -99,9 +110,8 @@ echo "$before_local $(traffic local)" | awk '{
   m = $10 - $4; printf "  %-22s %9d %14d %14.0f %22.0f\n", "external -> local", m, $11 - $5, m ? ($11 - $5) / m : 0, m ? ($12 - $6) / m : 0
   print "  the paper: S_i 1969 messages, 20.63 MB (10,987 B each), confirmations 13.11 MB (6,982 B each);"
   print "             S_e 1830 messages, 19.38 MB (11,105 B each), confirmations 12.17 MB (6,973 B each)" }'
-pid=$(cat "$bed/local/karaf.pid" 2>/dev/null || pgrep -f "karaf.base=$bed/local" | head -n 1)
-jcmd "$pid" GC.run >/dev/null 2>&1 || true
-echo "local.test heap after the run (after a full GC): $(jcmd "$pid" GC.heap_info 2>/dev/null | awk '/total/ {print $0; exit}')"
+jcmd "$(pid local)" GC.run >/dev/null 2>&1 || true
+echo "local.test heap after the run (after a full GC): $(jcmd "$(pid local)" GC.heap_info 2>/dev/null | awk '/total/ {print $0; exit}')"
 if [ -z "${KEEP:-}" ]; then
   "$bed/local/bin/stop" 2>/dev/null; "$bed/external/bin/stop" 2>/dev/null
 fi
