@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,9 +48,9 @@ final class Bench {
         SEND, LIST, RETRIEVE, DELETE
     }
 
-    /** What the paper measured for its .NET prototype (section 5.3): for the side-by-side table. */
-    private static final Map<String, String> PAPER = Map.of("mean", "284", "min", "46.9", "max", "4000",
-            "throughput", "4.4 measured (8,000 requests in 1,830 s; about 30 by its estimate of 1,787 messages a minute)");
+    /** What the paper measured for its .NET prototype (section 5.3), printed beside this run's figures. */
+    private static final String PAPER = "the paper (.NET prototype, 2004): mean 284 ms, \"variance\" 138.9 ms, min 46.9 ms,"
+            + " max 4000 ms, 4.4 requests/s measured (8,000 requests in 1,830 s; about 30 by its estimate of 1,787 messages a minute)";
 
     /** Words for message bodies: text compresses like mail does, unlike one repeated letter. */
     private static final String[] WORDS = ("the of and to in is that for it as was with be by on not he this are or his from at "
@@ -81,15 +80,38 @@ final class Bench {
     record LoadGenerator(URI server, Address user) {
     }
 
-    /**
-     * One request, with the bytes of its SOAP request and response. nanos 0: not timed (a no-op, a
-     * failed login); startMicros -1: a list request to learn ids, -2: a failure while warming up or
-     * priming; neither is one of the measured requests.
-     */
-    record Sample(Operation operation, long nanos, boolean ok, long requestBytes, long responseBytes, String error,
+    /** What a sample stands for. */
+    enum Kind {
+        /** One of the R requests of a client (timed unless it failed before it was sent). */
+        MEASURED,
+        /** One of the R requests: a read or delete in an empty inbox, not sent and not counted, as in the paper. */
+        NO_OP,
+        /** A list request made to learn new ids when all a client knew were deleted; not one of the R. */
+        LEARNING,
+        /** A failure while logging in, priming or warming up; not one of the R, but an error. */
+        SETUP
+    }
+
+    /** One request, with the bytes of its SOAP request and response; {@code startMicros} since the epoch. */
+    record Sample(Operation operation, Kind kind, long nanos, boolean ok, long requestBytes, long responseBytes, String error,
             long startMicros) {
-        Sample(Operation operation, long nanos, boolean ok, long requestBytes, long responseBytes) {
-            this(operation, nanos, ok, requestBytes, responseBytes, null, 0);
+        /** A measured request that succeeded. */
+        Sample(Operation operation, long nanos, long requestBytes, long responseBytes) {
+            this(operation, Kind.MEASURED, nanos, true, requestBytes, responseBytes, null, 0);
+        }
+
+        /** Not timed: a no-op, a learning list, or a failure outside the measured requests. */
+        static Sample untimed(Operation operation, Kind kind, String error) {
+            return new Sample(operation, kind, 0, error == null, 0, 0, error, 0);
+        }
+
+        /** One of the R requests each client makes (what the progress bar counts). */
+        boolean counted() {
+            return kind == Kind.MEASURED || kind == Kind.NO_OP;
+        }
+
+        boolean timed() {
+            return kind == Kind.MEASURED && nanos > 0;
         }
 
         /** When it ended, in microseconds since the epoch (comparable between processes). */
@@ -99,14 +121,14 @@ final class Bench {
 
         /** The line a worker process prints for the coordinator. */
         String line() {
-            return "sample " + operation + " " + nanos + " " + ok + " " + requestBytes + " " + responseBytes + " " + startMicros
-                    + (error == null ? "" : " " + error.replaceAll("\\s+", " "));
+            return "sample " + operation + " " + kind + " " + nanos + " " + ok + " " + requestBytes + " " + responseBytes + " "
+                    + startMicros + (error == null ? "" : " " + error.replaceAll("\\s+", " "));
         }
 
         static Sample parse(String line) {
-            String[] f = line.split(" ", 8);
-            return new Sample(Operation.valueOf(f[1]), Long.parseLong(f[2]), Boolean.parseBoolean(f[3]), Long.parseLong(f[4]),
-                    Long.parseLong(f[5]), f.length > 7 ? f[7] : null, Long.parseLong(f[6]));
+            String[] f = line.split(" ", 9);
+            return new Sample(Operation.valueOf(f[1]), Kind.valueOf(f[2]), Long.parseLong(f[3]), Boolean.parseBoolean(f[4]),
+                    Long.parseLong(f[5]), Long.parseLong(f[6]), f.length > 8 ? f[8] : null, Long.parseLong(f[7]));
         }
     }
 
@@ -148,7 +170,7 @@ final class Bench {
         AtomicInteger done = new AtomicInteger();
         Consumer<Sample> sink = sample -> {
             samples.add(sample);
-            if (sample.startMicros() >= 0) {
+            if (sample.counted()) {
                 done.incrementAndGet();
             }
         };
@@ -162,7 +184,7 @@ final class Bench {
         List<Thread> feeders = new ArrayList<>();
         List<Process> processes = new ArrayList<>();
         if (settings.processes() <= 1) {
-            feeders.add(clients(settings, 0, settings.threads(), sink));
+            feeders.addAll(clients(settings, 0, settings.threads(), sink));
         } else {
             int per = (settings.threads() + settings.processes() - 1) / settings.processes();
             for (int first = 0; first < settings.threads(); first += per) {
@@ -206,7 +228,7 @@ final class Bench {
             Map<String, double[]> millis = new LinkedHashMap<>();
             for (Operation operation : Operation.values()) {
                 millis.put(operation.name().toLowerCase(Locale.ROOT), all.stream()
-                        .filter(s -> s.operation() == operation && s.nanos() > 0).mapToDouble(s -> s.nanos() / 1e6).toArray());
+                        .filter(s -> s.operation() == operation && s.timed()).mapToDouble(s -> s.nanos() / 1e6).toArray());
             }
             LatencyHistogram.write(Path.of(histogramFile), settings.threads() + " clients x " + settings.requests()
                     + " requests, " + settings.bodyBytes() + "-byte bodies, against " + settings.server(), millis);
@@ -215,29 +237,16 @@ final class Bench {
         return report(settings, all, missing, load, seconds, out, jsonFile);
     }
 
-    /** Runs clients {@code first .. first+count-1} in this process, each in a thread; returns a thread that ends with them. */
-    static Thread clients(Settings settings, int first, int count, Consumer<Sample> sink) {
-        CountDownLatch finished = new CountDownLatch(count);
+    /** Starts clients {@code first .. first+count-1} in this process, a thread each. */
+    static List<Thread> clients(Settings settings, int first, int count, Consumer<Sample> sink) {
+        List<Thread> threads = new ArrayList<>();
         for (int t = first; t < first + count; t++) {
             int client = t;
-            Thread thread = new Thread(() -> {
-                try {
-                    client(settings, client, sink);
-                } finally {
-                    finished.countDown();
-                }
-            }, "bench-" + t);
+            Thread thread = new Thread(() -> client(settings, client, sink), "bench-" + t);
             thread.start();
+            threads.add(thread);
         }
-        Thread waiter = new Thread(() -> {
-            try {
-                finished.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "bench-clients");
-        waiter.start();
-        return waiter;
+        return threads;
     }
 
     /** Reads a worker process's sample lines into {@code sink}. */
@@ -277,7 +286,7 @@ final class Bench {
             client = connect(settings, user);
         } catch (WsemailException | RuntimeException e) {
             for (int i = 0; i < settings.requests(); i++) {
-                sink.accept(new Sample(Operation.SEND, 0, false, 0, 0, "logging in as " + user + ": " + e.getMessage(), 0));
+                sink.accept(Sample.untimed(Operation.SEND, Kind.MEASURED, "logging in as " + user + ": " + e.getMessage()));
             }
             return;
         }
@@ -288,7 +297,7 @@ final class Bench {
             }
             known = own(client.inbox(Instant.EPOCH), sharers, share);
         } catch (WsemailException e) {
-            sink.accept(new Sample(Operation.SEND, 0, false, 0, 0, "priming the inbox: " + e.getMessage(), -2));
+            sink.accept(Sample.untimed(Operation.SEND, Kind.SETUP, "priming the inbox: " + e.getMessage()));
         }
         int totalWeight = settings.mix().values().stream().mapToInt(Integer::intValue).sum();
         for (int i = -settings.warmup(); i < settings.requests(); i++) {
@@ -299,17 +308,18 @@ final class Bench {
                 try {
                     known = own(client.inbox(Instant.EPOCH), sharers, share);
                     if (i >= 0) {
-                        sink.accept(new Sample(Operation.LIST, 0, true, 0, 0, null, -1));
+                        sink.accept(Sample.untimed(Operation.LIST, Kind.LEARNING, null));
                     }
                 } catch (WsemailException | RuntimeException e) {
-                    sink.accept(new Sample(Operation.LIST, 0, false, 0, 0, "list (to learn ids): " + e.getMessage(), i >= 0 ? -1 : -2));
+                    sink.accept(Sample.untimed(Operation.LIST, i >= 0 ? Kind.LEARNING : Kind.SETUP,
+                            "list (to learn ids): " + e.getMessage()));
                 }
             }
             Long target = known.isEmpty() ? null : known.get(random.nextInt(known.size()));
             if ((operation == Operation.RETRIEVE || operation == Operation.DELETE) && target == null) {
                 // As in the paper, reading or deleting in an empty inbox is no request and is not counted.
                 if (i >= 0) {
-                    sink.accept(new Sample(operation, 0, true, 0, 0));
+                    sink.accept(Sample.untimed(operation, Kind.NO_OP, null));
                 }
                 continue;
             }
@@ -337,8 +347,8 @@ final class Bench {
             }
             long nanos = Math.max(1, System.nanoTime() - begin);
             if (i >= 0 || error != null) {
-                sink.accept(new Sample(operation, i >= 0 ? nanos : 0, error == null, client.lastRequestBytes(),
-                        client.lastResponseBytes(), error, i >= 0 ? startMicros : -2));
+                sink.accept(i >= 0 ? new Sample(operation, Kind.MEASURED, nanos, error == null, client.lastRequestBytes(),
+                        client.lastResponseBytes(), error, startMicros) : Sample.untimed(operation, Kind.SETUP, error));
             }
         }
     }
@@ -427,7 +437,7 @@ final class Bench {
 
     private static int report(Settings settings, List<Sample> samples, long missing, LoadCounts load, double seconds,
             PrintStream out, String jsonFile) throws IOException {
-        List<Sample> timed = samples.stream().filter(s -> s.nanos() > 0).toList();
+        List<Sample> timed = samples.stream().filter(Sample::timed).toList();
         long failures = samples.stream().filter(s -> !s.ok()).count() + missing;
         Map<String, Map<String, Double>> rows = new LinkedHashMap<>();
         rows.put("all", stats(timed));
@@ -464,8 +474,8 @@ final class Bench {
         if (missing > 0) {
             out.printf("  %d requests never reported (a worker process ended early)%n", missing);
         }
-        long learning = samples.stream().filter(s -> s.startMicros() == -1).count();
-        long noOps = samples.stream().filter(s -> s.nanos() == 0 && s.ok() && s.startMicros() == 0).count();
+        long learning = samples.stream().filter(s -> s.kind() == Kind.LEARNING).count();
+        long noOps = samples.stream().filter(s -> s.kind() == Kind.NO_OP).count();
         out.printf("not counted: %d list requests made to learn new message ids after a client's known ones were deleted"
                 + " (with them the server answered %.1f requests/s); %d retrieves or deletes in an empty inbox (no-ops, as in"
                 + " the paper)%n", learning, (timed.size() + learning) / window, noOps);
@@ -479,8 +489,7 @@ final class Bench {
             out.printf("WSEmail: mean %.1f ms, variance %.1f ms^2 (standard deviation %.1f ms), min %.1f ms, max %.1f ms%n",
                     all.get("mean"), all.get("variance"), all.get("stddev"), all.get("min"), all.get("max"));
         }
-        out.printf("the paper (.NET prototype, 2004): mean %s ms, \"variance\" 138.9 ms, min %s ms, max %s ms, %s requests/s%n",
-                PAPER.get("mean"), PAPER.get("min"), PAPER.get("max"), PAPER.get("throughput"));
+        out.println(PAPER);
         if (jsonFile != null) {
             String json = "{\"clients\":" + settings.threads() + ",\"processes\":" + Math.max(1, settings.processes())
                     + ",\"requestsPerClient\":" + settings.requests() + ",\"bodyBytes\":" + settings.bodyBytes()

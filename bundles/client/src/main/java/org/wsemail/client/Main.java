@@ -137,7 +137,7 @@ public final class Main {
                 case "inbox" -> inbox(settings, options);
                 case "read" -> read(settings, positional);
                 case "delete" -> delete(settings, positional);
-                case "bench" -> bench(settings, options, args);
+                case "bench" -> bench(settings, options);
                 case "bench-worker" -> benchWorker(settings, options);
                 default -> throw new UsageException("unknown command '" + command + "'");
             };
@@ -360,8 +360,7 @@ public final class Main {
                 if (!users.isEmpty()) {
                     throw new UsageException("bench with --certificate logs in as the certificate's one user; leave out --users");
                 }
-                users = List.of(WsemailClient.withCertificate(settings.server(), settings.certificate(), settings.password(),
-                        settings.trusted()).user());
+                users = List.of(WsemailClient.certificateUser(settings.certificate(), settings.password()));
             } else if (users.isEmpty()) {
                 users = List.of(settings.user());
             }
@@ -396,20 +395,18 @@ public final class Main {
         return addresses;
     }
 
-    private int bench(Settings settings, Map<String, String> options, String[] args) throws UsageException {
+    private int bench(Settings settings, Map<String, String> options) throws UsageException {
         Bench.Settings bench = benchSettings(settings, options);
-        // A worker process: this JVM's command line again, as bench-worker, without what only the coordinator does.
+        // A worker process: this JVM with the same options, as bench-worker, without what only the
+        // coordinator does; the password goes in its environment, not on a command line.
         List<String> worker = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        List<String> given = new ArrayList<>(List.of(args));
-        for (String coordinatorOnly : List.of("--json", "--histogram", "--processes", "--load-from", "--load-server")) {
-            int at = given.indexOf(coordinatorOnly);
-            if (at >= 0) {
-                given.subList(at, at + 2).clear();
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench-worker"));
+        Set<String> notForWorkers = Set.of("json", "histogram", "processes", "load-from", "load-server", "password", "encrypt");
+        options.forEach((name, value) -> {
+            if (!notForWorkers.contains(name)) {
+                worker.addAll(List.of("--" + name, value));
             }
-        }
-        given.set(given.indexOf("bench"), "bench-worker");
-        worker.addAll(given);
+        });
         try {
             return Bench.run(bench, out, console != null, options.get("json"), options.get("histogram"), worker,
                     Map.of("WSEMAIL_PASSWORD", new String(settings.password()))) == 0 ? OK : REFUSED;
@@ -424,14 +421,16 @@ public final class Main {
     /** One worker process of a bench: runs its clients and prints a line per request for the coordinator. */
     private int benchWorker(Settings settings, Map<String, String> options) throws UsageException {
         Bench.Settings bench = benchSettings(settings, options);
-        Thread clients = Bench.clients(bench, Integer.parseInt(options.getOrDefault("first-client", "0")), positive(options, "clients", 1),
-                sample -> {
+        List<Thread> clients = Bench.clients(bench, Integer.parseInt(options.getOrDefault("first-client", "0")),
+                positive(options, "clients", 1), sample -> {
                     synchronized (out) {
                         out.println(sample.line());
                     }
                 });
         try {
-            clients.join();
+            for (Thread client : clients) {
+                client.join();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return REFUSED;

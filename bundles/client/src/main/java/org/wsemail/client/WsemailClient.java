@@ -130,6 +130,11 @@ public final class WsemailClient {
         return call(() -> port.requestToken(domain)).getAny();
     }
 
+    /** Whose certificate a PKCS#12 file holds: the one mail address it names. */
+    public static Address certificateUser(Path keyStore, char[] password) throws WsemailException {
+        return UserKey.load(keyStore, password).user();
+    }
+
     /** The user's key and certificate from their PKCS#12 file. */
     private record UserKey(KeyStore store, String alias, Address user) {
         static UserKey load(Path keyStore, char[] password) throws WsemailException {

@@ -39,8 +39,8 @@ public class BenchTest {
         assertEquals(99.0, Bench.percentile(sorted, 99), 0);
         assertEquals(7.0, Bench.percentile(new double[] { 7 }, 99), 0);
 
-        Map<String, Double> stats = Bench.stats(List.of(new Bench.Sample(Bench.Operation.LIST, 2_000_000, true, 100, 300),
-                new Bench.Sample(Bench.Operation.LIST, 4_000_000, true, 100, 500)));
+        Map<String, Double> stats = Bench.stats(List.of(new Bench.Sample(Bench.Operation.LIST, 2_000_000, 100, 300),
+                new Bench.Sample(Bench.Operation.LIST, 4_000_000, 100, 500)));
         assertEquals(3.0, stats.get("mean"), 1e-9);
         assertEquals(1.0, stats.get("variance"), 1e-9);
         assertEquals(2.0, stats.get("min"), 1e-9);
@@ -50,7 +50,7 @@ public class BenchTest {
 
     @Test
     public void aWorkerProcessReportsEachRequestInALineTheCoordinatorReadsBack() {
-        Bench.Sample failed = new Bench.Sample(Bench.Operation.SEND, 12_345_678, false, 2289, 0,
+        Bench.Sample failed = new Bench.Sample(Bench.Operation.SEND, Bench.Kind.MEASURED, 12_345_678, false, 2289, 0,
                 "send: cannot reach https://x/wsemail:\n connection refused", 1_796_000_000_000_000L);
         Bench.Sample read = Bench.Sample.parse(failed.line());
         assertEquals(Bench.Operation.SEND, read.operation());
@@ -60,9 +60,10 @@ public class BenchTest {
         assertEquals(1_796_000_000_000_000L, read.startMicros());
         assertEquals("send: cannot reach https://x/wsemail: connection refused", read.error());
 
-        Bench.Sample learning = Bench.Sample.parse(new Bench.Sample(Bench.Operation.LIST, 0, true, 0, 0, null, -1).line());
+        Bench.Sample learning = Bench.Sample.parse(Bench.Sample.untimed(Bench.Operation.LIST, Bench.Kind.LEARNING, null).line());
         assertNull(learning.error());
-        assertEquals(-1, learning.startMicros());
+        assertEquals(Bench.Kind.LEARNING, learning.kind());
+        assertTrue("a learning list is not one of the measured requests", !learning.counted() && !learning.timed());
     }
 
     @Test

@@ -166,14 +166,9 @@ public final class ResponseSignatures {
         }
     }
 
-    /**
-     * Trust as WSS4J checks it, and besides: the signer's certificate names the expected domain. A
-     * certificate that passed both is remembered while it is valid, so the path to the root is not
-     * built again for every answer.
-     */
+    /** Trust as WSS4J checks it, and besides: the signer's certificate names the expected domain. */
     private static final class NamingDomain extends SignatureTrustValidator {
         private final String domain;
-        private final Set<X509Certificate> passed = ConcurrentHashMap.newKeySet();
 
         NamingDomain(String domain) {
             this.domain = domain;
@@ -181,28 +176,12 @@ public final class ResponseSignatures {
 
         @Override
         public Credential validate(Credential credential, RequestData data) throws WSSecurityException {
-            X509Certificate[] chain = credential.getCertificates();
-            if (chain == null || chain.length == 0) {
-                throw new WSSecurityException(WSSecurityException.ErrorCode.FAILED_AUTHENTICATION);
-            }
-            if (passed.contains(chain[0]) && stillValid(chain[0])) {
-                return credential;
-            }
             Credential trusted = super.validate(credential, data);
-            if (!DomainTls.dnsNames(chain[0]).contains(domain)) {
+            X509Certificate[] chain = credential.getCertificates();
+            if (chain == null || chain.length == 0 || !DomainTls.dnsNames(chain[0]).contains(domain)) {
                 throw new WSSecurityException(WSSecurityException.ErrorCode.FAILED_AUTHENTICATION);
             }
-            passed.add(chain[0]);
             return trusted;
-        }
-
-        private static boolean stillValid(X509Certificate certificate) {
-            try {
-                certificate.checkValidity();
-                return true;
-            } catch (java.security.cert.CertificateException e) {
-                return false;
-            }
         }
     }
 }

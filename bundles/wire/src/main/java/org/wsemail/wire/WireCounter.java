@@ -60,13 +60,14 @@ public final class WireCounter {
         };
     }
 
-    /** Counts each incoming message (a response to a client, a request to a server). */
+    /** Counts each incoming message (a response to a client, a request to a server; not a GET). */
     public AbstractPhaseInterceptor<Message> incoming() {
         return new AbstractPhaseInterceptor<>(Phase.RECEIVE) {
             @Override
             public void handleMessage(Message message) {
                 InputStream in = message.getContent(InputStream.class);
-                if (in != null) {
+                // A GET (a WSDL fetched) is no message of the service.
+                if (in != null && !"GET".equals(message.get(Message.HTTP_REQUEST_METHOD))) {
                     messagesReceived.incrementAndGet();
                     message.setContent(InputStream.class, new FilterInputStream(in) {
                         @Override

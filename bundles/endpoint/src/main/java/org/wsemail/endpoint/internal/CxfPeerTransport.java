@@ -157,12 +157,6 @@ public class CxfPeerTransport implements PeerTransport {
     }
 
     /**
-     * One client per server and domain. Over HTTPS it trusts the roots this server trusts, accepts
-     * the other server only if its certificate names the recipients' domain (whatever host the SRV
-     * record named), and, when configured, presents this server's own certificate for mutual TLS. Each
-     * answer must carry a signature by that server, whose certificate names the domain.
-     */
-    /**
      * The receiving server's certificate, as it presents it in a TLS handshake that checks it like
      * any delivery does (a trusted root, naming the recipients' domain).
      */
@@ -180,7 +174,14 @@ public class CxfPeerTransport implements PeerTransport {
         }
     }
 
-    /** @param encryptTo the receiving server's certificate, to encrypt each request's body to; null for none */
+    /**
+     * One client per server and domain. Over HTTPS it trusts the roots this server trusts, accepts
+     * the other server only if its certificate names the recipients' domain (whatever host the SRV
+     * record named), and, when configured, presents this server's own certificate for mutual TLS. Each
+     * answer must carry a signature by that server, whose certificate names the domain.
+     *
+     * @param encryptTo the receiving server's certificate, to encrypt each request's body to; null for none
+     */
     private MailPeer client(String url, String domain, List<X509Certificate> trusted, X509Certificate encryptTo) {
         return Buses.withBundleClassLoader(() -> {
             JaxWsProxyFactoryBean factory = new JaxWsProxyFactoryBean();
