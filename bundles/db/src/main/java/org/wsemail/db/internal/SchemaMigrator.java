@@ -30,7 +30,8 @@ final class SchemaMigrator {
     /** The migrations in order: version, description, resource beside this class. */
     static final List<Migration> MIGRATIONS = List.of(
             new Migration(1, "users and mailboxes", "V1__mailboxes.sql"),
-            new Migration(2, "message queue", "V2__queue.sql"));
+            new Migration(2, "message queue", "V2__queue.sql"),
+            new Migration(3, "queue read in due order from an index", "V3__queue_due_order.sql"));
 
     record Migration(int version, String description, String script) {
     }

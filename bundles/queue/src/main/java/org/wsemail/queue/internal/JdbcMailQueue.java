@@ -16,9 +16,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import org.osgi.service.component.annotations.Activate;
@@ -50,8 +55,9 @@ import org.wsemail.api.server.QueueEntry;
  * The Message Queue, durable in the {@code queue_entries} table: one entry per message and
  * destination domain, committed before the sender hears that the message was accepted.
  *
- * <p>A worker thread takes due entries: local ones go to the Local MTA, remote ones to the domain's
- * servers in SRV order, each tried in turn. Recipients a server reports unknown, and everything
+ * <p>A worker thread takes due entries in batches and hands each batch to a pool of delivery
+ * threads (several deliveries wait on other servers at once): local entries go to the Local MTA,
+ * remote ones to the domain's servers in SRV order, each tried in turn. Recipients a server reports unknown, and everything
  * still undelivered when the entry expires, go back to the sender in a bounce. What failed for now
  * is tried again after a backoff that doubles up to a cap.
  */
@@ -79,6 +85,9 @@ public class JdbcMailQueue implements MailQueue {
 
         @AttributeDefinition(name = "Poll interval (ms)", description = "How often the worker looks for due entries")
         long poll_interval_ms() default 1000;
+
+        @AttributeDefinition(name = "Delivery threads", description = "How many queue entries are delivered at once")
+        int delivery_threads() default 4;
     }
 
     private final DatabaseManager database;
@@ -91,19 +100,28 @@ public class JdbcMailQueue implements MailQueue {
     private final Backoff backoff;
     private final Duration lifetime;
     private final ScheduledExecutorService worker;
+    /** Runs the deliveries of a batch; null to run them on the calling thread. */
+    private final ExecutorService deliveries;
+    /** A run of the worker is waiting to start: an enqueue need not ask for another. */
+    private final AtomicBoolean wakePending = new AtomicBoolean();
 
     @Activate
     public JdbcMailQueue(Config config, @Reference DatabaseManager database, @Reference MailDomain domain,
             @Reference LocalMta localMta, @Reference MessageSigner signer, @Reference DomainResolver resolver,
             @Reference PeerTransport peers) {
         this(config, database, domain, localMta, signer, resolver, peers, Clock.systemUTC(),
-                Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "wsemail-queue")));
+                Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "wsemail-queue")),
+                deliveryThreads(config.delivery_threads()));
         worker.scheduleWithFixedDelay(this::runDue, config.poll_interval_ms(), config.poll_interval_ms(), TimeUnit.MILLISECONDS);
     }
 
-    /** With a given clock; without a worker when {@code worker} is null (tests call {@link #runDue()}). */
+    /**
+     * With a given clock; without a worker when {@code worker} is null (tests call {@link #runDue()}),
+     * delivering on the caller's thread when {@code deliveries} is null.
+     */
     JdbcMailQueue(Config config, DatabaseManager database, MailDomain domain, LocalMta localMta, MessageSigner signer,
-            DomainResolver resolver, PeerTransport peers, Clock clock, ScheduledExecutorService worker) {
+            DomainResolver resolver, PeerTransport peers, Clock clock, ScheduledExecutorService worker,
+            ExecutorService deliveries) {
         this.database = database;
         this.domain = domain;
         this.localMta = localMta;
@@ -114,11 +132,23 @@ public class JdbcMailQueue implements MailQueue {
         this.backoff = new Backoff(Duration.ofSeconds(config.first_retry_seconds()), Duration.ofSeconds(config.max_retry_seconds()));
         this.lifetime = Duration.ofSeconds(config.lifetime_seconds());
         this.worker = worker;
+        this.deliveries = deliveries;
+    }
+
+    static ExecutorService deliveryThreads(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("delivery.threads must be at least 1, not " + count);
+        }
+        AtomicInteger number = new AtomicInteger();
+        return Executors.newFixedThreadPool(count, task -> new Thread(task, "wsemail-delivery-" + number.incrementAndGet()));
     }
 
     @Deactivate
     void deactivate() {
         worker.shutdownNow();
+        if (deliveries != null) {
+            deliveries.shutdownNow();
+        }
     }
 
     @Override
@@ -202,24 +232,62 @@ public class JdbcMailQueue implements MailQueue {
     }
 
     private void wake() {
-        if (worker != null && !worker.isShutdown()) {
+        if (worker != null && !worker.isShutdown() && wakePending.compareAndSet(false, true)) {
             worker.execute(this::runDue);
         }
     }
 
-    /** Delivers every entry that is due. Runs on the worker thread; never throws. */
+    /**
+     * Delivers every entry that is due, a batch at a time, until a batch comes back short. Runs on
+     * the worker thread; never throws. Each entry delivered is either gone afterwards or due later,
+     * so the batches end.
+     */
     synchronized void runDue() {
+        wakePending.set(false);
         try {
-            for (Entry entry : due()) {
-                try {
-                    process(entry);
-                } catch (RuntimeException e) {
-                    LOG.error("Queue entry {} (message {}) failed unexpectedly; it stays queued", entry.id, entry.messageId, e);
-                    reschedule(entry, entry.recipients, "internal error: " + e.getMessage());
-                }
-            }
+            List<Long> batch;
+            do {
+                batch = due();
+                deliverAll(batch);
+            } while (batch.size() == BATCH && !Thread.currentThread().isInterrupted());
         } catch (RuntimeException e) {
             LOG.error("The queue worker cannot read the queue", e);
+        }
+    }
+
+    /** Delivers the entries on the delivery threads and returns when all are settled. */
+    private void deliverAll(List<Long> ids) {
+        if (deliveries == null) {
+            ids.forEach(this::deliver);
+            return;
+        }
+        List<Future<?>> running = new ArrayList<>();
+        for (long id : ids) {
+            running.add(deliveries.submit(() -> deliver(id)));
+        }
+        for (Future<?> delivery : running) {
+            try {
+                delivery.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                LOG.error("A queue delivery failed", e.getCause());
+            }
+        }
+    }
+
+    /** Delivers one entry, unless it was deleted since it was found due. */
+    private void deliver(long id) {
+        Entry entry = entry(id);
+        if (entry == null) {
+            return;
+        }
+        try {
+            process(entry);
+        } catch (RuntimeException e) {
+            LOG.error("Queue entry {} (message {}) failed unexpectedly; it stays queued", entry.id, entry.messageId, e);
+            reschedule(entry, entry.recipients, "internal error: " + e.getMessage());
         }
     }
 
@@ -335,23 +403,43 @@ public class JdbcMailQueue implements MailQueue {
         return ProcessingEnvironment.of(sender, AuthenticationMethod.USERNAME_TOKEN, domain.isLocal(sender));
     }
 
-    private List<Entry> due() {
+    /** The ids of the next due entries, read from the (next_attempt, id) index alone. */
+    private List<Long> due() {
         try (Connection c = database.dataSource().getConnection();
-                PreparedStatement select = c.prepareStatement("SELECT id, message_id, sender, domain, recipients, signed_xml,"
-                        + " attempts, next_attempt, expires_at, last_error FROM queue_entries WHERE next_attempt <= ?"
+                PreparedStatement select = c.prepareStatement("SELECT id FROM queue_entries WHERE next_attempt <= ?"
                         + " ORDER BY next_attempt, id FETCH FIRST " + BATCH + " ROWS ONLY")) {
             select.setTimestamp(1, Timestamp.from(clock.instant()));
-            return read(select);
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                }
+            }
+            return ids;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the queue", e);
+        }
+    }
+
+    /** The entry with this id; null if there is none. */
+    private Entry entry(long id) {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT id, message_id, sender, domain, recipients, signed_xml,"
+                        + " attempts, next_attempt, expires_at, last_error FROM queue_entries WHERE id = ?")) {
+            select.setLong(1, id);
+            List<Entry> found = read(select);
+            return found.isEmpty() ? null : found.get(0);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read queue entry " + id, e);
         }
     }
 
     @Override
     public List<QueueEntry> entries() {
         try (Connection c = database.dataSource().getConnection();
-                PreparedStatement select = c.prepareStatement("SELECT id, message_id, sender, domain, recipients, signed_xml,"
-                        + " attempts, next_attempt, expires_at, last_error FROM queue_entries ORDER BY next_attempt, id")) {
+                PreparedStatement select = c.prepareStatement("SELECT id, message_id, sender, domain, recipients,"
+                        + " CAST(NULL AS CLOB), attempts, next_attempt, expires_at, last_error FROM queue_entries"
+                        + " ORDER BY next_attempt, id")) {
             return read(select).stream().map(e -> new QueueEntry(e.id, e.messageId, e.sender, e.domain, e.recipients,
                     e.attempts, e.nextAttempt, e.expires, e.lastError)).toList();
         } catch (SQLException e) {

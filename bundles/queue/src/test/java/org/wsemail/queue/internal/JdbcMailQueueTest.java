@@ -11,7 +11,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.derby.jdbc.EmbeddedDataSource;
 import org.junit.After;
@@ -52,18 +59,16 @@ public class JdbcMailQueueTest {
     private List<ServerEndpoint> bServers;
     private final List<String> downHosts = new ArrayList<>();
     private final List<Address> unknownAtB = new ArrayList<>();
+    private PeerTransport peers;
     private JdbcMailQueue queue;
 
     @Before
     public void setUp() throws Exception {
         derbyDir = folder.getRoot().toPath().resolve("derby");
-        EmbeddedDataSource derby = new EmbeddedDataSource();
-        derby.setDatabaseName(derbyDir.toString());
-        derby.setCreateDatabase("create");
         bServers = List.of(new ServerEndpoint("mx1.b.test", 8181, 10, 0, Duration.ofMinutes(5)),
                 new ServerEndpoint("mx2.b.test", 8181, 20, 0, Duration.ofMinutes(5)));
 
-        PeerTransport peers = (server, xml, recipients) -> {
+        peers = (server, xml, recipients) -> {
             peerCalls.add(server.host() + " " + recipients);
             if (downHosts.contains(server.host())) {
                 throw new IOException("http://" + server.host() + ":8181/wsemail/peer: connection refused");
@@ -72,13 +77,21 @@ public class JdbcMailQueueTest {
                     ? new DeliveryResult(r, Status.UNKNOWN_RECIPIENT, "no such user: " + r)
                     : new DeliveryResult(r, Status.STORED, "message 1")).toList();
         };
-        queue = new JdbcMailQueue(config(300, 4000, 86_400), new PooledDatabaseManager(derby), () -> "a.test",
+        queue = queue(peers, null);
+    }
+
+    /** A queue on the test's database, delivering on {@code deliveries} (null: on the caller's thread). */
+    private JdbcMailQueue queue(PeerTransport peerServers, ExecutorService deliveries) throws SQLException {
+        EmbeddedDataSource derby = new EmbeddedDataSource();
+        derby.setDatabaseName(derbyDir.toString());
+        derby.setCreateDatabase("create");
+        return new JdbcMailQueue(config(300, 4000, 86_400), new PooledDatabaseManager(derby), () -> "a.test",
                 (message, xml, recipients, env) -> {
                     recipients.forEach(r -> localDeliveries.add(r + " <- " + message.subject()));
                     localMessages.add(message);
                     return recipients.stream().map(r -> new DeliveryResult(r, Status.STORED, "message 1")).toList();
                 },
-                signer, domain -> domain.equals("b.test") ? bServers : List.of(), peers, clock, null);
+                signer, domain -> domain.equals("b.test") ? bServers : List.of(), peerServers, clock, null, deliveries);
     }
 
     @After
@@ -112,6 +125,40 @@ public class JdbcMailQueueTest {
         assertEquals(List.of("anne@a.test <- Hi"), localDeliveries);
         assertEquals(List.of("mx1.b.test [bob@b.test, beth@b.test]"), peerCalls);
         assertTrue("delivered entries leave the queue", queue.entries().isEmpty());
+    }
+
+    @Test
+    public void deliveriesRunSeveralAtOnceAndOneRunEmptiesABacklogLongerThanABatch() throws Exception {
+        int threads = 3;
+        CyclicBarrier together = new CyclicBarrier(threads);
+        AtomicInteger calls = new AtomicInteger();
+        List<String> delivered = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = JdbcMailQueue.deliveryThreads(threads);
+        try {
+            JdbcMailQueue parallel = queue((server, xml, recipients) -> {
+                // The first deliveries wait for each other: they get through only if they run at once.
+                if (calls.incrementAndGet() <= threads) {
+                    try {
+                        together.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
+                        throw new IOException("the deliveries did not run at the same time");
+                    }
+                }
+                delivered.add(recipients.toString());
+                return recipients.stream().map(r -> new DeliveryResult(r, Status.STORED, "message 1")).toList();
+            }, pool);
+            for (int i = 0; i < 120; i++) {
+                MailMessage message = send("Backlog " + i, ALICE, BOB);
+                parallel.enqueue(message, signer.sign(message));
+            }
+
+            parallel.runDue();
+
+            assertEquals(120, delivered.size());
+            assertTrue("all delivered, none waiting for a retry", parallel.entries().isEmpty());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
@@ -252,6 +299,11 @@ public class JdbcMailQueueTest {
             @Override
             public long poll_interval_ms() {
                 return 1000;
+            }
+
+            @Override
+            public int delivery_threads() {
+                return 4;
             }
         };
     }

@@ -187,12 +187,20 @@ public class Vacation implements DeliveryProcessor, ExtensionProcessor {
         if (setting == null || !now.isBefore(setting.until()) || !deservesAnswer(message, recipient)) {
             return DeliveryDecision.pass();
         }
-        String key = recipient + "|" + message.sender();
-        Instant last = answered.get(key);
-        if (last != null && now.isBefore(last.plus(Duration.ofDays(setting.days())))) {
+        // Deliveries run concurrently: look and mark in one step, so two mails from one sender
+        // arriving at once get one answer.
+        Duration period = Duration.ofDays(setting.days());
+        boolean[] due = {false};
+        answered.compute(recipient + "|" + message.sender(), (key, last) -> {
+            if (last != null && now.isBefore(last.plus(period))) {
+                return last;
+            }
+            due[0] = true;
+            return now;
+        });
+        if (!due[0]) {
             return DeliveryDecision.pass();
         }
-        answered.put(key, now);
         MailMessage reply = MailMessage.builder()
                 .messageId("vacation-" + UUID.randomUUID() + "@" + recipient.domain())
                 .sender(recipient)
