@@ -101,7 +101,16 @@ hz=$(getconf CLK_TCK)
 echo "CPU during the run (warm-up included): load tool $(awk -v a="$(children "$bed/times.after")" \
   -v b="$(children "$bed/times.before")" 'BEGIN {printf "%.0f", a - b}') s," \
   "local.test $(( ($(ticks local) - cpu_local) / hz )) s, external.test $(( ($(ticks external) - cpu_external) / hz )) s"
-sleep 3  # the last relayed messages leave the queue
+# The run is over when the mail it sent is delivered, not when the last request was answered.
+queued() { admin "$1" "wsemail:queue-list --no-format" | grep -cE '^[[:space:]]*[0-9]+[[:space:]]' || true; }
+ended=$(now)
+for s in local external; do
+  while [ "$(queued $s)" -gt 0 ]; do
+    [ $(( ($(now) - ended) / 1000000000 )) -lt 600 ] || { echo "$s.test still has mail queued after 600 s" >&2; break; }
+    sleep 1
+  done
+done
+echo "queues of both servers empty $(( ($(now) - ended) / 1000000 )) ms after the last request"
 echo
 echo "server to server during the run (the paper's Table 2), bytes of the SOAP messages:"
 echo "$before_local $(traffic local)" | awk '{

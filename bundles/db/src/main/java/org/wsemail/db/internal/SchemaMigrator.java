@@ -31,7 +31,7 @@ final class SchemaMigrator {
     static final List<Migration> MIGRATIONS = List.of(
             new Migration(1, "users and mailboxes", "V1__mailboxes.sql"),
             new Migration(2, "message queue", "V2__queue.sql"),
-            new Migration(3, "queue read in due order from an index", "V3__queue_due_order.sql"));
+            new Migration(3, "indexes in the order of the queue and mailbox reads", "V3__read_order_indexes.sql"));
 
     record Migration(int version, String description, String script) {
     }
