@@ -1,5 +1,8 @@
 package org.wsemail.api.server;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+
 import javax.sql.DataSource;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -17,6 +20,44 @@ public interface DatabaseManager {
 
     /** What the database is, for monitoring. */
     Status status();
+
+    /** How many times {@link #inTransaction} runs work that the database rolled back for a lock conflict. */
+    int TRANSACTION_ATTEMPTS = 3;
+
+    /** Work on one connection, inside a transaction. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction on a pooled connection and commits what it did. When the
+     * database rolls the transaction back for a lock conflict or a deadlock (SQLState class 40),
+     * nothing of it is stored, so the work runs again on a fresh transaction, up to
+     * {@link #TRANSACTION_ATTEMPTS} times in all. Any other failure rolls back and is thrown at once.
+     */
+    default <T> T inTransaction(Work<T> work) throws SQLException {
+        for (int attempt = 1;; attempt++) {
+            try (Connection connection = dataSource().getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    T result = work.run(connection);
+                    connection.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    throw e;
+                } finally {
+                    connection.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                boolean rolledBackForLocks = e.getSQLState() != null && e.getSQLState().startsWith("40");
+                if (!rolledBackForLocks || attempt == TRANSACTION_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
 
     /**
      * @param product the database product and version

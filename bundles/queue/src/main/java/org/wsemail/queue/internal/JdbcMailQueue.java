@@ -69,8 +69,6 @@ public class JdbcMailQueue implements MailQueue {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcMailQueue.class);
     private static final String DUPLICATE_KEY = "23505";
     private static final int BATCH = 50;
-    /** Tries at queueing a message when the database rolls it back for a lock conflict. */
-    private static final int ENQUEUE_ATTEMPTS = 3;
 
     @ObjectClassDefinition(name = "WSEmail message queue", description = "Retries and lifetime of queued mail.")
     public @interface Config {
@@ -158,43 +156,22 @@ public class JdbcMailQueue implements MailQueue {
             byDomain.computeIfAbsent(recipient.domain(), d -> new ArrayList<>()).add(recipient);
         }
         Instant now = clock.instant();
-        for (int attempt = 1;; attempt++) {
-            try {
-                List<Long> ids = insertAll(message, signedXml, byDomain, now);
-                LOG.debug("Queued message {} for {} as {}", message.messageId(), byDomain.keySet(), ids);
-                wake();
-                return ids;
-            } catch (SQLException e) {
-                // Class 40: the database rolled the transaction back (a lock timeout or a deadlock
-                // with a concurrent transaction); nothing of it is stored, so it can run again.
-                if (attempt < ENQUEUE_ATTEMPTS && e.getSQLState() != null && e.getSQLState().startsWith("40")) {
-                    LOG.warn("Queueing message {} met a lock conflict ({}); trying again", message.messageId(), e.getMessage());
-                    continue;
-                }
-                throw new IllegalStateException("cannot queue message " + message.messageId() + ": " + e.getMessage(), e);
-            }
-        }
-    }
-
-    /** Inserts the entries of one message in one transaction. */
-    private List<Long> insertAll(MailMessage message, String signedXml, Map<String, List<Address>> byDomain, Instant now)
-            throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        try (Connection c = database.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            // One transaction for all destinations, run again if the database rolls it back for a
+            // lock conflict with a concurrent transaction (nothing of it is stored then).
+            List<Long> ids = database.inTransaction(c -> {
+                List<Long> inserted = new ArrayList<>();
                 for (Map.Entry<String, List<Address>> destination : byDomain.entrySet()) {
-                    ids.add(insert(c, message, signedXml, destination.getKey(), destination.getValue(), now));
+                    inserted.add(insert(c, message, signedXml, destination.getKey(), destination.getValue(), now));
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+                return inserted;
+            });
+            LOG.debug("Queued message {} for {} as {}", message.messageId(), byDomain.keySet(), ids);
+            wake();
+            return ids;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot queue message " + message.messageId() + ": " + e.getMessage(), e);
         }
-        return ids;
     }
 
     private long insert(Connection c, MailMessage message, String signedXml, String destination, List<Address> recipients,

@@ -41,36 +41,41 @@ public class JdbcMailStore implements MailStore {
 
     @Override
     public long store(Address mailbox, MailMessage message, String signedXml) throws UnknownUserException {
-        try (Connection c = database.dataSource().getConnection()) {
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO messages (mailbox, message_id, sender,"
-                    + " subject, sent_at, flags, size_bytes, signed_xml, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
-                insert.setString(1, mailbox.toString());
-                insert.setString(2, message.messageId());
-                insert.setString(3, message.sender().toString());
-                insert.setString(4, truncate(message.subject()));
-                insert.setTimestamp(5, Timestamp.from(message.timestamp()));
-                insert.setInt(6, MessageFlag.toBits(message.flags()));
-                insert.setLong(7, signedXml.getBytes(StandardCharsets.UTF_8).length);
-                insert.setString(8, signedXml);
-                insert.setTimestamp(9, Timestamp.from(Instant.now()));
-                insert.executeUpdate();
-                try (ResultSet keys = insert.getGeneratedKeys()) {
-                    keys.next();
-                    return keys.getLong(1);
-                }
-            } catch (SQLException e) {
-                if (MISSING_PARENT.equals(e.getSQLState())) {
-                    throw new UnknownUserException(mailbox);
-                }
-                if (DUPLICATE_KEY.equals(e.getSQLState())) {
-                    // Delivered before (a retried Deliver): one copy, its number.
-                    return existingId(c, mailbox, message.messageId());
-                }
-                throw e;
+        try {
+            // Deliveries run concurrently: a store the database rolls back for a lock conflict runs again.
+            return database.inTransaction(c -> insert(c, mailbox, message, signedXml));
+        } catch (SQLException e) {
+            if (MISSING_PARENT.equals(e.getSQLState())) {
+                throw new UnknownUserException(mailbox);
+            }
+            throw new StoreException("cannot store message " + message.messageId() + " for " + mailbox, e);
+        }
+    }
+
+    private static long insert(Connection c, Address mailbox, MailMessage message, String signedXml) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO messages (mailbox, message_id, sender,"
+                + " subject, sent_at, flags, size_bytes, signed_xml, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            insert.setString(1, mailbox.toString());
+            insert.setString(2, message.messageId());
+            insert.setString(3, message.sender().toString());
+            insert.setString(4, truncate(message.subject()));
+            insert.setTimestamp(5, Timestamp.from(message.timestamp()));
+            insert.setInt(6, MessageFlag.toBits(message.flags()));
+            insert.setLong(7, signedXml.getBytes(StandardCharsets.UTF_8).length);
+            insert.setString(8, signedXml);
+            insert.setTimestamp(9, Timestamp.from(Instant.now()));
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
             }
         } catch (SQLException e) {
-            throw new StoreException("cannot store message " + message.messageId() + " for " + mailbox, e);
+            if (DUPLICATE_KEY.equals(e.getSQLState())) {
+                // Delivered before (a retried Deliver): one copy, its number.
+                return existingId(c, mailbox, message.messageId());
+            }
+            throw e;
         }
     }
 

@@ -4,10 +4,14 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 
 import org.junit.Before;
 import org.junit.Rule;
@@ -67,6 +71,33 @@ public class JdbcMailStoreTest {
         assertEquals(1, store.delete(BOB, List.of(first, 999_999L)));
         assertTrue(store.retrieve(BOB, first).isEmpty());
         assertEquals(1, store.headers(BOB, Instant.EPOCH).size());
+    }
+
+    @Test
+    public void aDeliveryThatMeetsALockConflictIsStoredOnceItIsOver() throws Exception {
+        try (Connection c = db.manager().dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CALL SYSCS_UTIL.SYSCS_SET_DATABASE_PROPERTY('derby.locks.waitTimeout', '1')");
+        }
+        CountDownLatch locked = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            try (Connection c = db.manager().dataSource().getConnection(); Statement s = c.createStatement()) {
+                c.setAutoCommit(false);
+                s.execute("LOCK TABLE messages IN EXCLUSIVE MODE");
+                locked.countDown();
+                Thread.sleep(1500); // longer than Derby waits for a lock: the first try is rolled back
+                c.commit();
+                c.setAutoCommit(true);
+            } catch (SQLException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        holder.start();
+        locked.await();
+
+        long id = store.store(BOB, message("busy", "Busy", T0), "<m/>");
+        holder.join();
+
+        assertEquals(List.of(id), store.headers(BOB, Instant.EPOCH).stream().map(MessageHeader::id).toList());
     }
 
     @Test
