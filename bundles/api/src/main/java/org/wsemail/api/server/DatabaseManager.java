@@ -22,7 +22,7 @@ public interface DatabaseManager {
     Status status();
 
     /** How many times {@link #inTransaction} runs work that the database rolled back for a lock conflict. */
-    int TRANSACTION_ATTEMPTS = 3;
+    int TRANSACTION_ATTEMPTS = 4;
 
     /** Work on one connection, inside a transaction. */
     @FunctionalInterface
@@ -33,8 +33,10 @@ public interface DatabaseManager {
     /**
      * Runs {@code work} in one transaction on a pooled connection and commits what it did. When the
      * database rolls the transaction back for a lock conflict or a deadlock (SQLState class 40),
-     * nothing of it is stored, so the work runs again on a fresh transaction, up to
-     * {@link #TRANSACTION_ATTEMPTS} times in all. Any other failure rolls back and is thrown at once.
+     * nothing of it is stored, so the work runs again on a fresh transaction after a pause that
+     * grows (50, 100, 200 ms), up to {@link #TRANSACTION_ATTEMPTS} times in all. (Derby, for one,
+     * gives up at once when concurrent inserts contend for the next range of an identity column.)
+     * Any other failure rolls back and is thrown at once.
      */
     default <T> T inTransaction(Work<T> work) throws SQLException {
         for (int attempt = 1;; attempt++) {
@@ -53,6 +55,12 @@ public interface DatabaseManager {
             } catch (SQLException e) {
                 boolean rolledBackForLocks = e.getSQLState() != null && e.getSQLState().startsWith("40");
                 if (!rolledBackForLocks || attempt == TRANSACTION_ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50L << (attempt - 1));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
                     throw e;
                 }
             }

@@ -228,7 +228,7 @@ public class JdbcMailQueue implements MailQueue {
                 deliverAll(batch);
             } while (batch.size() == BATCH && !Thread.currentThread().isInterrupted());
         } catch (RuntimeException e) {
-            LOG.error("The queue worker cannot read the queue", e);
+            LOG.error("A run of the queue worker failed; the due entries stay queued for the next run", e);
         }
     }
 

@@ -345,7 +345,7 @@ public class JdbcMailQueueTest {
 
     @Test
     public void aLockHeldTooLongFailsTheSendAndStoresNothing() throws Exception {
-        Thread holder = holdQueueTable(4500);
+        Thread holder = holdQueueTable(6500); // longer than four tries of 1 s and their pauses
         try {
             enqueue(send("Busy", ALICE, BOB));
             org.junit.Assert.fail("queued while the table was held");
