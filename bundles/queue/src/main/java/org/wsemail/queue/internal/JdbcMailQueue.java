@@ -57,8 +57,9 @@ import org.wsemail.api.server.QueueEntry;
  *
  * <p>A worker thread takes due entries in batches and hands each batch to a pool of delivery
  * threads (several deliveries wait on other servers at once): local entries go to the Local MTA,
- * remote ones to the domain's servers in SRV order, each tried in turn. Recipients a server reports unknown, and everything
- * still undelivered when the entry expires, go back to the sender in a bounce. What failed for now
+ * remote ones to the domain's servers in SRV order, each tried in turn. Recipients a server
+ * reports unknown, and everything still undelivered when the entry expires, go back to the sender
+ * in a bounce. What failed for now
  * is tried again after a backoff that doubles up to a cap.
  */
 @Component(service = MailQueue.class, configurationPid = JdbcMailQueue.PID)
@@ -216,28 +217,31 @@ public class JdbcMailQueue implements MailQueue {
 
     /**
      * Delivers every entry that is due, a batch at a time, until a batch comes back short. Runs on
-     * the worker thread; never throws. Each entry delivered is either gone afterwards or due later,
-     * so the batches end.
+     * the worker thread; never throws. Each entry settled is either gone afterwards or due later,
+     * so the batches end; a batch in which one could not be settled ends the run (it is still due,
+     * and the next poll tries again).
      */
     synchronized void runDue() {
         wakePending.set(false);
         try {
             List<Long> batch;
+            boolean settled;
             do {
                 batch = due();
-                deliverAll(batch);
-            } while (batch.size() == BATCH && !Thread.currentThread().isInterrupted());
+                settled = deliverAll(batch);
+            } while (settled && batch.size() == BATCH && !Thread.currentThread().isInterrupted());
         } catch (RuntimeException e) {
             LOG.error("A run of the queue worker failed; the due entries stay queued for the next run", e);
         }
     }
 
-    /** Delivers the entries on the delivery threads and returns when all are settled. */
-    private void deliverAll(List<Long> ids) {
+    /** Delivers the entries on the delivery threads; when all are done, whether all were settled. */
+    private boolean deliverAll(List<Long> ids) {
         if (deliveries == null) {
             ids.forEach(this::deliver);
-            return;
+            return true;
         }
+        boolean settled = true;
         List<Future<?>> running = new ArrayList<>();
         for (long id : ids) {
             running.add(deliveries.submit(() -> deliver(id)));
@@ -247,11 +251,13 @@ public class JdbcMailQueue implements MailQueue {
                 delivery.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return false;
             } catch (ExecutionException e) {
-                LOG.error("A queue delivery failed", e.getCause());
+                LOG.error("A queue delivery failed and could not be rescheduled; it stays due", e.getCause());
+                settled = false;
             }
         }
+        return settled;
     }
 
     /** Delivers one entry, unless it was deleted since it was found due. */
