@@ -47,7 +47,7 @@ public class MailStoreIT extends WsemailTestSupport {
         Path files = Path.of(System.getProperty("karaf.data"), "wsemail", "derby");
         assertTrue(status.url(), status.url().contains(files.toString()));
         assertTrue("Derby's files are on disk at " + files, Files.isDirectory(files.resolve("seg0")));
-        assertEquals(2, status.schemaVersion());
+        assertEquals(3, status.schemaVersion());
         assertEquals("demo.test", domain.name());
     }
 
