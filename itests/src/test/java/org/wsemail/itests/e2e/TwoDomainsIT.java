@@ -354,7 +354,7 @@ public class TwoDomainsIT {
                 "config:property-set action strip", "config:update");
         assertTrue(installed, installed.contains("Plug-in size-limit (sending)"));
         try {
-            Thread.sleep(1000);
+            awaitSendingPlugInSetting(a, "action = strip");
             alice().send(List.of(Address.parse("bob@b.test")), "Photos", "Two pictures.", List.of(
                     new Attachment("small.jpg", "image/jpeg", new byte[1024]),
                     new Attachment("huge.jpg", "image/jpeg", new byte[20 * 1024])));
@@ -365,7 +365,7 @@ public class TwoDomainsIT {
             assertTrue("the stripped message is what a.test signed", read.verified());
 
             a.shell("config:edit org.wsemail.plugins.sizelimit", "config:property-set action reject", "config:update");
-            Thread.sleep(1000);
+            awaitSendingPlugInSetting(a, "action = reject");
             try {
                 alice().send(List.of(Address.parse("bob@b.test")), "Photos again", "x",
                         List.of(new Attachment("huge.jpg", "image/jpeg", new byte[20 * 1024])));
@@ -379,6 +379,23 @@ public class TwoDomainsIT {
         }
     }
 
+    /**
+     * Waits until a sending plug-in's service carries {@code setting} ("name = value"): Declarative
+     * Services publishes a component's configuration with its service once the component has it, so
+     * from then on mail meets the plug-in with that setting.
+     */
+    private static void awaitSendingPlugInSetting(ServerProcess server, String setting) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String services = "";
+        while (!services.contains(setting)) {
+            if (System.nanoTime() > deadline) {
+                fail("no sending plug-in took the setting " + setting + ": " + services);
+            }
+            Thread.sleep(250);
+            services = server.shell("service:list org.wsemail.api.plugin.SendingProcessor");
+        }
+    }
+
     @Test
     public void theRelayControlPlugInDecidesWhoMaySendToOtherDomains() throws Exception {
         String version = System.getProperty("wsemail.version");
@@ -388,7 +405,7 @@ public class TwoDomainsIT {
             assertTrue(awaitMessage(bob(), "Relayed for a local user").isPresent());
 
             a.shell("config:edit org.wsemail.plugins.relaycontrol", "config:property-set local.users.may.relay false", "config:update");
-            Thread.sleep(1000);
+            awaitSendingPlugInSetting(a, "local.users.may.relay = false");
             try {
                 alice().send(List.of(Address.parse("bob@b.test")), "Not relayed", "x");
                 fail("relayed although relaying is closed");
