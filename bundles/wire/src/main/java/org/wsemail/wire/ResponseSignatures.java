@@ -134,8 +134,11 @@ public final class ResponseSignatures {
         }
     }
 
-    /** Trusted roots, and the certificates TLS handshakes accepted, found by thumbprint. */
-    private static final class PresentedInTls extends Merlin {
+    /**
+     * Trusted roots, and the certificates TLS handshakes accepted, found by thumbprint; the signer is
+     * identified by its dNSName ({@link NamingDomain}).
+     */
+    private static final class PresentedInTls extends AltNameIdentified {
         private final Map<String, X509Certificate[]> presented;
 
         PresentedInTls(Map<String, X509Certificate[]> presented) {

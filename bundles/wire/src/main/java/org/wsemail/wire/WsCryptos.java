@@ -90,9 +90,9 @@ public final class WsCryptos {
         return crypto;
     }
 
-    /** A crypto that trusts these roots. */
+    /** A crypto that trusts these roots; its callers identify a signer by the certificate's subjectAltName. */
     public static Merlin trusting(Collection<X509Certificate> roots) {
-        Merlin crypto = new Merlin();
+        Merlin crypto = new AltNameIdentified();
         crypto.setTrustStore(trustStore(roots));
         return crypto;
     }

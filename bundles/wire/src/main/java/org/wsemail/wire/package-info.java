@@ -5,7 +5,7 @@
  * org.wsemail.wire.soap}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.wsemail.wire;
 
 import org.osgi.annotation.bundle.Export;
