@@ -92,17 +92,24 @@ final class Bench {
         SETUP
     }
 
-    /** One request, with the bytes of its SOAP request and response; {@code startMicros} since the epoch. */
-    record Sample(Operation operation, Kind kind, long nanos, boolean ok, long requestBytes, long responseBytes, String error,
+    /**
+     * One request, with the bytes of its SOAP request and response; {@code error} says why it failed
+     * (null if it did not); {@code startMicros} since the epoch.
+     */
+    record Sample(Operation operation, Kind kind, long nanos, long requestBytes, long responseBytes, String error,
             long startMicros) {
         /** A measured request that succeeded. */
         Sample(Operation operation, long nanos, long requestBytes, long responseBytes) {
-            this(operation, Kind.MEASURED, nanos, true, requestBytes, responseBytes, null, 0);
+            this(operation, Kind.MEASURED, nanos, requestBytes, responseBytes, null, 0);
         }
 
         /** Not timed: a no-op, a learning list, or a failure outside the measured requests. */
         static Sample untimed(Operation operation, Kind kind, String error) {
-            return new Sample(operation, kind, 0, error == null, 0, 0, error, 0);
+            return new Sample(operation, kind, 0, 0, 0, error, 0);
+        }
+
+        boolean ok() {
+            return error == null;
         }
 
         /** One of the R requests each client makes (what the progress bar counts). */
@@ -121,14 +128,14 @@ final class Bench {
 
         /** The line a worker process prints for the coordinator. */
         String line() {
-            return "sample " + operation + " " + kind + " " + nanos + " " + ok + " " + requestBytes + " " + responseBytes + " "
-                    + startMicros + (error == null ? "" : " " + error.replaceAll("\\s+", " "));
+            return "sample " + operation + " " + kind + " " + nanos + " " + requestBytes + " " + responseBytes + " " + startMicros
+                    + (error == null ? "" : " " + error.replaceAll("\\s+", " "));
         }
 
         static Sample parse(String line) {
-            String[] f = line.split(" ", 9);
-            return new Sample(Operation.valueOf(f[1]), Kind.valueOf(f[2]), Long.parseLong(f[3]), Boolean.parseBoolean(f[4]),
-                    Long.parseLong(f[5]), Long.parseLong(f[6]), f.length > 8 ? f[8] : null, Long.parseLong(f[7]));
+            String[] f = line.split(" ", 8);
+            return new Sample(Operation.valueOf(f[1]), Kind.valueOf(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]),
+                    Long.parseLong(f[5]), f.length > 7 ? f[7] : null, Long.parseLong(f[6]));
         }
     }
 
@@ -347,7 +354,7 @@ final class Bench {
             }
             long nanos = Math.max(1, System.nanoTime() - begin);
             if (i >= 0 || error != null) {
-                sink.accept(i >= 0 ? new Sample(operation, Kind.MEASURED, nanos, error == null, client.lastRequestBytes(),
+                sink.accept(i >= 0 ? new Sample(operation, Kind.MEASURED, nanos, client.lastRequestBytes(),
                         client.lastResponseBytes(), error, startMicros) : Sample.untimed(operation, Kind.SETUP, error));
             }
         }

@@ -284,13 +284,11 @@ public final class Main {
                 throw new UsageException("cannot read " + bodyFile + ": " + e.getMessage());
             }
         }
-        List<Address> recipients = new ArrayList<>();
-        for (String recipient : to.split(",")) {
-            try {
-                recipients.add(Address.parse(recipient.trim()));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
+        List<Address> recipients;
+        try {
+            recipients = addresses(to);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
         Set<MessageFlag> flags = options.containsKey("encrypt") ? Set.of(MessageFlag.ENCRYPTED_DELIVERY) : Set.of();
         String id = connect(settings).send(recipients, subject, body, List.of(), flags);
@@ -385,6 +383,7 @@ public final class Main {
         }
     }
 
+    /** The addresses of a comma-separated list; none for null. */
     private static List<Address> addresses(String list) {
         List<Address> addresses = new ArrayList<>();
         if (list != null) {

@@ -50,7 +50,7 @@ public class BenchTest {
 
     @Test
     public void aWorkerProcessReportsEachRequestInALineTheCoordinatorReadsBack() {
-        Bench.Sample failed = new Bench.Sample(Bench.Operation.SEND, Bench.Kind.MEASURED, 12_345_678, false, 2289, 0,
+        Bench.Sample failed = new Bench.Sample(Bench.Operation.SEND, Bench.Kind.MEASURED, 12_345_678, 2289, 0,
                 "send: cannot reach https://x/wsemail:\n connection refused", 1_796_000_000_000_000L);
         Bench.Sample read = Bench.Sample.parse(failed.line());
         assertEquals(Bench.Operation.SEND, read.operation());
