@@ -69,6 +69,7 @@ public class PluginArchetypeIT extends WsemailTestSupport {
         Element pong = pipeline.extension("greeting",
                 DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument().createElementNS(null, "ping"), ENV);
         assertEquals("alice@demo.test", pong.getAttribute("caller"));
+        assertEquals("the plug-in learned the domain from its mail context", "demo.test", pong.getAttribute("domain"));
 
         runAsAdminOk("wsemail:plugin-uninstall greeting");
         assertTrue(pluginAdmin.plugin("greeting").isEmpty());

@@ -1,5 +1,7 @@
 package org.wsemail.api;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -47,6 +49,22 @@ public final class Address {
             throw new IllegalArgumentException("not a mail address (expected local@domain): '" + text + "'");
         }
         return of(text.substring(0, at), text.substring(at + 1));
+    }
+
+    /**
+     * Parses a comma-separated list of addresses, e.g. {@code a@x.test, b@y.test}; none for null or
+     * blank text.
+     *
+     * @throws IllegalArgumentException naming the first text that is not an address
+     */
+    public static List<Address> parseList(String text) {
+        List<Address> addresses = new ArrayList<>();
+        if (text != null && !text.isBlank()) {
+            for (String address : text.split(",")) {
+                addresses.add(parse(address.trim()));
+            }
+        }
+        return List.copyOf(addresses);
     }
 
     private static boolean isLocalChar(int c) {

@@ -26,7 +26,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeMap;
 
 import org.wsemail.api.Address;
 import org.wsemail.api.MessageFlag;
@@ -40,12 +42,12 @@ import org.wsemail.wire.soap.Header;
  * refused, 2 the command line is wrong, 3 the server could not be reached.
  */
 public final class Main {
-    static final int OK = 0;
-    static final int REFUSED = 1;
-    static final int USAGE = 2;
-    static final int UNREACHABLE = 3;
+    public static final int OK = 0;
+    public static final int REFUSED = 1;
+    public static final int USAGE = 2;
+    public static final int UNREACHABLE = 3;
 
-    static final String USAGE_TEXT = String.join("\n",
+    private static final String USAGE_TEXT = String.join("\n",
             "usage: wsemail [options] <command> [arguments]",
             "",
             "commands:",
@@ -54,14 +56,6 @@ public final class Main {
             "  inbox [--since <time, e.g. 2026-11-28T00:00:00Z>]",
             "  read <id>        shows the message and whether the sending server's signature verified",
             "  delete <id>...",
-            "  bench [--threads 4] [--processes 1] [--requests 500] [--mix send=25,list=25,retrieve=25,delete=25]",
-            "        [--users <address>,...] [--to <external-address>,...] [--body-bytes 1024] [--prime 6]",
-            "        [--load-from <address> --load-server <url>] [--warmup 0] [--json <file>] [--histogram <file.png>]",
-            "                   load test, as the paper measured: --threads clients (spread over --processes JVMs),",
-            "                   client t logging in as user t of --users (default --user; all with the one password,",
-            "                   or with --certificate); each send goes to a random bench user and to --to; --load-from",
-            "                   (a user at --load-server, same password) sends 1 message a second to each bench user;",
-            "                   --warmup: requests per client before the measured ones, not counted",
             "",
             "options (or keys of the config file, without the dashes):",
             "  --server <url>          the server's base URL, e.g. https://localhost:8443/wsemail",
@@ -74,33 +68,41 @@ public final class Main {
             "                          server signatures must lead to (without it: the system's roots, no signature check)",
             "  --config <file>         the config file (default ~/.wsemail/client.properties)");
 
+    private static final Set<String> BUILT_IN = Set.of("send", "inbox", "read", "delete");
+
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> environment;
     private final Console console;
+    /** Commands other modules contribute, by name. */
+    private final Map<String, ClientCommand> contributed = new TreeMap<>();
 
     Main(PrintStream out, PrintStream err, Map<String, String> environment, Console console) {
         this.out = out;
         this.err = err;
         this.environment = environment;
         this.console = console;
+        for (ClientCommand command : ServiceLoader.load(ClientCommand.class, Main.class.getClassLoader())) {
+            contributed.put(command.name(), command);
+        }
+    }
+
+    /** The usage text, with the lines of the contributed commands after the built-in ones. */
+    String usage() {
+        StringBuilder text = new StringBuilder();
+        String[] parts = USAGE_TEXT.split("\n\n", 3);
+        text.append(parts[0]).append("\n\n").append(parts[1]);
+        contributed.values().stream().map(ClientCommand::usage).filter(u -> !u.isEmpty())
+                .forEach(u -> text.append("\n").append(u));
+        return text.append("\n\n").append(parts[2]).toString();
     }
 
     public static void main(String[] args) {
         // CXF reports through java.util.logging; a command line tool prints only its own output.
         java.util.logging.LogManager.getLogManager().reset();
         System.exit(new Main(System.out, System.err, System.getenv(), System.console()).run(args));
-    }
-
-    /** A command line that cannot be carried out as given. */
-    static final class UsageException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
-        }
     }
 
     int run(String[] args) {
@@ -112,7 +114,7 @@ public final class Main {
             while (!words.isEmpty()) {
                 String word = words.removeFirst();
                 if (word.equals("--help") || word.equals("-h")) {
-                    out.println(USAGE_TEXT);
+                    out.println(usage());
                     return OK;
                 }
                 if (word.equals("--encrypt")) {
@@ -131,19 +133,23 @@ public final class Main {
             if (command == null) {
                 throw new UsageException("no command given");
             }
-            Settings settings = settings(options);
+            ClientCommand extra = contributed.get(command);
+            if (extra == null && !BUILT_IN.contains(command)) {
+                throw new UsageException("unknown command '" + command + "'");
+            }
+            ClientSettings settings = settings(options);
+            if (extra != null) {
+                return extra.run(new Invocation(settings, options, positional, out, console != null));
+            }
             return switch (command) {
                 case "send" -> send(settings, options);
                 case "inbox" -> inbox(settings, options);
                 case "read" -> read(settings, positional);
-                case "delete" -> delete(settings, positional);
-                case "bench" -> bench(settings, options);
-                case "bench-worker" -> benchWorker(settings, options);
-                default -> throw new UsageException("unknown command '" + command + "'");
+                default -> delete(settings, positional);
             };
         } catch (UsageException e) {
             err.println("wsemail: " + e.getMessage());
-            err.println(USAGE_TEXT);
+            err.println(usage());
             return USAGE;
         } catch (WsemailException e) {
             err.println("wsemail: " + e.getMessage() + " (" + e.code() + ")");
@@ -157,11 +163,7 @@ public final class Main {
         }
     }
 
-    /** @param certificate the user's PKCS#12 file for certificate login, or null to log in with the password */
-    private record Settings(URI server, Address user, char[] password, Set<TrustAnchor> trusted, Path certificate) {
-    }
-
-    private Settings settings(Map<String, String> options) throws UsageException {
+    private ClientSettings settings(Map<String, String> options) throws UsageException {
         Properties file = new Properties();
         Path config = Path.of(options.getOrDefault("config",
                 System.getProperty("user.home") + "/.wsemail/client.properties"));
@@ -196,7 +198,7 @@ public final class Main {
             throw new UsageException("no certificate file " + certificate);
         }
         String secretOf = certificate != null ? certificate : String.valueOf(address);
-        return new Settings(uri, address, password(options, file, secretOf), trusted(setting("trust", options, file)),
+        return new ClientSettings(uri, address, password(options, file, secretOf), trusted(setting("trust", options, file)),
                 certificate == null ? null : Path.of(certificate));
     }
 
@@ -253,20 +255,7 @@ public final class Main {
         }
     }
 
-    private static WsemailClient connect(Settings settings) throws WsemailException {
-        if (settings.certificate() != null) {
-            WsemailClient client = WsemailClient.withCertificate(settings.server(), settings.certificate(), settings.password(),
-                    settings.trusted());
-            if (settings.user() != null && !settings.user().equals(client.user())) {
-                throw new WsemailException(WsemailException.BAD_CREDENTIALS, "the certificate is " + client.user()
-                        + "'s, not " + settings.user() + "'s", null);
-            }
-            return client;
-        }
-        return new WsemailClient(settings.server(), settings.user(), settings.password(), settings.trusted());
-    }
-
-    private int send(Settings settings, Map<String, String> options) throws UsageException, WsemailException {
+    private int send(ClientSettings settings, Map<String, String> options) throws UsageException, WsemailException {
         String to = options.get("to");
         String subject = options.get("subject");
         if (to == null || subject == null) {
@@ -286,17 +275,17 @@ public final class Main {
         }
         List<Address> recipients;
         try {
-            recipients = addresses(to);
+            recipients = Address.parseList(to);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
         Set<MessageFlag> flags = options.containsKey("encrypt") ? Set.of(MessageFlag.ENCRYPTED_DELIVERY) : Set.of();
-        String id = connect(settings).send(recipients, subject, body, List.of(), flags);
+        String id = settings.connect().send(recipients, subject, body, List.of(), flags);
         out.println("Sent " + id + " to " + String.join(", ", recipients.stream().map(Address::toString).toList()));
         return OK;
     }
 
-    private int inbox(Settings settings, Map<String, String> options) throws UsageException, WsemailException {
+    private int inbox(ClientSettings settings, Map<String, String> options) throws UsageException, WsemailException {
         Instant since = Instant.EPOCH;
         if (options.containsKey("since")) {
             try {
@@ -305,7 +294,7 @@ public final class Main {
                 throw new UsageException("--since needs a time like 2026-11-28T00:00:00Z");
             }
         }
-        List<Header> headers = connect(settings).inbox(since);
+        List<Header> headers = settings.connect().inbox(since);
         if (headers.isEmpty()) {
             out.println("No messages.");
             return OK;
@@ -319,11 +308,11 @@ public final class Main {
         return OK;
     }
 
-    private int read(Settings settings, List<String> positional) throws UsageException, WsemailException {
+    private int read(ClientSettings settings, List<String> positional) throws UsageException, WsemailException {
         if (positional.size() != 1) {
             throw new UsageException("read needs exactly one message id");
         }
-        ReadMessage read = connect(settings).read(id(positional.get(0)));
+        ReadMessage read = settings.connect().read(id(positional.get(0)));
         MailMessage message = read.message();
         out.println("From:      " + message.sender());
         out.println("To:        " + String.join(", ", message.recipients().stream().map(Address::toString).toList()));
@@ -338,7 +327,7 @@ public final class Main {
         return OK;
     }
 
-    private int delete(Settings settings, List<String> positional) throws UsageException, WsemailException {
+    private int delete(ClientSettings settings, List<String> positional) throws UsageException, WsemailException {
         if (positional.isEmpty()) {
             throw new UsageException("delete needs at least one message id");
         }
@@ -346,104 +335,9 @@ public final class Main {
         for (String word : positional) {
             ids.add(id(word));
         }
-        int deleted = connect(settings).delete(ids);
+        int deleted = settings.connect().delete(ids);
         out.println("Deleted " + deleted + " of " + ids.size() + " message" + (ids.size() == 1 ? "" : "s"));
         return OK;
-    }
-
-    private Bench.Settings benchSettings(Settings settings, Map<String, String> options) throws UsageException {
-        try {
-            List<Address> users = addresses(options.get("users"));
-            if (settings.certificate() != null) {
-                if (!users.isEmpty()) {
-                    throw new UsageException("bench with --certificate logs in as the certificate's one user; leave out --users");
-                }
-                users = List.of(WsemailClient.certificateUser(settings.certificate(), settings.password()));
-            } else if (users.isEmpty()) {
-                users = List.of(settings.user());
-            }
-            Bench.LoadGenerator load = null;
-            if (options.containsKey("load-from") != options.containsKey("load-server")) {
-                throw new UsageException("the load generator needs both --load-from and --load-server");
-            }
-            if (options.containsKey("load-from")) {
-                load = new Bench.LoadGenerator(new URI(options.get("load-server")), Address.parse(options.get("load-from")));
-            }
-            return new Bench.Settings(settings.server(), users, settings.password(), settings.certificate(), settings.trusted(),
-                    addresses(options.get("to")), positive(options, "threads", 4), positive(options, "requests", 500),
-                    Bench.mix(options.getOrDefault("mix", "send=25,list=25,retrieve=25,delete=25")),
-                    positive(options, "body-bytes", 1024), Integer.parseInt(options.getOrDefault("prime", "6")), load,
-                    positive(options, "processes", 1), Integer.parseInt(options.getOrDefault("warmup", "0")));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        } catch (URISyntaxException e) {
-            throw new UsageException("not a URL: " + options.get("load-server"));
-        } catch (WsemailException e) {
-            throw new UsageException("cannot use the certificate: " + e.getMessage());
-        }
-    }
-
-    /** The addresses of a comma-separated list; none for null. */
-    private static List<Address> addresses(String list) {
-        List<Address> addresses = new ArrayList<>();
-        if (list != null) {
-            for (String address : list.split(",")) {
-                addresses.add(Address.parse(address.trim()));
-            }
-        }
-        return addresses;
-    }
-
-    private int bench(Settings settings, Map<String, String> options) throws UsageException {
-        Bench.Settings bench = benchSettings(settings, options);
-        // A worker process: this JVM with the same options, as bench-worker, without what only the
-        // coordinator does; the password goes in its environment, not on a command line.
-        List<String> worker = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench-worker"));
-        Set<String> notForWorkers = Set.of("json", "histogram", "processes", "load-from", "load-server", "password", "encrypt");
-        options.forEach((name, value) -> {
-            if (!notForWorkers.contains(name)) {
-                worker.addAll(List.of("--" + name, value));
-            }
-        });
-        try {
-            return Bench.run(bench, out, console != null, options.get("json"), options.get("histogram"), worker,
-                    Map.of("WSEMAIL_PASSWORD", new String(settings.password()))) == 0 ? OK : REFUSED;
-        } catch (java.io.IOException e) {
-            throw new UsageException("cannot write the figures: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return REFUSED;
-        }
-    }
-
-    /** One worker process of a bench: runs its clients and prints a line per request for the coordinator. */
-    private int benchWorker(Settings settings, Map<String, String> options) throws UsageException {
-        Bench.Settings bench = benchSettings(settings, options);
-        List<Thread> clients = Bench.clients(bench, Integer.parseInt(options.getOrDefault("first-client", "0")),
-                positive(options, "clients", 1), sample -> {
-                    synchronized (out) {
-                        out.println(sample.line());
-                    }
-                });
-        try {
-            for (Thread client : clients) {
-                client.join();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return REFUSED;
-        }
-        out.flush();
-        return OK;
-    }
-
-    private static int positive(Map<String, String> options, String name, int fallback) {
-        int value = Integer.parseInt(options.getOrDefault(name, String.valueOf(fallback)));
-        if (value < 1) {
-            throw new IllegalArgumentException("--" + name + " must be at least 1");
-        }
-        return value;
     }
 
     private static long id(String word) throws UsageException {

@@ -4,22 +4,44 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.wsemail.api.MailMessage;
+import org.wsemail.api.server.DeliveryResult;
 import org.wsemail.api.server.MailQueue;
 import org.wsemail.api.server.QueueEntry;
+import org.wsemail.api.server.SignedMail;
 
-/** A queue that only records what it is given. */
+/** A queue that only records what it is given: messages submitted or queued, and bounces asked for. */
 public final class RecordingMailQueue implements MailQueue {
     private final List<MailMessage> queued = new CopyOnWriteArrayList<>();
+    private final List<Bounce> bounces = new CopyOnWriteArrayList<>();
 
-    /** The messages queued so far, oldest first. */
+    /** A bounce asked for. */
+    public record Bounce(MailMessage original, List<DeliveryResult> failures) {
+    }
+
+    /** The messages submitted or queued so far, oldest first. */
     public List<MailMessage> queued() {
         return List.copyOf(queued);
     }
 
+    /** The bounces asked for so far, oldest first. */
+    public List<Bounce> bounces() {
+        return List.copyOf(bounces);
+    }
+
     @Override
-    public List<Long> enqueue(MailMessage message, String signedXml) {
+    public List<Long> submit(MailMessage message) {
         queued.add(message);
         return List.of((long) queued.size());
+    }
+
+    @Override
+    public List<Long> enqueue(SignedMail mail) {
+        return submit(mail.message());
+    }
+
+    @Override
+    public void bounce(MailMessage original, List<DeliveryResult> failures) {
+        bounces.add(new Bounce(original, List.copyOf(failures)));
     }
 
     @Override

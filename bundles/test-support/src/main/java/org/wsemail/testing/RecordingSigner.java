@@ -7,21 +7,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.server.MessageSigner;
+import org.wsemail.api.server.SignedMail;
 
 /**
  * A signer without cryptography: {@code sign} gives {@code <signed id="<message id>"/>} and
- * remembers the message, so that {@code read} gives it back. Verification is not offered.
+ * remembers the message, so that {@link #read} gives it back (a stand-in for the codec, where a
+ * component under test reads signed XML). Verification is not offered.
  */
 public final class RecordingSigner implements MessageSigner {
     private final Map<String, MailMessage> signed = new ConcurrentHashMap<>();
     private final List<MailMessage> signedInOrder = new CopyOnWriteArrayList<>();
 
     @Override
-    public String sign(MailMessage message) {
+    public SignedMail sign(MailMessage message) {
         String xml = xml(message);
         signed.put(xml, message);
         signedInOrder.add(message);
-        return xml;
+        return new SignedMail(message, xml);
     }
 
     /** The text {@link #sign} gives for a message. */
@@ -34,7 +36,7 @@ public final class RecordingSigner implements MessageSigner {
         return List.copyOf(signedInOrder);
     }
 
-    @Override
+    /** The message that {@link #sign} gave this text for. */
     public MailMessage read(String signedXml) {
         MailMessage message = signed.get(signedXml);
         if (message == null) {

@@ -37,6 +37,7 @@ import org.wsemail.api.Address;
 import org.wsemail.api.Attachment;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.MessageFlag;
+import org.wsemail.api.plugin.PluginXml;
 import org.wsemail.wire.soap.Flag;
 import org.wsemail.wire.soap.Message;
 import org.wsemail.wire.soap.ObjectFactory;
@@ -76,18 +77,9 @@ public final class MessageCodec {
         }
     }
 
-    /** A namespace-aware parser factory that resolves no external entities or DTDs. */
+    /** A namespace-aware parser factory that resolves no external entities or DTDs (the plug-ins' one). */
     public static DocumentBuilderFactory secureDocumentBuilderFactory() {
-        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-        factory.setNamespaceAware(true);
-        factory.setExpandEntityReferences(false);
-        try {
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            factory.setFeature(javax.xml.XMLConstants.FEATURE_SECURE_PROCESSING, true);
-        } catch (ParserConfigurationException e) {
-            throw new IllegalStateException("the XML parser cannot be made safe", e);
-        }
-        return factory;
+        return PluginXml.secureDocumentBuilderFactory();
     }
 
     /** The wire form of a message. */
@@ -191,6 +183,16 @@ public final class MessageCodec {
         } catch (JAXBException e) {
             throw new IllegalArgumentException("malformed WSEmail message: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads signed message XML back as the model, without checking the signature: for XML this
+     * server signed itself, or verified when it arrived (the queue's and the mailbox's).
+     *
+     * @throws IllegalArgumentException if it is not a well-formed WSEmail message
+     */
+    public MailMessage read(String signedXml) {
+        return fromElement(parse(signedXml));
     }
 
     /** The flags of a message element, read without converting the rest of it. */

@@ -11,18 +11,13 @@
 #if( $extension )#set( $ignore = $interfaces.add("ExtensionProcessor") )#end
 package ${package};
 
-#if( $extension )
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
-
-#end
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 #if( $extension )
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 #end
 #if( $delivery )
@@ -37,6 +32,10 @@ import org.wsemail.api.plugin.DeliveryProcessor;
 #if( $extension )
 import org.wsemail.api.plugin.ExtensionException;
 import org.wsemail.api.plugin.ExtensionProcessor;
+#end
+import org.wsemail.api.plugin.MailContext;
+#if( $extension )
+import org.wsemail.api.plugin.PluginXml;
 #end
 #if( $sending )
 import org.wsemail.api.plugin.SendingDecision;
@@ -54,12 +53,17 @@ import org.wsemail.api.plugin.WsemailPlugin;
  * <p>Sending: adds a configurable footer to the body of every message sent through the server.
 #end
 #if( $delivery )
- * <p>Delivery: marks the subject of every message delivered here with {@code [${pluginName}]}.
+ * <p>Delivery: counts each recipient's deliveries in the plug-in's store and marks the subject of
+ * every message delivered here with {@code [${pluginName}]}.
 #end
 #if( $extension )
- * <p>Extension {@code ${pluginName}}: answers a request with the identity of the caller, to show
- * what a plug-in learns about who is asking.
+ * <p>Extension {@code ${pluginName}}: answers {@code <ping/>} with who is asking, how they
+ * authenticated and which domain answers, to show what a plug-in learns about the caller.
 #end
+ *
+ * <p>It asks the server for what it needs through the {@link MailContext}: the domain, whether an
+ * address is local, sending or answering a message, and its own persistent store. It needs
+ * nothing else of the server.
  *
  * <p>Lifecycle: constructed and activated once, with its configuration, by Declarative Services;
  * then called concurrently by the server for as long as it runs. It keeps no per-message state.
@@ -81,10 +85,17 @@ public class ${className} implements $interfaces.toString().replace("[", "").rep
         String footer() default "Sent through ${pluginName}";
     }
 
+#if( $delivery )
+    /** The store key under which each recipient's deliveries are counted. */
+    static final String DELIVERIES = "deliveries";
+
+#end
+    private final MailContext context;
     private final String footer;
 
     @Activate
-    public ${className}(Config config) {
+    public ${className}(Config config, @Reference MailContext context) {
+        this.context = context;
         this.footer = config.footer();
     }
 #if( $sending )
@@ -101,6 +112,7 @@ public class ${className} implements $interfaces.toString().replace("[", "").rep
 
     @Override
     public DeliveryDecision deliver(MailMessage message, Address recipient, ProcessingEnvironment env) {
+        context.store().update(recipient, DELIVERIES, count -> String.valueOf(count == null ? 1 : Long.parseLong(count) + 1));
         return DeliveryDecision.pass(message.toBuilder().subject("[${pluginName}] " + message.subject()).build());
     }
 #end
@@ -111,16 +123,12 @@ public class ${className} implements $interfaces.toString().replace("[", "").rep
         if (!"ping".equals(request.getLocalName())) {
             throw new ExtensionException(ExtensionException.BAD_REQUEST, "send <ping/>");
         }
-        try {
-            Document response = DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
-            Element pong = response.createElement("pong");
-            pong.setAttribute("caller", env.caller().toString());
-            pong.setAttribute("authentication", env.authentication().name());
-            response.appendChild(pong);
-            return pong;
-        } catch (ParserConfigurationException e) {
-            throw new IllegalStateException(e);
-        }
+        Element pong = PluginXml.answer("pong");
+        pong.setAttribute("caller", env.caller().toString());
+        pong.setAttribute("authentication", env.authentication().name());
+        pong.setAttribute("domain", context.domain());
+        pong.setAttribute("local", String.valueOf(context.isLocalUser(env.caller())));
+        return pong;
     }
 #end
 }

@@ -2,14 +2,19 @@ package org.wsemail.api.server;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 import javax.sql.DataSource;
 
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * Hands out pooled connections to the server's database (embedded Apache Derby by default) whose
- * schema it has brought up to date before it registers. Registered once the database is usable;
+ * The Database Manager: hands out pooled connections to the server's database (embedded Apache Derby
+ * by default) and brings each component's schema up to date. Every component owns its tables: it
+ * ships its migration scripts in its own bundle and asks for them to be applied with {@link
+ * #migrate} when it activates, before it touches them. Registered once the database is usable;
  * unregistered when it is not.
  */
 @ProviderType
@@ -21,8 +26,15 @@ public interface DatabaseManager {
     /** What the database is, for monitoring. */
     Status status();
 
-    /** How many times {@link #inTransaction} runs work that the database rolled back for a lock conflict. */
-    int TRANSACTION_ATTEMPTS = 4;
+    /**
+     * Applies the component's migrations that the database does not record yet, in order, each in
+     * one transaction with its record; concurrent calls (several components, several server nodes)
+     * apply each script once. Scripts are never edited once released: a change is a new script.
+     *
+     * @return the version the component's schema is at
+     * @throws SQLException if a script fails; what it did is rolled back
+     */
+    int migrate(Schema schema) throws SQLException;
 
     /** Work on one connection, inside a transaction. */
     @FunctionalInterface
@@ -32,47 +44,51 @@ public interface DatabaseManager {
 
     /**
      * Runs {@code work} in one transaction on a pooled connection and commits what it did. When the
-     * database rolls the transaction back for a lock conflict or a deadlock (SQLState class 40),
-     * nothing of it is stored, so the work runs again on a fresh transaction after a pause that
-     * grows (50, 100, 200 ms), up to {@link #TRANSACTION_ATTEMPTS} times in all. (Derby, for one,
-     * gives up at once when concurrent inserts contend for the next range of an identity column.)
-     * Any other failure rolls back and is thrown at once.
+     * database rolls the transaction back for a lock conflict or a deadlock, nothing of it is stored,
+     * so the work may be run again on a fresh transaction, up to a limit of the implementation's; any
+     * other failure rolls back and is thrown at once. {@code work} must therefore have no effects
+     * outside the transaction.
      */
-    default <T> T inTransaction(Work<T> work) throws SQLException {
-        for (int attempt = 1;; attempt++) {
-            try (Connection connection = dataSource().getConnection()) {
-                connection.setAutoCommit(false);
-                try {
-                    T result = work.run(connection);
-                    connection.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    connection.rollback();
-                    throw e;
-                } finally {
-                    connection.setAutoCommit(true);
-                }
-            } catch (SQLException e) {
-                boolean rolledBackForLocks = e.getSQLState() != null && e.getSQLState().startsWith("40");
-                if (!rolledBackForLocks || attempt == TRANSACTION_ATTEMPTS) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(50L << (attempt - 1));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
+    <T> T inTransaction(Work<T> work) throws SQLException;
+
+    /**
+     * A component's part of the schema.
+     *
+     * @param component the component's name, which keys its schema version, e.g. {@code queue}
+     * @param anchor a class of the component's bundle; the scripts are resources beside it
+     * @param migrations the component's migrations, oldest first
+     */
+    record Schema(String component, Class<?> anchor, List<Migration> migrations) {
+
+        public Schema {
+            Objects.requireNonNull(component, "component");
+            Objects.requireNonNull(anchor, "anchor");
+            migrations = List.copyOf(migrations);
         }
+    }
+
+    /**
+     * One step of a component's schema.
+     *
+     * @param version its number, from 1 up, within the component
+     * @param description what it does, for the log and the version table
+     * @param script the SQL resource beside the schema's anchor class: statements end with a
+     *     semicolon at the end of a line, lines starting with {@code --} are comments. Use SQL that
+     *     Derby and PostgreSQL both run.
+     */
+    record Migration(int version, String description, String script) {
     }
 
     /**
      * @param product the database product and version
      * @param url the JDBC URL (no credentials)
-     * @param schemaVersion the schema version the migrations brought the database to
+     * @param schemaVersions each component's schema version
      * @param openConnections connections handed out through {@link #dataSource()} and not yet closed
      */
-    record Status(String product, String url, int schemaVersion, int openConnections) {
+    record Status(String product, String url, Map<String, Integer> schemaVersions, int openConnections) {
+
+        public Status {
+            schemaVersions = Map.copyOf(schemaVersions);
+        }
     }
 }

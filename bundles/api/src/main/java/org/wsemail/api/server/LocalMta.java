@@ -4,7 +4,6 @@ import java.util.List;
 
 import org.osgi.annotation.versioning.ProviderType;
 import org.wsemail.api.Address;
-import org.wsemail.api.MailMessage;
 import org.wsemail.api.ProcessingEnvironment;
 
 /**
@@ -18,10 +17,9 @@ public interface LocalMta {
     /**
      * Delivers a message to local recipients.
      *
-     * @param signedXml the message as its sending server signed it, which is what is stored
+     * @param mail the message as its sending server signed it, which is what is stored
      * @param env who handed the message to this server
      * @return one result per recipient, in the order given
      */
-    List<DeliveryResult> deliver(MailMessage message, String signedXml, List<Address> recipients,
-            ProcessingEnvironment env);
+    List<DeliveryResult> deliver(SignedMail mail, List<Address> recipients, ProcessingEnvironment env);
 }

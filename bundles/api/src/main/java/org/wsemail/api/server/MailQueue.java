@@ -9,17 +9,38 @@ import org.wsemail.api.MailMessage;
  * The Message Queue: durable, so a message is acknowledged to its sender only once it is committed
  * here. Delivers to local recipients through the {@link LocalMta} and to remote domains through
  * their servers, retrying with backoff and bouncing to the sender when the message expires.
+ *
+ * <p>It is also where a message becomes this server's: {@link #submit} signs and queues in one
+ * step, for every part of the server that sends (the client endpoint, bounces, the plug-ins' mail
+ * context), so that no caller signs and queues by hand.
  */
 @ProviderType
 public interface MailQueue {
 
     /**
-     * Queues a signed message for all its recipients; returns once it is durable.
+     * Signs the message as this server and queues it for all its recipients; returns once it is
+     * durable.
      *
-     * @param signedXml the message XML as this server signed it
      * @return the ids of the queue entries created, one per destination domain
      */
-    List<Long> enqueue(MailMessage message, String signedXml);
+    List<Long> submit(MailMessage message);
+
+    /**
+     * Queues a message as it was signed (by this server or, relayed, by another); returns once it
+     * is durable. Queuing the same message id again for a domain keeps the one entry.
+     *
+     * @return the ids of the queue entries, one per destination domain
+     */
+    List<Long> enqueue(SignedMail mail);
+
+    /**
+     * Tells the sender of {@code original} which recipients it did not reach and why, in a notice
+     * from this domain's postmaster. A message that is itself from a postmaster is never bounced,
+     * so notices cannot loop.
+     *
+     * @param failures one result per recipient not reached; its detail is the reason the sender reads
+     */
+    void bounce(MailMessage original, List<DeliveryResult> failures);
 
     /** Entries waiting now, soonest due first. */
     List<QueueEntry> entries();

@@ -7,7 +7,6 @@ import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
 import org.wsemail.api.Address;
-import org.wsemail.api.MailMessage;
 
 /**
  * The data accessor: users' mailboxes. Each method is one transaction.
@@ -20,12 +19,12 @@ public interface MailStore {
      * same message id again returns the existing entry's number and stores nothing, so a retried
      * delivery leaves one copy.
      *
-     * @param message the message, for the header columns
-     * @param signedXml the message XML with the sending server's signature, returned as is on retrieve
+     * @param mail the message (for the header columns) with the XML the sending server signed,
+     *     returned as it is on retrieve
      * @return the message's number in the mailbox
      * @throws UnknownUserException if {@code mailbox} is not a user of this server
      */
-    long store(Address mailbox, MailMessage message, String signedXml) throws UnknownUserException;
+    long store(Address mailbox, SignedMail mail) throws UnknownUserException;
 
     /** Headers of messages in the mailbox sent at or after {@code since}, oldest first. */
     List<MessageHeader> headers(Address mailbox, Instant since);

@@ -7,21 +7,14 @@ import org.wsemail.api.MailMessage;
 
 /**
  * Signs messages as this server (XMLDSIG with the server's key and certificate) and verifies other
- * servers' signatures against the trusted roots. Thread-safe.
+ * servers' signatures against the trusted roots. Reading a signed message back without checking it
+ * is the message codec's job, not the signer's. Thread-safe.
  */
 @ProviderType
 public interface MessageSigner {
 
-    /** The message as XML with this server's enveloped signature: what is queued, relayed and stored. */
-    String sign(MailMessage message);
-
-    /**
-     * Reads a signed message without checking its signature: only for XML this server signed itself
-     * or verified when it arrived.
-     *
-     * @throws IllegalArgumentException if it is not a WSEmail message
-     */
-    MailMessage read(String signedXml);
+    /** The message with this server's enveloped signature: what is queued, relayed and stored. */
+    SignedMail sign(MailMessage message);
 
     /**
      * Verifies a signed message.
@@ -35,14 +28,18 @@ public interface MessageSigner {
     /**
      * A message whose signature verified.
      *
-     * @param message the message
+     * @param mail the message and its signed XML
      * @param signerDomains the mail domains the signer's certificate names
      * @param signerSubject the signer certificate's subject, for people
      */
-    record VerifiedMessage(MailMessage message, Set<String> signerDomains, String signerSubject) {
+    record VerifiedMessage(SignedMail mail, Set<String> signerDomains, String signerSubject) {
 
         public VerifiedMessage {
             signerDomains = Set.copyOf(signerDomains);
+        }
+
+        public MailMessage message() {
+            return mail.message();
         }
     }
 

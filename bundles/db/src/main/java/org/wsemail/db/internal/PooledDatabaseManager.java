@@ -16,17 +16,20 @@ import org.wsemail.api.server.DatabaseManager;
 /**
  * The Database Manager. Takes the pooled {@link DataSource} named {@value #DATA_SOURCE_NAME} that
  * pax-jdbc builds from {@code etc/org.ops4j.datasource-wsemail.cfg} (embedded Derby under the
- * server's data directory by default), migrates its schema, and only then registers, so that every
- * component that needs the database waits for a usable one.
+ * server's data directory by default), prepares the table of schema versions, and registers; each
+ * component then migrates its own part of the schema through {@link #migrate}.
  */
 @Component(service = DatabaseManager.class)
 public class PooledDatabaseManager implements DatabaseManager {
     static final String DATA_SOURCE_NAME = "wsemail";
+    /** How many times {@link #inTransaction} runs work that the database rolled back for a lock conflict. */
+    static final int TRANSACTION_ATTEMPTS = 4;
+    /** The pause before the second try; it doubles for each later one. */
+    static final long FIRST_PAUSE_MS = 50;
 
     private static final Logger LOG = LoggerFactory.getLogger(PooledDatabaseManager.class);
 
     private final CountingDataSource dataSource;
-    private final int schemaVersion;
     private final String product;
     private final String url;
 
@@ -34,13 +37,13 @@ public class PooledDatabaseManager implements DatabaseManager {
     public PooledDatabaseManager(@Reference(target = "(dataSourceName=" + DATA_SOURCE_NAME + ")") DataSource pool)
             throws SQLException {
         this.dataSource = new CountingDataSource(pool);
-        this.schemaVersion = SchemaMigrator.migrate(pool);
+        SchemaMigrator.prepare(pool);
         try (Connection connection = pool.getConnection()) {
             DatabaseMetaData meta = connection.getMetaData();
             this.product = meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion();
             this.url = meta.getURL();
         }
-        LOG.info("Database {} at {} is at schema version {}", product, url, schemaVersion);
+        LOG.info("Database {} at {}", product, url);
     }
 
     @Override
@@ -49,7 +52,54 @@ public class PooledDatabaseManager implements DatabaseManager {
     }
 
     @Override
+    public int migrate(Schema schema) throws SQLException {
+        return SchemaMigrator.migrate(dataSource, schema);
+    }
+
+    /**
+     * Runs the work again when the database rolled it back for a lock conflict or a deadlock
+     * (SQLState class 40), after a pause that grows (50, 100, 200 ms), {@value #TRANSACTION_ATTEMPTS}
+     * times in all. (Derby, for one, gives up at once when concurrent inserts contend for the next
+     * range of an identity column.)
+     */
+    @Override
+    public <T> T inTransaction(Work<T> work) throws SQLException {
+        for (int attempt = 1;; attempt++) {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    T result = work.run(connection);
+                    connection.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    throw e;
+                } finally {
+                    connection.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                boolean rolledBackForLocks = e.getSQLState() != null && e.getSQLState().startsWith("40");
+                if (!rolledBackForLocks || attempt == TRANSACTION_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.debug("A transaction met a lock conflict ({}); try {} of {}", e.getSQLState(), attempt + 1,
+                        TRANSACTION_ATTEMPTS);
+                try {
+                    Thread.sleep(FIRST_PAUSE_MS << (attempt - 1));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @Override
     public Status status() {
-        return new Status(product, url, schemaVersion, dataSource.openConnections());
+        try {
+            return new Status(product, url, SchemaMigrator.versions(dataSource), dataSource.openConnections());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the schema versions: " + e.getMessage(), e);
+        }
     }
 }

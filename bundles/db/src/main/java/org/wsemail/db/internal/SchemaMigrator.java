@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,41 +13,90 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wsemail.api.server.DatabaseManager.Migration;
+import org.wsemail.api.server.DatabaseManager.Schema;
 
 /**
- * Brings the schema up to date: applies, in order, each migration script whose version the
- * {@code schema_version} table does not yet record, each script in one transaction with its record.
- * Scripts are never edited once released; a change is a new script.
+ * Brings a component's schema up to date: applies, in order, each of its migration scripts whose
+ * version the {@code schema_versions} table does not yet record for it, each script in one
+ * transaction with its record, under an exclusive lock on that table so that concurrent starts
+ * (components of one server, nodes sharing a database) apply each script once.
  */
 final class SchemaMigrator {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
-
-    /** The migrations in order: version, description, resource beside this class. */
-    static final List<Migration> MIGRATIONS = List.of(
-            new Migration(1, "users and mailboxes", "V1__mailboxes.sql"),
-            new Migration(2, "message queue", "V2__queue.sql"),
-            new Migration(3, "indexes in the order of the queue and mailbox reads", "V3__read_order_indexes.sql"));
-
-    record Migration(int version, String description, String script) {
-    }
+    static final String VERSION_TABLE = "schema_versions";
+    /** The single version table of builds before components owned their schemas. */
+    private static final String SHARED_VERSION_TABLE = "schema_version";
+    /** The version that table was at in the last build that used it, and what it stands for now. */
+    private static final int SHARED_LAST_VERSION = 3;
+    private static final Map<String, Integer> SHARED_LAST_AS_COMPONENTS = Map.of("store", 1, "queue", 1);
 
     private SchemaMigrator() {
     }
 
-    /** Applies what is missing and returns the version the schema is at. */
-    static int migrate(DataSource dataSource) throws SQLException {
+    /** Creates the version table if there is none (a database from an older build is converted). */
+    static void prepare(DataSource dataSource) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            ensureVersionTable(connection);
-            int current = currentVersion(connection);
-            for (Migration migration : MIGRATIONS) {
+            if (exists(connection, VERSION_TABLE)) {
+                return;
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE " + VERSION_TABLE + " (component VARCHAR(100) NOT NULL,"
+                        + " version INTEGER NOT NULL, description VARCHAR(200) NOT NULL, applied_at TIMESTAMP NOT NULL,"
+                        + " PRIMARY KEY (component, version))");
+            } catch (SQLException e) {
+                if (!exists(connection, VERSION_TABLE)) {
+                    throw e;
+                }
+                return; // another node created it meanwhile
+            }
+            if (exists(connection, SHARED_VERSION_TABLE)) {
+                convertSharedVersions(connection);
+            }
+        }
+    }
+
+    /**
+     * A database of a build in which one script list served every component, at its last version:
+     * the same tables as the components' first versions now, so it is recorded as those.
+     */
+    private static void convertSharedVersions(Connection connection) throws SQLException {
+        int shared;
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT MAX(version) FROM " + SHARED_VERSION_TABLE)) {
+            result.next();
+            shared = result.getInt(1);
+        }
+        if (shared != SHARED_LAST_VERSION) {
+            throw new SQLException("the database is at version " + shared + " of an early development build;"
+                    + " start from an empty database (remove data/wsemail/derby)");
+        }
+        for (Map.Entry<String, Integer> component : SHARED_LAST_AS_COMPONENTS.entrySet()) {
+            for (int version = 1; version <= component.getValue(); version++) {
+                record(connection, component.getKey(), version, "recorded from the shared version table");
+            }
+        }
+        LOG.info("Schema versions recorded per component: {}", SHARED_LAST_AS_COMPONENTS);
+    }
+
+    /** Applies the schema's missing migrations and returns the version it is at. */
+    static int migrate(DataSource dataSource, Schema schema) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            int current = currentVersion(connection, schema.component());
+            for (Migration migration : schema.migrations()) {
                 if (migration.version() > current) {
-                    apply(connection, migration);
+                    if (apply(connection, schema, migration)) {
+                        LOG.info("Schema of {} migrated to version {} ({})", schema.component(), migration.version(),
+                                migration.description());
+                    }
                     current = migration.version();
                 }
             }
@@ -54,59 +104,83 @@ final class SchemaMigrator {
         }
     }
 
-    private static void ensureVersionTable(Connection connection) throws SQLException {
-        try (ResultSet tables = connection.getMetaData().getTables(null, null, "SCHEMA_VERSION", null)) {
-            if (tables.next()) {
-                return;
+    /** Each component's version, for the status. */
+    static Map<String, Integer> versions(DataSource dataSource) throws SQLException {
+        Map<String, Integer> versions = new HashMap<>();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT component, MAX(version) FROM " + VERSION_TABLE
+                        + " GROUP BY component")) {
+            while (rows.next()) {
+                versions.put(rows.getString(1), rows.getInt(2));
             }
         }
-        try (ResultSet tables = connection.getMetaData().getTables(null, null, "schema_version", null)) {
-            if (tables.next()) {
-                return;
+        return versions;
+    }
+
+    static int currentVersion(Connection connection, String component) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT MAX(version) FROM " + VERSION_TABLE + " WHERE component = ?")) {
+            select.setString(1, component);
+            try (ResultSet result = select.executeQuery()) {
+                result.next();
+                return result.getInt(1);
             }
-        }
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY,"
-                    + " description VARCHAR(200) NOT NULL, applied_at TIMESTAMP NOT NULL)");
         }
     }
 
-    static int currentVersion(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("SELECT MAX(version) FROM schema_version")) {
-            result.next();
-            return result.getInt(1);
-        }
-    }
-
-    private static void apply(Connection connection, Migration migration) throws SQLException {
+    /** Applies one migration unless, once the lock is held, it turns out applied already. */
+    private static boolean apply(Connection connection, Schema schema, Migration migration) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
-            for (String sql : statements(read(migration.script()))) {
+            statement.execute("LOCK TABLE " + VERSION_TABLE + " IN EXCLUSIVE MODE");
+            if (currentVersion(connection, schema.component()) >= migration.version()) {
+                connection.commit();
+                return false;
+            }
+            for (String sql : statements(read(schema, migration.script()))) {
                 statement.execute(sql);
             }
-            try (PreparedStatement record = connection.prepareStatement(
-                    "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
-                record.setInt(1, migration.version());
-                record.setString(2, migration.description());
-                record.setTimestamp(3, Timestamp.from(Instant.now()));
-                record.executeUpdate();
-            }
+            record(connection, schema.component(), migration.version(), migration.description());
             connection.commit();
-            LOG.info("Database schema migrated to version {} ({})", migration.version(), migration.description());
+            return true;
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
-            throw new SQLException("migration " + migration.script() + " failed: " + e.getMessage(), e);
+            throw new SQLException("migration " + migration.script() + " of " + schema.component() + " failed: "
+                    + e.getMessage(), e);
         } finally {
             connection.setAutoCommit(autoCommit);
         }
     }
 
-    private static String read(String script) {
-        try (InputStream in = SchemaMigrator.class.getResourceAsStream(script)) {
+    private static void record(Connection connection, String component, int version, String description)
+            throws SQLException {
+        try (PreparedStatement record = connection.prepareStatement("INSERT INTO " + VERSION_TABLE
+                + " (component, version, description, applied_at) VALUES (?, ?, ?, ?)")) {
+            record.setString(1, component);
+            record.setInt(2, version);
+            record.setString(3, description);
+            record.setTimestamp(4, Timestamp.from(Instant.now()));
+            record.executeUpdate();
+        }
+    }
+
+    private static boolean exists(Connection connection, String table) throws SQLException {
+        DatabaseMetaData meta = connection.getMetaData();
+        for (String name : List.of(table.toUpperCase(java.util.Locale.ROOT), table)) {
+            try (ResultSet tables = meta.getTables(null, null, name, null)) {
+                if (tables.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String read(Schema schema, String script) {
+        try (InputStream in = schema.anchor().getResourceAsStream(script)) {
             if (in == null) {
-                throw new IllegalStateException("migration script missing from the bundle: " + script);
+                throw new IllegalStateException("migration script " + script + " missing beside " + schema.anchor().getName());
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

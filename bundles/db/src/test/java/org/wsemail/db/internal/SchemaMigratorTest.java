@@ -1,89 +1,149 @@
 package org.wsemail.db.internal;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.derby.jdbc.EmbeddedDataSource;
-import org.junit.After;
-import org.junit.Before;
+import javax.sql.DataSource;
+
 import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
+import org.wsemail.api.server.DatabaseManager;
+import org.wsemail.api.server.DatabaseManager.Migration;
+import org.wsemail.api.server.DatabaseManager.Schema;
+import org.wsemail.testing.EmbeddedDerby;
 
-/** Migrations on a real embedded Derby database in files on disk. */
+/** Components' migrations, and transactions, on a real embedded Derby database in files on disk. */
 public class SchemaMigratorTest {
+    private static final Migration THINGS = new Migration(1, "things", "V1__things.sql");
+    private static final Migration BY_NAME = new Migration(2, "things by name", "V2__things_by_name.sql");
+
     @Rule
-    public TemporaryFolder folder = new TemporaryFolder();
+    public EmbeddedDerby derby = new EmbeddedDerby();
 
-    private EmbeddedDataSource derby;
-    private Path databaseDir;
+    @Test
+    public void aComponentsScriptsAreAppliedInOrderOnceAndOnlyOnce() throws Exception {
+        DatabaseManager database = new PooledDatabaseManager(derby.dataSource());
 
-    @Before
-    public void createDatabase() throws Exception {
-        databaseDir = folder.getRoot().toPath().resolve("derby");
-        derby = new EmbeddedDataSource();
-        derby.setDatabaseName(databaseDir.toString());
-        derby.setCreateDatabase("create");
-    }
-
-    @After
-    public void shutDown() {
-        EmbeddedDataSource shutdown = new EmbeddedDataSource();
-        shutdown.setDatabaseName(databaseDir.toString());
-        shutdown.setShutdownDatabase("shutdown");
-        try (Connection ignored = shutdown.getConnection()) {
-            fail("Derby reports a shutdown as an exception");
-        } catch (SQLException expected) {
-            // 08006: the database was shut down
+        assertEquals(1, database.migrate(new Schema("things", getClass(), List.of(THINGS))));
+        assertTrue("the database lives in files on disk", Files.isDirectory(derby.directory().resolve("seg0")));
+        assertEquals("a new script is applied on the next start", 2,
+                database.migrate(new Schema("things", getClass(), List.of(THINGS, BY_NAME))));
+        assertEquals("a third start applies nothing", 2,
+                new PooledDatabaseManager(derby.dataSource()).migrate(new Schema("things", getClass(), List.of(THINGS, BY_NAME))));
+        assertEquals("another component's versions are its own", 1,
+                database.migrate(new Schema("other", getClass(), List.of(new Migration(1, "x", "V1__other.sql")))));
+        assertEquals(Map.of("things", 2, "other", 1), database.status().schemaVersions());
+        try (Connection connection = derby.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            statement.executeUpdate("INSERT INTO things (id, name) VALUES (1, 'a')");
+            try {
+                statement.executeUpdate("INSERT INTO things (id, name) VALUES (2, 'a')");
+                fail("the second script made names unique");
+            } catch (SQLException expected) {
+                assertEquals("23505", expected.getSQLState());
+            }
         }
     }
 
     @Test
-    public void migratesAnEmptyDatabaseToTheLatestVersionOnceAndOnlyOnce() throws Exception {
-        int latest = SchemaMigrator.MIGRATIONS.get(SchemaMigrator.MIGRATIONS.size() - 1).version();
+    public void aFailingScriptLeavesNothingOfItselfAndIsNotRecorded() throws Exception {
+        DatabaseManager database = new PooledDatabaseManager(derby.dataSource());
+        try {
+            database.migrate(new Schema("things", getClass(), List.of(THINGS, BY_NAME, new Migration(3, "broken", "V3__broken.sql"))));
+            fail("a broken script was applied");
+        } catch (SQLException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("V3__broken.sql of things"));
+        }
+        assertEquals("the scripts before it stay", Map.of("things", 2), database.status().schemaVersions());
+        assertFalse("its first statement was rolled back", tableExists("HALF_DONE"));
+    }
 
-        assertEquals(latest, SchemaMigrator.migrate(derby));
-        assertTrue("the database lives in files on disk", Files.isDirectory(databaseDir.resolve("seg0")));
-        assertEquals("a second start applies nothing", latest, SchemaMigrator.migrate(derby));
+    @Test
+    public void componentsStartingAtOnceApplyEachScriptOnce() throws Exception {
+        DataSource dataSource = derby.dataSource();
+        new PooledDatabaseManager(dataSource);
+        ExecutorService starts = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> versions = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Callable<Integer> start = () -> new PooledDatabaseManager(dataSource)
+                        .migrate(new Schema("things", getClass(), List.of(THINGS, BY_NAME)));
+                versions.add(starts.submit(start));
+            }
+            for (Future<Integer> version : versions) {
+                assertEquals(Integer.valueOf(2), version.get());
+            }
+        } finally {
+            starts.shutdownNow();
+        }
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM schema_versions WHERE component = 'things'")) {
+            rows.next();
+            assertEquals("one record per script", 2, rows.getInt(1));
+        }
+    }
 
-        try (Connection connection = derby.getConnection(); Statement statement = connection.createStatement()) {
-            try (ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM schema_version")) {
-                rows.next();
-                assertEquals(SchemaMigrator.MIGRATIONS.size(), rows.getInt(1));
-            }
-            statement.executeUpdate("INSERT INTO users (address, password_hash, created_at)"
-                    + " VALUES ('bob@b.test', 'x', CURRENT_TIMESTAMP)");
-            statement.executeUpdate("INSERT INTO messages (mailbox, message_id, sender, subject, sent_at, flags,"
-                    + " size_bytes, signed_xml, stored_at) VALUES ('bob@b.test', 'm1', 'alice@a.test', 's',"
-                    + " CURRENT_TIMESTAMP, 0, 1, '<m/>', CURRENT_TIMESTAMP)");
-            try {
-                statement.executeUpdate("INSERT INTO messages (mailbox, message_id, sender, subject, sent_at, flags,"
-                        + " size_bytes, signed_xml, stored_at) VALUES ('bob@b.test', 'm1', 'alice@a.test', 's',"
-                        + " CURRENT_TIMESTAMP, 0, 1, '<m/>', CURRENT_TIMESTAMP)");
-                fail("a message id is stored once per mailbox");
-            } catch (SQLException expected) {
-                assertEquals("23505", expected.getSQLState());
-            }
-            statement.executeUpdate("DELETE FROM users WHERE address = 'bob@b.test'");
-            try (ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM messages")) {
-                rows.next();
-                assertEquals("a deleted user's mailbox goes with them", 0, rows.getInt(1));
+    @Test
+    public void aDatabaseOfTheSharedVersionTableIsRecordedPerComponent() throws Exception {
+        try (Connection connection = derby.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY,"
+                    + " description VARCHAR(200) NOT NULL, applied_at TIMESTAMP NOT NULL)");
+            for (int version = 1; version <= 3; version++) {
+                statement.execute("INSERT INTO schema_version VALUES (" + version + ", 'v', CURRENT_TIMESTAMP)");
             }
         }
+        DatabaseManager database = new PooledDatabaseManager(derby.dataSource());
+        assertEquals(Map.of("store", 1, "queue", 1), database.status().schemaVersions());
+    }
+
+    @Test
+    public void workRolledBackForALockConflictRunsAgainAndOtherFailuresDoNot() throws Exception {
+        DatabaseManager database = new PooledDatabaseManager(derby.dataSource());
+        database.migrate(new Schema("things", getClass(), List.of(THINGS)));
+        AtomicInteger runs = new AtomicInteger();
+        int id = database.inTransaction(c -> {
+            try (Statement statement = c.createStatement()) {
+                statement.executeUpdate("INSERT INTO things (id, name) VALUES (" + (10 + runs.incrementAndGet()) + ", 'x')");
+            }
+            if (runs.get() < 3) {
+                throw new SQLException("deadlock", "40001");
+            }
+            return runs.get();
+        });
+        assertEquals(3, id);
+        assertEquals("only the committed run's row is stored", 1, count("things"));
+
+        AtomicInteger failing = new AtomicInteger();
+        try {
+            database.inTransaction(c -> {
+                failing.incrementAndGet();
+                throw new SQLException("constraint", "23505");
+            });
+            fail("the failure was swallowed");
+        } catch (SQLException expected) {
+            assertEquals("23505", expected.getSQLState());
+        }
+        assertEquals("a failure that is not a lock conflict runs once", 1, failing.get());
     }
 
     @Test
     public void countsConnectionsUntilTheyAreClosedOnce() throws Exception {
-        CountingDataSource counting = new CountingDataSource(derby);
+        CountingDataSource counting = new CountingDataSource(derby.dataSource());
         Connection first = counting.getConnection();
         Connection second = counting.getConnection();
         assertEquals(2, counting.openConnections());
@@ -103,6 +163,21 @@ public class SchemaMigratorTest {
             fail("an unterminated statement must not be run half-read");
         } catch (IllegalStateException expected) {
             assertTrue(expected.getMessage().contains("semicolon"));
+        }
+    }
+
+    private boolean tableExists(String name) throws SQLException {
+        try (Connection connection = derby.dataSource().getConnection();
+                ResultSet tables = connection.getMetaData().getTables(null, null, name, null)) {
+            return tables.next();
+        }
+    }
+
+    private int count(String table) throws SQLException {
+        try (Connection connection = derby.dataSource().getConnection(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rows.next();
+            return rows.getInt(1);
         }
     }
 }

@@ -26,7 +26,6 @@ import org.wsemail.api.server.MailDomain;
 import org.wsemail.api.server.MailQueue;
 import org.wsemail.api.server.MailStore;
 import org.wsemail.api.server.MessageHeader;
-import org.wsemail.api.server.MessageSigner;
 import org.wsemail.api.server.StoredMessage;
 import org.wsemail.api.server.UserDirectory;
 import org.wsemail.wire.FaultCodes;
@@ -49,7 +48,6 @@ final class ClientService implements MailClient {
     private static final Logger LOG = LoggerFactory.getLogger(ClientService.class);
 
     private final MessagePipeline pipeline;
-    private final MessageSigner signer;
     private final MailQueue queue;
     private final MailStore store;
     private final MailDomain domain;
@@ -59,17 +57,17 @@ final class ClientService implements MailClient {
     private final Clock clock;
     private final AuthenticationMethod method;
     private final FederatedTokens tokens;
+    private final Caller caller;
 
     /**
      * @param method how this endpoint's callers authenticate (the plug-ins see it); callers with a
      *     {@link AuthenticationMethod#FEDERATED_TOKEN} are visitors from other domains, who may only
      *     send to local users and call extensions
      */
-    ClientService(MessagePipeline pipeline, MessageSigner signer, MailQueue queue, MailStore store, MailDomain domain,
+    ClientService(MessagePipeline pipeline, MailQueue queue, MailStore store, MailDomain domain,
             UserDirectory users, MessageCodec codec, long maxMessageBytes, Clock clock, AuthenticationMethod method,
-            FederatedTokens tokens) {
+            FederatedTokens tokens, Caller caller) {
         this.pipeline = pipeline;
-        this.signer = signer;
         this.queue = queue;
         this.store = store;
         this.domain = domain;
@@ -79,6 +77,7 @@ final class ClientService implements MailClient {
         this.clock = clock;
         this.method = method;
         this.tokens = tokens;
+        this.caller = caller;
     }
 
     private boolean visitor() {
@@ -95,7 +94,7 @@ final class ClientService implements MailClient {
 
     @Override
     public void send(Message wire, Holder<String> messageId, Holder<Integer> queued) throws MailFault {
-        Address user = RequestContext.authenticatedUser();
+        Address user = caller.user();
         MailMessage message;
         try {
             message = codec.fromClient(wire, user, UUID.randomUUID() + "@" + domain.name(), clock.instant());
@@ -121,14 +120,14 @@ final class ClientService implements MailClient {
             throw refused(user, FaultCodes.MESSAGE_TOO_LARGE,
                     "the message is " + size + " bytes; this server accepts at most " + maxMessageBytes);
         }
-        ProcessingEnvironment env = RequestContext.environment(user, method, !visitor());
+        ProcessingEnvironment env = caller.environment(user, method, !visitor());
         SendingOutcome outcome = pipeline.send(message, env);
         if (!outcome.isAccepted()) {
             throw refused(user, FaultCodes.REJECTED, outcome.reason().orElseThrow());
         }
         MailMessage accepted = outcome.message().orElseThrow().toBuilder().sender(user).build();
         try {
-            List<Long> entries = queue.enqueue(accepted, signer.sign(accepted));
+            List<Long> entries = queue.submit(accepted);
             messageId.value = accepted.messageId();
             queued.value = entries.size();
             LOG.info("Accepted message {} from {} for {}", accepted.messageId(), user, accepted.recipients());
@@ -147,7 +146,7 @@ final class ClientService implements MailClient {
 
     @Override
     public List<Header> listHeaders(XMLGregorianCalendar since) throws MailFault {
-        Address user = RequestContext.authenticatedUser();
+        Address user = caller.user();
         requireMailbox(user);
         Instant from = since == null ? Instant.EPOCH : since.toGregorianCalendar().toInstant();
         try {
@@ -159,7 +158,7 @@ final class ClientService implements MailClient {
 
     @Override
     public void retrieve(long id, Holder<Header> header, Holder<SignedMessage> signedMessage) throws MailFault {
-        Address user = RequestContext.authenticatedUser();
+        Address user = caller.user();
         requireMailbox(user);
         StoredMessage stored;
         try {
@@ -177,7 +176,7 @@ final class ClientService implements MailClient {
 
     @Override
     public int delete(List<Long> ids) throws MailFault {
-        Address user = RequestContext.authenticatedUser();
+        Address user = caller.user();
         requireMailbox(user);
         try {
             int deleted = store.delete(user, ids);
@@ -190,14 +189,14 @@ final class ClientService implements MailClient {
 
     @Override
     public AnyXml extension(String extensionId, AnyXml request) throws MailFault {
-        Address user = RequestContext.authenticatedUser();
+        Address user = caller.user();
         Element argument = request == null ? null : request.getAny();
         if (argument == null) {
             throw refused(user, FaultCodes.BAD_REQUEST, "an extension request needs an XML argument");
         }
         try {
             Element response = pipeline.extension(extensionId, argument,
-                    RequestContext.environment(user, method, !visitor()));
+                    caller.environment(user, method, !visitor()));
             AnyXml wire = new AnyXml();
             wire.setAny(response);
             return wire;
@@ -212,8 +211,8 @@ final class ClientService implements MailClient {
      */
     @Override
     public AnyXml requestToken(String audience) throws MailFault {
-        Address user = RequestContext.authenticatedUser();
-        X509Certificate certificate = RequestContext.authenticatedCertificate();
+        Address user = caller.user();
+        X509Certificate certificate = caller.certificate();
         if (method != AuthenticationMethod.X509_CERTIFICATE || certificate == null) {
             throw refused(user, FaultCodes.NOT_AUTHORIZED,
                     "a token is bound to your certificate: log in with it (the certificate endpoint) to ask for one");

@@ -3,7 +3,6 @@ package org.wsemail.endpoint.internal;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.cxf.phase.PhaseInterceptorChain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.w3c.dom.Element;
@@ -18,7 +17,6 @@ import org.wsemail.api.server.MailDomain;
 import org.wsemail.api.server.MessageSigner;
 import org.wsemail.api.server.MessageSigner.InvalidSignatureException;
 import org.wsemail.api.server.MessageSigner.VerifiedMessage;
-import org.wsemail.wire.EncryptedDelivery;
 import org.wsemail.wire.FaultCodes;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.soap.AnyXml;
@@ -41,12 +39,14 @@ final class PeerService implements MailPeer {
     private final LocalMta localMta;
     private final MailDomain domain;
     private final MessageCodec codec;
+    private final Caller caller;
 
-    PeerService(MessageSigner signer, LocalMta localMta, MailDomain domain, MessageCodec codec) {
+    PeerService(MessageSigner signer, LocalMta localMta, MailDomain domain, MessageCodec codec, Caller caller) {
         this.signer = signer;
         this.localMta = localMta;
         this.domain = domain;
         this.codec = codec;
+        this.caller = caller;
     }
 
     @Override
@@ -68,7 +68,7 @@ final class PeerService implements MailPeer {
             throw refused(FaultCodes.SIGNATURE_INVALID, "the message from " + message.sender() + " is signed by "
                     + verified.signerSubject() + ", whose certificate does not name " + senderDomain);
         }
-        boolean encrypted = EncryptedDelivery.wasEncrypted(PhaseInterceptorChain.getCurrentMessage());
+        boolean encrypted = caller.arrivedEncrypted();
         if (message.flags().contains(MessageFlag.ENCRYPTED_DELIVERY) && !encrypted) {
             throw refused(FaultCodes.BAD_REQUEST, "the sender asked for encrypted delivery of " + message.messageId()
                     + ", but it arrived unencrypted; it was not stored");
@@ -93,8 +93,8 @@ final class PeerService implements MailPeer {
             }
         }
         List<DeliverResponse.Result> results = new ArrayList<>(refusedHere);
-        for (DeliveryResult result : localMta.deliver(message, signedXml, recipients,
-                RequestContext.environment(Address.of("postmaster", senderDomain), AuthenticationMethod.SERVER_CERTIFICATE, false))) {
+        for (DeliveryResult result : localMta.deliver(verified.mail(), recipients,
+                caller.environment(Address.of("postmaster", senderDomain), AuthenticationMethod.SERVER_CERTIFICATE, false))) {
             results.add(result(result));
         }
         LOG.info("Delivered message {} from {} (signed by {}{}): {}", message.messageId(), message.sender(),

@@ -17,6 +17,7 @@ import org.w3c.dom.Node;
 import org.wsemail.api.Address;
 import org.wsemail.api.AuthenticationMethod;
 import org.wsemail.api.ProcessingEnvironment;
+import org.wsemail.wire.EncryptedDelivery;
 
 /** What the current SOAP request tells about its caller, read from CXF's message on this thread. */
 final class RequestContext {
@@ -29,6 +30,29 @@ final class RequestContext {
     static final String AUTHENTICATED_USER = "org.wsemail.authenticated.user";
     /** Where the certificate a user logged in with is kept on the CXF message. */
     static final String AUTHENTICATED_CERTIFICATE = "org.wsemail.authenticated.certificate";
+
+    /** The caller of the request on this thread, as CXF's current message tells. */
+    static final Caller CURRENT = new Caller() {
+        @Override
+        public Address user() {
+            return authenticatedUser();
+        }
+
+        @Override
+        public java.security.cert.X509Certificate certificate() {
+            return authenticatedCertificate();
+        }
+
+        @Override
+        public ProcessingEnvironment environment(Address caller, AuthenticationMethod method, boolean localUser) {
+            return RequestContext.environment(caller, method, localUser);
+        }
+
+        @Override
+        public boolean arrivedEncrypted() {
+            return EncryptedDelivery.wasEncrypted(PhaseInterceptorChain.getCurrentMessage());
+        }
+    };
 
     private RequestContext() {
     }

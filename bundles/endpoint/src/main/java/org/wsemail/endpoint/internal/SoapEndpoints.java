@@ -116,12 +116,12 @@ public class SoapEndpoints {
         this.responseSigner = Buses.withBundleClassLoader(() -> ResponseSignatures.signer(serverKey));
         this.bus = Buses.create(http);
         MessageCodec codec = Buses.withBundleClassLoader(MessageCodec::new);
-        ClientService clientService = new ClientService(pipeline, signer, queue, store, domain, users, codec,
-                config.max_message_kib() * 1024, Clock.systemUTC(), AuthenticationMethod.USERNAME_TOKEN, tokens);
-        ClientService certificateService = new ClientService(pipeline, signer, queue, store, domain, users, codec,
-                config.max_message_kib() * 1024, Clock.systemUTC(), AuthenticationMethod.X509_CERTIFICATE, tokens);
-        ClientService visitorService = new ClientService(pipeline, signer, queue, store, domain, users, codec,
-                config.max_message_kib() * 1024, Clock.systemUTC(), AuthenticationMethod.FEDERATED_TOKEN, tokens);
+        ClientService clientService = new ClientService(pipeline, queue, store, domain, users, codec,
+                config.max_message_kib() * 1024, Clock.systemUTC(), AuthenticationMethod.USERNAME_TOKEN, tokens, RequestContext.CURRENT);
+        ClientService certificateService = new ClientService(pipeline, queue, store, domain, users, codec,
+                config.max_message_kib() * 1024, Clock.systemUTC(), AuthenticationMethod.X509_CERTIFICATE, tokens, RequestContext.CURRENT);
+        ClientService visitorService = new ClientService(pipeline, queue, store, domain, users, codec,
+                config.max_message_kib() * 1024, Clock.systemUTC(), AuthenticationMethod.FEDERATED_TOKEN, tokens, RequestContext.CURRENT);
         Map<String, Object> limits = xmlLimits(config);
         long maxRequestBytes = maxRequestBytes(config);
         Map<String, Object> clientProperties = new HashMap<>(limits);
@@ -145,7 +145,7 @@ public class SoapEndpoints {
                 clientProperties, maxRequestBytes, federatedSecurity(domain, roots, config));
         clientFederated.getEndpoint().getInInterceptors().add(new DefaultCryptoCoverageChecker());
         clientFederated.getEndpoint().getInInterceptors().add(new HolderOfKeyCheck());
-        this.peer = publish(MailPeer.class, new PeerService(signer, localMta, domain, codec), config.peer_path(),
+        this.peer = publish(MailPeer.class, new PeerService(signer, localMta, domain, codec, RequestContext.CURRENT), config.peer_path(),
                 MailPeerService.WSDL_LOCATION.toString(), MailPeerService.SERVICE, MailPeerService.MailPeerPort,
                 limits, maxRequestBytes, EncryptedDelivery.decryptingWith(serverKey));
         peer.getEndpoint().getInInterceptors().add(traffic.delivered.incoming());

@@ -18,6 +18,7 @@ import org.wsemail.api.server.DeliveryResult.Status;
 import org.wsemail.api.server.LocalMta;
 import org.wsemail.api.server.MailStore;
 import org.wsemail.api.server.MessageSigner;
+import org.wsemail.api.server.SignedMail;
 import org.wsemail.api.server.UnknownUserException;
 import org.wsemail.api.server.UserDirectory;
 
@@ -47,16 +48,16 @@ public class PipelineLocalMta implements LocalMta {
     }
 
     @Override
-    public List<DeliveryResult> deliver(MailMessage message, String signedXml, List<Address> recipients,
-            ProcessingEnvironment env) {
+    public List<DeliveryResult> deliver(SignedMail mail, List<Address> recipients, ProcessingEnvironment env) {
         List<DeliveryResult> results = new ArrayList<>(recipients.size());
         for (Address recipient : recipients) {
-            results.add(deliverTo(message, signedXml, recipient, env));
+            results.add(deliverTo(mail, recipient, env));
         }
         return results;
     }
 
-    private DeliveryResult deliverTo(MailMessage message, String signedXml, Address recipient, ProcessingEnvironment env) {
+    private DeliveryResult deliverTo(SignedMail mail, Address recipient, ProcessingEnvironment env) {
+        MailMessage message = mail.message();
         if (!users.exists(recipient)) {
             return new DeliveryResult(recipient, Status.UNKNOWN_RECIPIENT, "no such user: " + recipient);
         }
@@ -68,9 +69,8 @@ public class PipelineLocalMta implements LocalMta {
                 return new DeliveryResult(recipient, Status.CONSUMED, outcome.consumedBy().orElseThrow()
                         + ": " + outcome.consumedAs().orElseThrow());
             }
-            MailMessage toStore = outcome.message();
-            String xml = toStore.equals(message) ? signedXml : signer.sign(toStore);
-            long id = store.store(recipient, toStore, xml);
+            MailMessage changed = outcome.message();
+            long id = store.store(recipient, changed.equals(message) ? mail : signer.sign(changed));
             LOG.debug("Message {} stored for {} as {}", message.messageId(), recipient, id);
             return new DeliveryResult(recipient, Status.STORED, "message " + id);
         } catch (UnknownUserException e) {

@@ -23,6 +23,7 @@ import org.wsemail.api.server.DeliveryResult;
 import org.wsemail.api.server.DeliveryResult.Status;
 import org.wsemail.api.server.MailStore;
 import org.wsemail.api.server.MessageHeader;
+import org.wsemail.api.server.SignedMail;
 import org.wsemail.api.server.StoredMessage;
 import org.wsemail.api.server.UnknownUserException;
 import org.wsemail.api.server.UserDirectory;
@@ -41,11 +42,11 @@ public class PipelineLocalMtaTest {
 
     private final MailStore store = new MailStore() {
         @Override
-        public long store(Address mailbox, MailMessage message, String signedXml) throws UnknownUserException {
+        public long store(Address mailbox, SignedMail mail) throws UnknownUserException {
             if (storeFails) {
                 throw new IllegalStateException("disk full");
             }
-            mailboxes.put(mailbox, signedXml);
+            mailboxes.put(mailbox, mail.signedXml());
             return 7;
         }
 
@@ -129,7 +130,7 @@ public class PipelineLocalMtaTest {
 
     @Test
     public void eachRecipientIsStoredConsumedOrReportedUnknown() {
-        List<DeliveryResult> results = mta.deliver(message("hello"), "<signed-by-a/>", List.of(BOB, CAROL, NOBODY), ENV);
+        List<DeliveryResult> results = mta.deliver(new SignedMail(message("hello"), "<signed-by-a/>"), List.of(BOB, CAROL, NOBODY), ENV);
 
         assertEquals(List.of(new DeliveryResult(BOB, Status.STORED, "message 7"),
                 new DeliveryResult(CAROL, Status.CONSUMED, "im: pushed to client"),
@@ -140,7 +141,7 @@ public class PipelineLocalMtaTest {
 
     @Test
     public void aMessageChangedOnTheWayIsStoredSignedByThisServer() {
-        mta.deliver(message("tag me"), "<signed-by-a/>", List.of(BOB), ENV);
+        mta.deliver(new SignedMail(message("tag me"), "<signed-by-a/>"), List.of(BOB), ENV);
         MailMessage changed = signer.signedMessages().get(0);
         assertEquals("[tagged] tag me", changed.subject());
         assertEquals(RecordingSigner.xml(changed), mailboxes.get(BOB));
@@ -150,6 +151,6 @@ public class PipelineLocalMtaTest {
     public void aStorageFailureIsReportedForRetryNotLost() {
         storeFails = true;
         assertEquals(List.of(new DeliveryResult(BOB, Status.FAILED, "the receiving server could not store it; it will be retried")),
-                mta.deliver(message("hello"), "<x/>", List.of(BOB), ENV));
+                mta.deliver(new SignedMail(message("hello"), "<x/>"), List.of(BOB), ENV));
     }
 }

@@ -4,8 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.lang.annotation.Annotation;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -20,12 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.derby.jdbc.EmbeddedDataSource;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.server.DeliveryResult;
@@ -34,6 +29,8 @@ import org.wsemail.api.server.DomainResolver.ServerEndpoint;
 import org.wsemail.api.server.PeerTransport;
 import org.wsemail.api.server.QueueEntry;
 import org.wsemail.db.internal.PooledDatabaseManager;
+import org.wsemail.testing.Configs;
+import org.wsemail.testing.EmbeddedDerby;
 import org.wsemail.testing.MovableClock;
 import org.wsemail.testing.RecordingSigner;
 
@@ -48,9 +45,8 @@ public class JdbcMailQueueTest {
     private static final Address BETH = Address.parse("beth@b.test");
 
     @Rule
-    public TemporaryFolder folder = new TemporaryFolder();
+    public EmbeddedDerby derby = new EmbeddedDerby();
 
-    private Path derbyDir;
     private final MovableClock clock = new MovableClock(Instant.parse("2026-11-28T12:00:00Z"));
     private final RecordingSigner signer = new RecordingSigner();
     private final List<String> localDeliveries = new ArrayList<>();
@@ -64,7 +60,6 @@ public class JdbcMailQueueTest {
 
     @Before
     public void setUp() throws Exception {
-        derbyDir = folder.getRoot().toPath().resolve("derby");
         bServers = List.of(new ServerEndpoint("mx1.b.test", 8181, 10, 0, Duration.ofMinutes(5)),
                 new ServerEndpoint("mx2.b.test", 8181, 20, 0, Duration.ofMinutes(5)));
 
@@ -82,28 +77,16 @@ public class JdbcMailQueueTest {
 
     /** A queue on the test's database, delivering on {@code deliveries} (null: on the caller's thread). */
     private JdbcMailQueue queue(PeerTransport peerServers, ExecutorService deliveries) throws SQLException {
-        EmbeddedDataSource derby = new EmbeddedDataSource();
-        derby.setDatabaseName(derbyDir.toString());
-        derby.setCreateDatabase("create");
-        return new JdbcMailQueue(config(300, 4000, 86_400), new PooledDatabaseManager(derby), () -> "a.test",
-                (message, xml, recipients, env) -> {
-                    recipients.forEach(r -> localDeliveries.add(r + " <- " + message.subject()));
-                    localMessages.add(message);
+        JdbcMailQueue.Config config = Configs.of(JdbcMailQueue.Config.class).with("first_retry_seconds", 300L)
+                .with("max_retry_seconds", 4000L).with("lifetime_seconds", 86_400L).build();
+        return new JdbcMailQueue(config, new PooledDatabaseManager(derby.dataSource()), () -> "a.test",
+                (mail, recipients, env) -> {
+                    recipients.forEach(r -> localDeliveries.add(r + " <- " + mail.message().subject()));
+                    localMessages.add(mail.message());
                     return recipients.stream().map(r -> new DeliveryResult(r, Status.STORED, "message 1")).toList();
                 },
-                signer, domain -> domain.equals("b.test") ? bServers : List.of(), peerServers, clock, null, deliveries);
-    }
-
-    @After
-    public void shutDown() {
-        EmbeddedDataSource shutdown = new EmbeddedDataSource();
-        shutdown.setDatabaseName(derbyDir.toString());
-        shutdown.setShutdownDatabase("shutdown");
-        try (Connection ignored = shutdown.getConnection()) {
-            throw new IllegalStateException("no shutdown");
-        } catch (SQLException expected) {
-            // 08006
-        }
+                signer, signer::read, domain -> domain.equals("b.test") ? bServers : List.of(), peerServers, clock, null,
+                deliveries);
     }
 
     private MailMessage send(String subject, Address from, Address... to) {
@@ -111,7 +94,7 @@ public class JdbcMailQueueTest {
     }
 
     private List<Long> enqueue(MailMessage message) {
-        return queue.enqueue(message, signer.sign(message));
+        return queue.enqueue(signer.sign(message));
     }
 
     @Test
@@ -133,7 +116,7 @@ public class JdbcMailQueueTest {
         CyclicBarrier together = new CyclicBarrier(threads);
         AtomicInteger calls = new AtomicInteger();
         List<String> delivered = Collections.synchronizedList(new ArrayList<>());
-        ExecutorService pool = JdbcMailQueue.deliveryThreads(threads);
+        ExecutorService pool = DeliveryWorker.deliveryThreads(threads);
         try {
             JdbcMailQueue parallel = queue((server, xml, recipients) -> {
                 // The first deliveries wait for each other: they get through only if they run at once.
@@ -149,7 +132,7 @@ public class JdbcMailQueueTest {
             }, pool);
             for (int i = 0; i < 120; i++) {
                 MailMessage message = send("Backlog " + i, ALICE, BOB);
-                parallel.enqueue(message, signer.sign(message));
+                parallel.enqueue(signer.sign(message));
             }
 
             parallel.runDue();
@@ -274,45 +257,9 @@ public class JdbcMailQueueTest {
         assertEquals(1, queue.entries().size());
     }
 
-    private static JdbcMailQueue.Config config(long first, long max, long lifetime) {
-        return new JdbcMailQueue.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return JdbcMailQueue.Config.class;
-            }
-
-            @Override
-            public long first_retry_seconds() {
-                return first;
-            }
-
-            @Override
-            public long max_retry_seconds() {
-                return max;
-            }
-
-            @Override
-            public long lifetime_seconds() {
-                return lifetime;
-            }
-
-            @Override
-            public long poll_interval_ms() {
-                return 1000;
-            }
-
-            @Override
-            public int delivery_threads() {
-                return 4;
-            }
-        };
-    }
-
-
     /** Another transaction holds the queue table for {@code holdMillis}; Derby gives up waiting after one second. */
     private Thread holdQueueTable(long holdMillis) throws Exception {
-        EmbeddedDataSource other = new EmbeddedDataSource();
-        other.setDatabaseName(derbyDir.toString());
+        javax.sql.DataSource other = derby.dataSource();
         queue.entries(); // the schema exists
         try (Connection c = other.getConnection(); java.sql.Statement s = c.createStatement()) {
             s.execute("CALL SYSCS_UTIL.SYSCS_SET_DATABASE_PROPERTY('derby.locks.waitTimeout', '1')");

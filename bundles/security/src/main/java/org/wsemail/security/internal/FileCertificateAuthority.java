@@ -37,6 +37,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsemail.api.Address;
@@ -48,15 +51,16 @@ import org.wsemail.wire.DomainTls;
 
 /**
  * The domain's certificate authority, kept in files under the server's etc directory:
- * {@code wsemail-ca.p12} (its key, password {@code ca.password} of {@value KeyStoreMessageSigner#PID}),
+ * {@code wsemail-ca.p12} (its key, password {@code ca.password} of {@value SecuritySettings#PID}),
  * {@code wsemail-ca.pem} (its certificate, for clients and other domains), {@code wsemail-issued/}
  * (one PEM per certificate issued, named by serial) and {@code wsemail-ca.crl} (the revocation list,
  * DER, re-signed on every revocation). Operations are serialized; reads see the files as they are.
  */
-@Component(service = CertificateAuthority.class, configurationPid = KeyStoreMessageSigner.PID)
+@Component(service = CertificateAuthority.class, configurationPid = SecuritySettings.PID)
 public class FileCertificateAuthority implements CertificateAuthority {
     static final String CA_KEYSTORE = "wsemail-ca.p12";
-    static final String CA_PEM = KeyStoreMessageSigner.DEMO_CA_PEM;
+    /** The authority's certificate, for clients and other domains to trust. */
+    static final String CA_PEM = "wsemail-ca.pem";
     static final String ISSUED = "wsemail-issued";
     static final String CRL = "wsemail-ca.crl";
     private static final String ALIAS = "ca";
@@ -70,8 +74,15 @@ public class FileCertificateAuthority implements CertificateAuthority {
     private final ConfigurationAdmin configurationAdmin;
     private volatile char[] password;
 
+    @ObjectClassDefinition(name = "WSEmail certificate authority")
+    public @interface Config {
+        @AttributeDefinition(name = "Certificate authority password", description = "Of wsemail-ca.p12, the domain CA's key store",
+                type = AttributeType.PASSWORD)
+        String ca_password() default "";
+    }
+
     @Activate
-    public FileCertificateAuthority(KeyStoreMessageSigner.Config config, @Reference MailDomain domain,
+    public FileCertificateAuthority(Config config, @Reference MailDomain domain,
             @Reference TrustedRoots roots, @Reference ConfigurationAdmin configurationAdmin) {
         this(Path.of(System.getProperty("karaf.etc", ".")), config.ca_password().toCharArray(), domain, roots, configurationAdmin);
     }
@@ -85,7 +96,7 @@ public class FileCertificateAuthority implements CertificateAuthority {
     }
 
     @Modified
-    void modified(KeyStoreMessageSigner.Config config) {
+    void modified(Config config) {
         this.password = config.ca_password().toCharArray();
     }
 
@@ -100,13 +111,13 @@ public class FileCertificateAuthority implements CertificateAuthority {
             throw new IllegalStateException("this domain has a certificate authority already: " + etc.resolve(CA_KEYSTORE));
         }
         Pki.CertifiedKey authority = Pki.createAuthority("WSEmail CA for " + domain.name(), validity);
-        char[] secret = KeyStoreMessageSigner.randomPassword();
+        char[] secret = SecuritySettings.randomPassword();
         Pki.writeKeyStore(etc.resolve(CA_KEYSTORE), secret, ALIAS, authority);
         Pki.writePem(etc.resolve(CA_PEM), authority.certificate());
         try {
             recordPassword(secret);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot record the authority's password in etc/" + KeyStoreMessageSigner.PID + ".cfg", e);
+            throw new IllegalStateException("cannot record the authority's password in etc/" + SecuritySettings.PID + ".cfg", e);
         }
         this.password = secret;
         roots.add(authority.certificate());
@@ -242,7 +253,7 @@ public class FileCertificateAuthority implements CertificateAuthority {
             return new Pki.CertifiedKey(new KeyPair(certificate.getPublicKey(), key), certificate);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot open " + file + ": " + e.getMessage()
-                    + " (check ca.password in etc/" + KeyStoreMessageSigner.PID + ".cfg)", e);
+                    + " (check ca.password in etc/" + SecuritySettings.PID + ".cfg)", e);
         }
     }
 
@@ -283,7 +294,7 @@ public class FileCertificateAuthority implements CertificateAuthority {
     }
 
     private void recordPassword(char[] secret) throws IOException {
-        Configuration configuration = configurationAdmin.getConfiguration(KeyStoreMessageSigner.PID, "?");
+        Configuration configuration = configurationAdmin.getConfiguration(SecuritySettings.PID, "?");
         Dictionary<String, Object> props = configuration.getProperties();
         if (props == null) {
             props = new Hashtable<>();

@@ -16,7 +16,9 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.wsemail.api.server.TlsCredentials;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /**
  * Puts every endpoint behind TLS: tells Karaf's web server (Pax Web, PID {@value #PAX_WEB_PID}, file
@@ -26,25 +28,43 @@ import org.wsemail.api.server.TlsCredentials;
  * Only the TLS properties are written; ports and addresses an administrator set stay. Pax Web
  * restarts its connectors when they change, which happens on a first start and when these
  * settings change, not on every start. Its settings are the {@code tls.*} and {@code http.enabled}
- * properties of {@value KeyStoreMessageSigner#PID}.
+ * properties of {@value SecuritySettings#PID}.
  */
-@Component(immediate = true, configurationPid = KeyStoreMessageSigner.PID)
+@Component(immediate = true, configurationPid = SecuritySettings.PID)
 public class HttpsConnector {
     static final String PAX_WEB_PID = "org.ops4j.pax.web";
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpsConnector.class);
 
-    private final Path etc;
+    @ObjectClassDefinition(name = "WSEmail TLS", description = "How the web server serves the SOAP endpoints")
+    public @interface Config {
+        @AttributeDefinition(name = "TLS", description = "Serve HTTPS; turning it off serves plain HTTP only, for closed test networks")
+        boolean tls_enabled() default true;
 
-    /** @param credentials present only so that the key store exists (demo credentials are made first) */
+        @AttributeDefinition(name = "HTTPS port")
+        int tls_port() default 8443;
+
+        @AttributeDefinition(name = "Client certificates", description = "Ask connecting parties for a certificate",
+                options = {@Option(value = "none"), @Option(value = "want", label = "want (mutual TLS with parties that offer a trusted certificate)"),
+                        @Option(value = "need", label = "need (only parties with a trusted certificate)")})
+        String tls_client_auth() default "none";
+
+        @AttributeDefinition(name = "Plain HTTP too", description = "Keep the plain HTTP port open beside HTTPS")
+        boolean http_enabled() default false;
+    }
+
+    private final Path etc;
+    private final CredentialStores.StoreFiles stores;
+
     @Activate
-    public HttpsConnector(KeyStoreMessageSigner.Config config, @Reference TlsCredentials credentials) throws IOException {
+    public HttpsConnector(Config config, @Reference CredentialStores stores) throws IOException {
         this.etc = Path.of(System.getProperty("karaf.etc", "."));
+        this.stores = stores.files();
         apply(config);
     }
 
     @Modified
-    void modified(KeyStoreMessageSigner.Config config) throws IOException {
+    void modified(Config config) throws IOException {
         apply(config);
     }
 
@@ -55,14 +75,10 @@ public class HttpsConnector {
      * file back, and two changes in quick succession let it read a half-written file and reset the
      * web server to its defaults (plain HTTP on 8080).
      */
-    private synchronized void apply(KeyStoreMessageSigner.Config config) throws IOException {
-        if (config.tls_enabled() && (config.keystore_password().isEmpty() || config.truststore_password().isEmpty())) {
-            LOG.info("HTTPS waits for the key store passwords in etc/{}.cfg", KeyStoreMessageSigner.PID);
-            return;
-        }
+    private synchronized void apply(Config config) throws IOException {
         Path file = etc.resolve(PAX_WEB_PID + ".cfg");
         List<String> lines = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.ISO_8859_1) : List.of();
-        List<String> next = withProperties(lines, paxWebProperties(config, etc));
+        List<String> next = withProperties(lines, paxWebProperties(config, stores));
         if (next.equals(lines)) {
             return;
         }
@@ -111,8 +127,8 @@ public class HttpsConnector {
         return value.replace("\\", "\\\\");
     }
 
-    /** The Pax Web properties for these settings, with store paths made absolute against {@code etc}. */
-    static Map<String, String> paxWebProperties(KeyStoreMessageSigner.Config config, Path etc) {
+    /** The Pax Web properties for these settings and these stores. */
+    static Map<String, String> paxWebProperties(Config config, CredentialStores.StoreFiles stores) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("org.osgi.service.http.secure.enabled", String.valueOf(config.tls_enabled()));
         properties.put("org.osgi.service.http.enabled", String.valueOf(!config.tls_enabled() || config.http_enabled()));
@@ -124,14 +140,14 @@ public class HttpsConnector {
             throw new IllegalArgumentException("tls.client.auth must be none, want or need, not '" + config.tls_client_auth() + "'");
         }
         properties.put("org.osgi.service.http.port.secure", String.valueOf(config.tls_port()));
-        properties.put("org.ops4j.pax.web.ssl.keystore", etc.resolve(config.keystore()).toAbsolutePath().toString());
+        properties.put("org.ops4j.pax.web.ssl.keystore", stores.keystore().toString());
         properties.put("org.ops4j.pax.web.ssl.keystore.type", "PKCS12");
-        properties.put("org.ops4j.pax.web.ssl.keystore.password", config.keystore_password());
-        properties.put("org.ops4j.pax.web.ssl.key.password", config.keystore_password());
-        properties.put("org.ops4j.pax.web.ssl.key.alias", config.key_alias());
-        properties.put("org.ops4j.pax.web.ssl.truststore", etc.resolve(config.truststore()).toAbsolutePath().toString());
+        properties.put("org.ops4j.pax.web.ssl.keystore.password", stores.keystorePassword());
+        properties.put("org.ops4j.pax.web.ssl.key.password", stores.keystorePassword());
+        properties.put("org.ops4j.pax.web.ssl.key.alias", stores.keyAlias());
+        properties.put("org.ops4j.pax.web.ssl.truststore", stores.truststore().toString());
         properties.put("org.ops4j.pax.web.ssl.truststore.type", "PKCS12");
-        properties.put("org.ops4j.pax.web.ssl.truststore.password", config.truststore_password());
+        properties.put("org.ops4j.pax.web.ssl.truststore.password", stores.truststorePassword());
         properties.put("org.ops4j.pax.web.ssl.clientauth.wanted", String.valueOf("want".equals(config.tls_client_auth())));
         properties.put("org.ops4j.pax.web.ssl.clientauth.needed", String.valueOf("need".equals(config.tls_client_auth())));
         properties.put("org.ops4j.pax.web.ssl.protocols.included", "TLSv1.3,TLSv1.2");

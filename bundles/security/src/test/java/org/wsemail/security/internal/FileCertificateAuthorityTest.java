@@ -74,7 +74,7 @@ public class FileCertificateAuthorityTest {
         assertTrue(authority.exists());
         assertEquals(List.of(ca), trusted);
         assertTrue(Files.exists(etc.resolve("wsemail-ca.pem")));
-        assertTrue("the password is recorded", configuration.properties(KeyStoreMessageSigner.PID).get("ca.password") != null);
+        assertTrue("the password is recorded", configuration.properties(SecuritySettings.PID).get("ca.password") != null);
         try {
             authority.create(Duration.ofDays(30));
             fail("created a second authority");

@@ -22,6 +22,7 @@ import org.wsemail.api.MessageFlag;
 import org.wsemail.api.server.DatabaseManager;
 import org.wsemail.api.server.MailStore;
 import org.wsemail.api.server.MessageHeader;
+import org.wsemail.api.server.SignedMail;
 import org.wsemail.api.server.StoredMessage;
 import org.wsemail.api.server.UnknownUserException;
 
@@ -37,18 +38,19 @@ public class JdbcMailStore implements MailStore {
     @Activate
     public JdbcMailStore(@Reference DatabaseManager database) {
         this.database = database;
+        StoreSchema.migrate(database);
     }
 
     @Override
-    public long store(Address mailbox, MailMessage message, String signedXml) throws UnknownUserException {
+    public long store(Address mailbox, SignedMail mail) throws UnknownUserException {
         try {
             // Deliveries run concurrently: a store the database rolls back for a lock conflict runs again.
-            return database.inTransaction(c -> insert(c, mailbox, message, signedXml));
+            return database.inTransaction(c -> insert(c, mailbox, mail.message(), mail.signedXml()));
         } catch (SQLException e) {
             if (MISSING_PARENT.equals(e.getSQLState())) {
                 throw new UnknownUserException(mailbox);
             }
-            throw new StoreException("cannot store message " + message.messageId() + " for " + mailbox, e);
+            throw new StoreException("cannot store message " + mail.messageId() + " for " + mailbox, e);
         }
     }
 

@@ -62,6 +62,7 @@ public class JdbcUserDirectory implements UserDirectory {
         this.domain = domain;
         this.hasher = hasher;
         this.verified = verified;
+        StoreSchema.migrate(database);
         this.decoyHash = hasher.hash(UUID.randomUUID().toString().toCharArray());
     }
 
@@ -109,14 +110,20 @@ public class JdbcUserDirectory implements UserDirectory {
 
     @Override
     public boolean delete(Address user) {
-        try (Connection c = database.dataSource().getConnection();
-                PreparedStatement delete = c.prepareStatement("DELETE FROM users WHERE address = ?")) {
-            delete.setString(1, user.toString());
+        try {
             verified.forget(user);
-            boolean deleted = delete.executeUpdate() > 0;
+            boolean deleted = database.inTransaction(c -> {
+                try (PreparedStatement state = c.prepareStatement("DELETE FROM plugin_state WHERE owner = ?");
+                        PreparedStatement delete = c.prepareStatement("DELETE FROM users WHERE address = ?")) {
+                    state.setString(1, user.toString());
+                    state.executeUpdate();
+                    delete.setString(1, user.toString());
+                    return delete.executeUpdate() > 0;
+                }
+            });
             verified.forget(user);
             if (deleted) {
-                LOG.info("User {} deleted with their mailbox", user);
+                LOG.info("User {} deleted with their mailbox and plug-in settings", user);
             }
             return deleted;
         } catch (SQLException e) {

@@ -21,7 +21,11 @@ import org.wsemail.api.MailMessage;
 import org.wsemail.api.MessageFlag;
 import org.wsemail.api.server.MessageHeader;
 import org.wsemail.api.server.StoredMessage;
+import org.wsemail.api.server.DatabaseManager;
+import org.wsemail.api.server.SignedMail;
 import org.wsemail.api.server.UnknownUserException;
+import org.wsemail.db.internal.PooledDatabaseManager;
+import org.wsemail.testing.EmbeddedDerby;
 
 public class JdbcMailStoreTest {
     private static final Address ALICE = Address.parse("alice@a.test");
@@ -30,17 +34,20 @@ public class JdbcMailStoreTest {
     private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
 
     @Rule
-    public DerbyDatabase db = new DerbyDatabase();
+    public EmbeddedDerby derby = new EmbeddedDerby();
+
+    private DatabaseManager database;
 
     private JdbcMailStore store;
 
     @Before
-    public void setUp() {
-        JdbcUserDirectory users = new JdbcUserDirectory(db.manager(), () -> "b.test", new PasswordHasher(1024, 1),
+    public void setUp() throws Exception {
+        database = new PooledDatabaseManager(derby.dataSource());
+        JdbcUserDirectory users = new JdbcUserDirectory(database, () -> "b.test", new PasswordHasher(1024, 1),
                 new VerifiedCredentials(java.time.Duration.ofMinutes(5)));
         users.add(BOB, "bob-password-1".toCharArray());
         users.add(CAROL, "carol-password".toCharArray());
-        store = new JdbcMailStore(db.manager());
+        store = new JdbcMailStore(database);
     }
 
     private static MailMessage message(String id, String subject, Instant at) {
@@ -50,8 +57,8 @@ public class JdbcMailStoreTest {
 
     @Test
     public void storesListsRetrievesAndDeletes() throws Exception {
-        long first = store.store(BOB, message("m1", "First", T0), "<m id='1'/>");
-        long second = store.store(BOB, message("m2", "Second", T0.plusSeconds(60)), "<m id='2'/>");
+        long first = store.store(BOB, new SignedMail(message("m1", "First", T0), "<m id='1'/>"));
+        long second = store.store(BOB, new SignedMail(message("m2", "Second", T0.plusSeconds(60)), "<m id='2'/>"));
 
         List<MessageHeader> all = store.headers(BOB, Instant.EPOCH);
         assertEquals(List.of(first, second), all.stream().map(MessageHeader::id).toList());
@@ -75,12 +82,12 @@ public class JdbcMailStoreTest {
 
     @Test
     public void aDeliveryThatMeetsALockConflictIsStoredOnceItIsOver() throws Exception {
-        try (Connection c = db.manager().dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("CALL SYSCS_UTIL.SYSCS_SET_DATABASE_PROPERTY('derby.locks.waitTimeout', '1')");
         }
         CountDownLatch locked = new CountDownLatch(1);
         Thread holder = new Thread(() -> {
-            try (Connection c = db.manager().dataSource().getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
                 c.setAutoCommit(false);
                 s.execute("LOCK TABLE messages IN EXCLUSIVE MODE");
                 locked.countDown();
@@ -94,7 +101,7 @@ public class JdbcMailStoreTest {
         holder.start();
         locked.await();
 
-        long id = store.store(BOB, message("busy", "Busy", T0), "<m/>");
+        long id = store.store(BOB, new SignedMail(message("busy", "Busy", T0), "<m/>"));
         holder.join();
 
         assertEquals(List.of(id), store.headers(BOB, Instant.EPOCH).stream().map(MessageHeader::id).toList());
@@ -102,17 +109,17 @@ public class JdbcMailStoreTest {
 
     @Test
     public void aRetriedDeliveryStoresOneCopy() throws Exception {
-        long id = store.store(BOB, message("same", "Once", T0), "<m/>");
-        assertEquals(id, store.store(BOB, message("same", "Once", T0), "<m/>"));
+        long id = store.store(BOB, new SignedMail(message("same", "Once", T0), "<m/>"));
+        assertEquals(id, store.store(BOB, new SignedMail(message("same", "Once", T0), "<m/>")));
         assertEquals(1, store.headers(BOB, Instant.EPOCH).size());
-        assertTrue("another mailbox gets its own copy", store.store(CAROL, message("same", "Once", T0), "<m/>") != id);
+        assertTrue("another mailbox gets its own copy", store.store(CAROL, new SignedMail(message("same", "Once", T0), "<m/>")) != id);
     }
 
     @Test
     public void anUnknownMailboxIsRefusedAndNothingIsStored() {
         Address nobody = Address.parse("nobody@b.test");
         try {
-            store.store(nobody, message("m", "x", T0), "<m/>");
+            store.store(nobody, new SignedMail(message("m", "x", T0), "<m/>"));
             fail("stored into a mailbox nobody owns");
         } catch (UnknownUserException expected) {
             assertEquals("no such user: nobody@b.test", expected.getMessage());
@@ -122,7 +129,7 @@ public class JdbcMailStoreTest {
 
     @Test
     public void oneUserCannotReadOrDeleteAnothersMessages() throws Exception {
-        long bobs = store.store(BOB, message("m", "Private", T0), "<m/>");
+        long bobs = store.store(BOB, new SignedMail(message("m", "Private", T0), "<m/>"));
         assertTrue(store.retrieve(CAROL, bobs).isEmpty());
         assertEquals(0, store.delete(CAROL, List.of(bobs)));
         assertTrue(store.retrieve(BOB, bobs).isPresent());
@@ -131,7 +138,7 @@ public class JdbcMailStoreTest {
     @Test
     public void headersKeepMillisecondTimestamps() throws Exception {
         Instant precise = T0.plus(123, ChronoUnit.MILLIS);
-        store.store(BOB, message("p", "x", precise), "<m/>");
+        store.store(BOB, new SignedMail(message("p", "x", precise), "<m/>"));
         assertEquals(precise, store.headers(BOB, Instant.EPOCH).get(0).timestamp());
     }
 }

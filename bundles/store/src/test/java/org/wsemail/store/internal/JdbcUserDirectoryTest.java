@@ -16,19 +16,26 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
+import org.wsemail.api.server.DatabaseManager;
+import org.wsemail.api.server.SignedMail;
 import org.wsemail.api.server.UnknownUserException;
+import org.wsemail.db.internal.PooledDatabaseManager;
+import org.wsemail.testing.EmbeddedDerby;
 
 public class JdbcUserDirectoryTest {
     private static final Address BOB = Address.parse("bob@b.test");
 
     @Rule
-    public DerbyDatabase db = new DerbyDatabase();
+    public EmbeddedDerby derby = new EmbeddedDerby();
+
+    private DatabaseManager database;
 
     private JdbcUserDirectory users;
 
     @Before
-    public void setUp() {
-        users = new JdbcUserDirectory(db.manager(), () -> "b.test", new PasswordHasher(1024, 1),
+    public void setUp() throws Exception {
+        database = new PooledDatabaseManager(derby.dataSource());
+        users = new JdbcUserDirectory(database, () -> "b.test", new PasswordHasher(1024, 1),
                 new VerifiedCredentials(java.time.Duration.ofMinutes(5)));
     }
 
@@ -41,7 +48,7 @@ public class JdbcUserDirectoryTest {
         assertFalse(users.authenticate(BOB, new char[0]));
         assertFalse(users.authenticate(Address.parse("eve@b.test"), "correct horse battery".toCharArray()));
 
-        try (Connection c = db.manager().dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
                 ResultSet rows = s.executeQuery("SELECT password_hash FROM users")) {
             rows.next();
             String stored = rows.getString(1);
@@ -70,8 +77,8 @@ public class JdbcUserDirectoryTest {
         assertTrue(users.authenticate(BOB, "second password".toCharArray()));
         assertTrue(users.authenticate(BOB, "second password".toCharArray()));
 
-        JdbcMailStore store = new JdbcMailStore(db.manager());
-        store.store(BOB, MailMessage.builder().sender(Address.parse("a@a.test")).recipient(BOB).build(), "<m/>");
+        JdbcMailStore store = new JdbcMailStore(database);
+        store.store(BOB, new SignedMail(MailMessage.builder().sender(Address.parse("a@a.test")).recipient(BOB).build(), "<m/>"));
         assertTrue(users.delete(BOB));
         assertFalse("a deleted user's remembered password no longer works", users.authenticate(BOB, "second password".toCharArray()));
         assertFalse(users.exists(BOB));

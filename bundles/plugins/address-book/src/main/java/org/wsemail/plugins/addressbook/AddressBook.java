@@ -1,19 +1,8 @@
 package org.wsemail.plugins.addressbook;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.Collections;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
 
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
-
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -22,12 +11,14 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.wsemail.api.Address;
 import org.wsemail.api.ProcessingEnvironment;
 import org.wsemail.api.plugin.ExtensionException;
 import org.wsemail.api.plugin.ExtensionProcessor;
+import org.wsemail.api.plugin.MailContext;
+import org.wsemail.api.plugin.PluginStore;
+import org.wsemail.api.plugin.PluginXml;
 import org.wsemail.api.plugin.WsemailExtension;
 import org.wsemail.api.plugin.WsemailPlugin;
 
@@ -37,7 +28,7 @@ import org.wsemail.api.plugin.WsemailPlugin;
  * a user of the domain publishes their own entry with {@code <publish name="..."/>} and takes it back
  * with {@code <withdraw/>}. Nobody edits another's entry.
  *
- * <p>Entries are kept through Configuration Admin. Called concurrently.
+ * <p>Each user's entry is their value under {@value #NAME} in the plug-in's store. Called concurrently.
  */
 @Component(service = ExtensionProcessor.class, configurationPid = AddressBook.PID)
 @WsemailPlugin(name = "address-book")
@@ -52,26 +43,18 @@ public class AddressBook implements ExtensionProcessor {
         boolean users_may_publish() default true;
     }
 
-    static final String ENTRIES_PID = "org.wsemail.plugins.addressbook.entries";
+    /** The store key of a user's published name. */
+    static final String NAME = "name";
     private static final int MAX_NAME = 200;
     private static final Logger LOG = LoggerFactory.getLogger(AddressBook.class);
 
-    private final ConfigurationAdmin configurationAdmin;
+    private final PluginStore store;
     private final boolean usersMayPublish;
-    private final Map<String, String> entries = new ConcurrentSkipListMap<>();
 
     @Activate
-    public AddressBook(Config config, @Reference ConfigurationAdmin configurationAdmin) {
-        this.configurationAdmin = configurationAdmin;
+    public AddressBook(Config config, @Reference MailContext context) {
+        this.store = context.store();
         this.usersMayPublish = config.users_may_publish();
-        Dictionary<String, Object> stored = configuration().getProperties();
-        if (stored != null) {
-            for (String key : Collections.list(stored.keys())) {
-                if (key.contains("@")) {
-                    entries.put(key, String.valueOf(stored.get(key)));
-                }
-            }
-        }
     }
 
     @Override
@@ -86,13 +69,11 @@ public class AddressBook implements ExtensionProcessor {
                 if (name.isEmpty() || name.length() > MAX_NAME) {
                     throw new ExtensionException(ExtensionException.BAD_REQUEST, "give a name of 1 to " + MAX_NAME + " characters");
                 }
-                entries.put(ownAddress(env).toString(), name);
-                save();
+                store.put(ownAddress(env), NAME, name);
                 LOG.info("{} published in the address book as '{}'", env.caller(), name);
                 return answer(env.caller().toString().toLowerCase(Locale.ROOT));
             case "withdraw":
-                entries.remove(ownAddress(env).toString());
-                save();
+                store.remove(ownAddress(env), NAME);
                 return answer(env.caller().toString().toLowerCase(Locale.ROOT));
             default:
                 throw new ExtensionException(ExtensionException.BAD_REQUEST,
@@ -112,38 +93,16 @@ public class AddressBook implements ExtensionProcessor {
 
     /** The entries whose address or name contains the query (all for an empty one), by address. */
     private Element answer(String query) {
-        try {
-            Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
-            Element list = document.createElementNS(null, "entries");
-            entries.forEach((address, name) -> {
-                if (address.toLowerCase(Locale.ROOT).contains(query) || name.toLowerCase(Locale.ROOT).contains(query)) {
-                    Element entry = document.createElementNS(null, "entry");
-                    entry.setAttribute("address", address);
-                    entry.setAttribute("name", name);
-                    list.appendChild(entry);
-                }
-            });
-            document.appendChild(list);
-            return list;
-        } catch (ParserConfigurationException e) {
-            throw new IllegalStateException(e);
+        Element list = PluginXml.answer("entries");
+        for (Map.Entry<Address, String> published : store.values(NAME).entrySet()) {
+            String address = published.getKey().toString();
+            String name = published.getValue();
+            if (address.toLowerCase(Locale.ROOT).contains(query) || name.toLowerCase(Locale.ROOT).contains(query)) {
+                Element entry = PluginXml.add(list, "entry");
+                entry.setAttribute("address", address);
+                entry.setAttribute("name", name);
+            }
         }
-    }
-
-    private void save() {
-        Hashtable<String, Object> props = new Hashtable<>(entries);
-        try {
-            configuration().update(props);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot store the address book", e);
-        }
-    }
-
-    private Configuration configuration() {
-        try {
-            return configurationAdmin.getConfiguration(ENTRIES_PID, "?");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the address book", e);
-        }
+        return list;
     }
 }

@@ -1,24 +1,15 @@
 package org.wsemail.plugins.newmailnotification;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.Collections;
-import java.util.Dictionary;
-import java.util.Hashtable;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Arrays;
+import java.util.Optional;
 
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
-
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -27,7 +18,6 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
@@ -36,6 +26,9 @@ import org.wsemail.api.plugin.DeliveryDecision;
 import org.wsemail.api.plugin.DeliveryProcessor;
 import org.wsemail.api.plugin.ExtensionException;
 import org.wsemail.api.plugin.ExtensionProcessor;
+import org.wsemail.api.plugin.MailContext;
+import org.wsemail.api.plugin.PluginStore;
+import org.wsemail.api.plugin.PluginXml;
 import org.wsemail.api.plugin.WsemailExtension;
 import org.wsemail.api.plugin.WsemailPlugin;
 
@@ -47,7 +40,8 @@ import org.wsemail.api.plugin.WsemailPlugin;
  * unprivileged ports are accepted by default ({@code min.port}), so the server cannot be made to
  * knock on system services.
  *
- * <p>Registrations are kept through Configuration Admin. Called concurrently.
+ * <p>Each user's target is their value under {@value #TARGET} in the plug-in's store. Called
+ * concurrently.
  */
 @Component(service = {DeliveryProcessor.class, ExtensionProcessor.class}, configurationPid = NewMailNotification.PID)
 @WsemailPlugin(name = "new-mail-notification")
@@ -62,30 +56,18 @@ public class NewMailNotification implements DeliveryProcessor, ExtensionProcesso
         int min_port() default 1024;
     }
 
-    static final String TARGETS_PID = "org.wsemail.plugins.newmailnotification.targets";
+    /** The store key of a user's target, {@code host:port}. */
+    static final String TARGET = "target";
     private static final int MAX_DATAGRAM = 512;
     private static final Logger LOG = LoggerFactory.getLogger(NewMailNotification.class);
 
-    private final ConfigurationAdmin configurationAdmin;
+    private final PluginStore store;
     private final int minPort;
-    private final Map<Address, InetSocketAddress> targets = new ConcurrentHashMap<>();
 
     @Activate
-    public NewMailNotification(Config config, @Reference ConfigurationAdmin configurationAdmin) {
-        this.configurationAdmin = configurationAdmin;
+    public NewMailNotification(Config config, @Reference MailContext context) {
+        this.store = context.store();
         this.minPort = Math.max(1, config.min_port());
-        Dictionary<String, Object> stored = configuration().getProperties();
-        if (stored != null) {
-            for (String key : Collections.list(stored.keys())) {
-                if (key.contains("@")) {
-                    try {
-                        targets.put(Address.parse(key), parseTarget(String.valueOf(stored.get(key))));
-                    } catch (RuntimeException | ExtensionException e) {
-                        LOG.warn("Ignoring the stored notification target of {}: {}", key, e.getMessage());
-                    }
-                }
-            }
-        }
     }
 
     @Override
@@ -94,13 +76,18 @@ public class NewMailNotification implements DeliveryProcessor, ExtensionProcesso
             throw new ExtensionException(ExtensionException.NOT_AUTHORIZED, "only users of this server can be notified");
         }
         Address user = env.caller();
+        InetSocketAddress target;
         switch (String.valueOf(request.getLocalName())) {
-            case "register" -> targets.put(user, parseTarget(request.getAttribute("host") + ":" + request.getAttribute("port")));
-            case "unregister" -> targets.remove(user);
+            case "register" -> {
+                target = parseTarget(request.getAttribute("host") + ":" + request.getAttribute("port"));
+                store.put(user, TARGET, target.getAddress().getHostAddress() + ":" + target.getPort());
+            }
+            case "unregister" -> {
+                target = null;
+                store.remove(user, TARGET);
+            }
             default -> throw new ExtensionException(ExtensionException.BAD_REQUEST, "send <register host=\"...\" port=\"...\"/> or <unregister/>");
         }
-        save();
-        InetSocketAddress target = targets.get(user);
         LOG.info("New-mail notification of {} {}", user, target == null ? "off" : "to " + target);
         return answer(target);
     }
@@ -125,28 +112,36 @@ public class NewMailNotification implements DeliveryProcessor, ExtensionProcesso
     }
 
     private static Element answer(InetSocketAddress target) {
+        Element notification = PluginXml.answer("notification");
+        notification.setAttribute("active", String.valueOf(target != null));
+        if (target != null) {
+            notification.setAttribute("host", target.getAddress().getHostAddress());
+            notification.setAttribute("port", String.valueOf(target.getPort()));
+        }
+        return notification;
+    }
+
+    /** The user's registered target; empty when none, or when the stored one no longer passes the checks. */
+    private Optional<InetSocketAddress> target(Address user) {
+        Optional<String> stored = store.get(user, TARGET);
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
         try {
-            Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
-            Element notification = document.createElementNS(null, "notification");
-            notification.setAttribute("active", String.valueOf(target != null));
-            if (target != null) {
-                notification.setAttribute("host", target.getAddress().getHostAddress());
-                notification.setAttribute("port", String.valueOf(target.getPort()));
-            }
-            document.appendChild(notification);
-            return notification;
-        } catch (ParserConfigurationException e) {
-            throw new IllegalStateException(e);
+            return Optional.of(parseTarget(stored.get()));
+        } catch (ExtensionException e) {
+            LOG.warn("Ignoring the stored notification target of {}: {}", user, e.getMessage());
+            return Optional.empty();
         }
     }
 
     @Override
     public DeliveryDecision deliver(MailMessage message, Address recipient, ProcessingEnvironment env) {
-        InetSocketAddress target = targets.get(recipient);
+        InetSocketAddress target = target(recipient).orElse(null);
         if (target != null) {
             byte[] line = ("NEW-MAIL " + recipient + " " + message.sender() + " " + message.subject().replace('\n', ' '))
                     .getBytes(StandardCharsets.UTF_8);
-            byte[] datagram = line.length > MAX_DATAGRAM ? java.util.Arrays.copyOf(line, MAX_DATAGRAM) : line;
+            byte[] datagram = line.length > MAX_DATAGRAM ? Arrays.copyOf(line, MAX_DATAGRAM) : line;
             try (DatagramSocket socket = new DatagramSocket()) {
                 socket.send(new DatagramPacket(datagram, datagram.length, target));
             } catch (IOException e) {
@@ -154,23 +149,5 @@ public class NewMailNotification implements DeliveryProcessor, ExtensionProcesso
             }
         }
         return DeliveryDecision.pass();
-    }
-
-    private void save() {
-        Hashtable<String, Object> props = new Hashtable<>();
-        targets.forEach((user, target) -> props.put(user.toString(), target.getAddress().getHostAddress() + ":" + target.getPort()));
-        try {
-            configuration().update(props);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot store notification targets", e);
-        }
-    }
-
-    private Configuration configuration() {
-        try {
-            return configurationAdmin.getConfiguration(TARGETS_PID, "?");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read notification targets", e);
-        }
     }
 }

@@ -8,39 +8,28 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 
-import javax.xml.parsers.DocumentBuilderFactory;
-
 import org.junit.Test;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.w3c.dom.Element;
 import org.wsemail.api.Address;
 import org.wsemail.api.AuthenticationMethod;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.ProcessingEnvironment;
 import org.wsemail.api.plugin.ExtensionException;
-import org.wsemail.testing.InMemoryConfigurationAdmin;
+import org.wsemail.api.plugin.PluginXml;
+import org.wsemail.testing.Configs;
+import org.wsemail.testing.RecordingMailContext;
 
 public class NewMailNotificationTest {
     private static final Address BOB = Address.parse("bob@b.test");
     private static final ProcessingEnvironment BOB_CALLING = ProcessingEnvironment.of(BOB, AuthenticationMethod.USERNAME_TOKEN, true);
 
-    private static final NewMailNotification.Config CONFIG = new NewMailNotification.Config() {
-        @Override
-        public Class<? extends java.lang.annotation.Annotation> annotationType() {
-            return NewMailNotification.Config.class;
-        }
+    private static final NewMailNotification.Config CONFIG = Configs.defaults(NewMailNotification.Config.class);
 
-        @Override
-        public int min_port() {
-            return 1024;
-        }
-    };
+    /** Outlives the plug-in instances of a test, as the server's store outlives a restart. */
+    private final RecordingMailContext context = new RecordingMailContext("b.test", BOB);
 
-    private final InMemoryConfigurationAdmin store = new InMemoryConfigurationAdmin();
-    private final ConfigurationAdmin configurationAdmin = store.service();
-
-    private static Element register(String host, String port) throws Exception {
-        Element register = DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument().createElementNS(null, "register");
+    private static Element register(String host, String port) {
+        Element register = PluginXml.answer("register");
         register.setAttribute("host", host);
         register.setAttribute("port", port);
         return register;
@@ -50,9 +39,9 @@ public class NewMailNotificationTest {
     public void aRegisteredClientHearsOfEachDeliveryAndTheRegistrationIsKept() throws Exception {
         try (DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             client.setSoTimeout(5000);
-            new NewMailNotification(CONFIG, configurationAdmin).handle(register("127.0.0.1", String.valueOf(client.getLocalPort())), BOB_CALLING);
+            new NewMailNotification(CONFIG, context).handle(register("127.0.0.1", String.valueOf(client.getLocalPort())), BOB_CALLING);
 
-            NewMailNotification restarted = new NewMailNotification(CONFIG, configurationAdmin);
+            NewMailNotification restarted = new NewMailNotification(CONFIG, context);
             MailMessage message = MailMessage.builder().sender(Address.parse("alice@a.test")).recipient(BOB).subject("Lunch?").build();
             restarted.deliver(message, BOB, BOB_CALLING);
 
@@ -65,7 +54,7 @@ public class NewMailNotificationTest {
 
     @Test
     public void privilegedPortsAndStrangersAreRefused() throws Exception {
-        NewMailNotification plugin = new NewMailNotification(CONFIG, configurationAdmin);
+        NewMailNotification plugin = new NewMailNotification(CONFIG, context);
         assertFault(plugin, register("127.0.0.1", "53"), BOB_CALLING, "give a host and a port from 1024 to 65535");
         assertFault(plugin, register("127.0.0.1", "2525"),
                 ProcessingEnvironment.of(Address.parse("val@c.test"), AuthenticationMethod.FEDERATED_TOKEN, false),

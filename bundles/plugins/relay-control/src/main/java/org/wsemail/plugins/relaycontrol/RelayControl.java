@@ -11,10 +11,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.ProcessingEnvironment;
+import org.wsemail.api.plugin.MailContext;
 import org.wsemail.api.plugin.SendingDecision;
 import org.wsemail.api.plugin.SendingProcessor;
 import org.wsemail.api.plugin.WsemailPlugin;
-import org.wsemail.api.server.MailDomain;
 
 /**
  * Who may send where through this server: its own authenticated users may send to any domain (or,
@@ -33,12 +33,12 @@ public class RelayControl implements SendingProcessor {
         boolean local_users_may_relay() default true;
     }
 
-    private final MailDomain domain;
+    private final MailContext context;
     private final boolean localUsersMayRelay;
 
     @Activate
-    public RelayControl(@Reference MailDomain domain, Config config) {
-        this.domain = domain;
+    public RelayControl(@Reference MailContext context, Config config) {
+        this.context = context;
         this.localUsersMayRelay = config.local_users_may_relay();
     }
 
@@ -47,12 +47,12 @@ public class RelayControl implements SendingProcessor {
         if (env.isLocalUser() && localUsersMayRelay) {
             return SendingDecision.accept();
         }
-        List<Address> elsewhere = message.recipients().stream().filter(r -> !domain.isLocal(r)).toList();
+        List<Address> elsewhere = message.recipients().stream().filter(r -> !context.isLocal(r)).toList();
         if (elsewhere.isEmpty()) {
             return SendingDecision.accept();
         }
-        String who = env.isLocalUser() ? "users of " + domain.name() : env.caller() + ", a user of another domain,";
-        return SendingDecision.reject(who + " may send only to " + domain.name() + " through this server; not to "
+        String who = env.isLocalUser() ? "users of " + context.domain() : env.caller() + ", a user of another domain,";
+        return SendingDecision.reject(who + " may send only to " + context.domain() + " through this server; not to "
                 + String.join(", ", elsewhere.stream().map(Address::toString).toList()));
     }
 }

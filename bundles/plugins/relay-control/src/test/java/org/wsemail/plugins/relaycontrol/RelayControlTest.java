@@ -3,30 +3,21 @@ package org.wsemail.plugins.relaycontrol;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 
-import java.lang.annotation.Annotation;
-
 import org.junit.Test;
 import org.wsemail.api.Address;
 import org.wsemail.api.AuthenticationMethod;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.ProcessingEnvironment;
+import org.wsemail.testing.Configs;
+import org.wsemail.testing.RecordingMailContext;
 
 public class RelayControlTest {
     private static final Address ALICE = Address.parse("alice@a.test");
     private static final Address VISITOR = Address.parse("val@b.test");
 
     private static RelayControl relay(boolean localUsersMayRelay) {
-        return new RelayControl(() -> "a.test", new RelayControl.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return RelayControl.Config.class;
-            }
-
-            @Override
-            public boolean local_users_may_relay() {
-                return localUsersMayRelay;
-            }
-        });
+        return new RelayControl(new RecordingMailContext("a.test", ALICE),
+                Configs.of(RelayControl.Config.class).with("local_users_may_relay", localUsersMayRelay).build());
     }
 
     private static MailMessage to(Address sender, String... recipients) {

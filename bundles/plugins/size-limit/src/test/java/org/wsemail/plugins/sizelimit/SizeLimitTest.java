@@ -3,7 +3,6 @@ package org.wsemail.plugins.sizelimit;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.lang.annotation.Annotation;
 import java.util.List;
 
 import org.junit.Test;
@@ -13,33 +12,15 @@ import org.wsemail.api.AuthenticationMethod;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.ProcessingEnvironment;
 import org.wsemail.api.plugin.SendingDecision;
+import org.wsemail.testing.Configs;
 
 public class SizeLimitTest {
     private static final Address ALICE = Address.parse("alice@a.test");
     private static final ProcessingEnvironment ENV = ProcessingEnvironment.of(ALICE, AuthenticationMethod.USERNAME_TOKEN, true);
 
     private static SizeLimit limit(long bodyKib, long attachmentKib, SizeLimit.Action action) {
-        return new SizeLimit(new SizeLimit.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return SizeLimit.Config.class;
-            }
-
-            @Override
-            public long max_body_kib() {
-                return bodyKib;
-            }
-
-            @Override
-            public long max_attachment_kib() {
-                return attachmentKib;
-            }
-
-            @Override
-            public SizeLimit.Action action() {
-                return action;
-            }
-        });
+        return new SizeLimit(Configs.of(SizeLimit.Config.class).with("max_body_kib", bodyKib)
+                .with("max_attachment_kib", attachmentKib).with("action", action).build());
     }
 
     private static MailMessage message(String body, Attachment... attachments) {

@@ -4,31 +4,20 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.lang.annotation.Annotation;
-
 import org.junit.Test;
 import org.wsemail.api.Address;
 import org.wsemail.api.AuthenticationMethod;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.ProcessingEnvironment;
 import org.wsemail.api.plugin.SendingDecision;
+import org.wsemail.testing.Configs;
 
 public class SubjectTagTest {
     private static final Address ALICE = Address.parse("alice@a.test");
     private static final ProcessingEnvironment ENV = ProcessingEnvironment.of(ALICE, AuthenticationMethod.USERNAME_TOKEN, true);
 
     private static SubjectTag tagger(String tag) {
-        return new SubjectTag(new SubjectTag.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return SubjectTag.Config.class;
-            }
-
-            @Override
-            public String tag() {
-                return tag;
-            }
-        });
+        return new SubjectTag(Configs.of(SubjectTag.Config.class).with("tag", tag).build());
     }
 
     private static MailMessage withSubject(String subject) {

@@ -1,25 +1,13 @@
 package org.wsemail.plugins.vacation;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Collections;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
-
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -28,7 +16,6 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
@@ -38,10 +25,12 @@ import org.wsemail.api.plugin.DeliveryDecision;
 import org.wsemail.api.plugin.DeliveryProcessor;
 import org.wsemail.api.plugin.ExtensionException;
 import org.wsemail.api.plugin.ExtensionProcessor;
+import org.wsemail.api.plugin.MailContext;
+import org.wsemail.api.plugin.PluginStore;
+import org.wsemail.api.plugin.PluginXml;
+import org.wsemail.api.plugin.SubmissionException;
 import org.wsemail.api.plugin.WsemailExtension;
 import org.wsemail.api.plugin.WsemailPlugin;
-import org.wsemail.api.server.MailQueue;
-import org.wsemail.api.server.MessageSigner;
 
 /**
  * The vacation auto-responder. A user sets a message, the time they are back, and how often one
@@ -52,8 +41,8 @@ import org.wsemail.api.server.MessageSigner;
  * list or a postmaster, or itself an auto-reply. Its own replies are flagged bulk, so two
  * responders never answer each other.
  *
- * <p>Settings are kept through Configuration Admin; whom it answered when is kept in memory.
- * Called concurrently.
+ * <p>Each user's setting, and whom it answered when, are kept in the plug-in's store (so a restart
+ * sends nobody a second answer within a period); a new setting starts afresh. Called concurrently.
  */
 @Component(service = {DeliveryProcessor.class, ExtensionProcessor.class}, configurationPid = Vacation.PID)
 @WsemailPlugin(name = "vacation")
@@ -71,40 +60,45 @@ public class Vacation implements DeliveryProcessor, ExtensionProcessor {
         int max_message_chars() default 4000;
     }
 
-    static final String SETTINGS_PID = "org.wsemail.plugins.vacation.settings";
     static final String SUBJECT_PREFIX = "Auto-reply: ";
+    /** The store key of a user's setting. */
+    static final String SETTING = "setting";
+    /** The prefix of the store keys recording when a sender was last answered. */
+    static final String ANSWERED = "answered:";
     private static final Set<String> NEVER_ANSWERED = Set.of("postmaster", "mailer-daemon", "noreply", "no-reply",
             "listserv", "majordomo");
     private static final Logger LOG = LoggerFactory.getLogger(Vacation.class);
 
-    /** One user's absence. */
+    /** One user's absence, kept as three lines: until, days, message. */
     record Setting(String message, Instant until, int days) {
+
+        String encode() {
+            return until + "\n" + days + "\n" + message;
+        }
+
+        static Setting decode(String stored) {
+            String[] parts = stored.split("\n", 3);
+            return new Setting(parts[2], Instant.parse(parts[0]), Integer.parseInt(parts[1]));
+        }
     }
 
-    private final ConfigurationAdmin configurationAdmin;
-    private final MailQueue queue;
-    private final MessageSigner signer;
+    private final MailContext context;
+    private final PluginStore store;
     private final Clock clock;
-    private final Map<Address, Setting> settings = new ConcurrentHashMap<>();
-    private final Map<String, Instant> answered = new ConcurrentHashMap<>();
-
     private final int defaultDays;
     private final int maxMessage;
 
     @Activate
-    public Vacation(Config config, @Reference ConfigurationAdmin configurationAdmin, @Reference MailQueue queue,
-            @Reference MessageSigner signer) {
-        this(config, configurationAdmin, queue, signer, Clock.systemUTC());
+    public Vacation(Config config, @Reference MailContext context) {
+        this(config, context, Clock.systemUTC());
     }
 
-    Vacation(Config config, ConfigurationAdmin configurationAdmin, MailQueue queue, MessageSigner signer, Clock clock) {
+    Vacation(Config config, MailContext context, Clock clock) {
         this.defaultDays = config.default_days();
-        this.maxMessage = config.max_message_chars();
-        this.configurationAdmin = configurationAdmin;
-        this.queue = queue;
-        this.signer = signer;
+        this.maxMessage = Math.min(config.max_message_chars(), PluginStore.MAX_VALUE - 100);
+        this.context = context;
+        this.store = context.store();
         this.clock = clock;
-        load();
     }
 
     @Override
@@ -114,22 +108,29 @@ public class Vacation implements DeliveryProcessor, ExtensionProcessor {
         }
         Address user = env.caller();
         switch (String.valueOf(request.getLocalName())) {
-            case "set" -> settings.put(user, parse(request));
-            case "clear" -> settings.remove(user);
+            case "set" -> {
+                Setting setting = parse(request);
+                forgetAnswers(user);
+                store.put(user, SETTING, setting.encode());
+            }
+            case "clear" -> {
+                forgetAnswers(user);
+                store.remove(user, SETTING);
+            }
             case "get" -> {
-                return describe(settings.get(user));
+                return describe(setting(user).orElse(null));
             }
             default -> throw new ExtensionException(ExtensionException.BAD_REQUEST, "send <set>, <get/> or <clear/>");
         }
-        save();
-        LOG.info("Vacation reply of {} {}", user, settings.containsKey(user) ? "set" : "cleared");
-        return describe(settings.get(user));
+        Optional<Setting> now = setting(user);
+        LOG.info("Vacation reply of {} {}", user, now.isPresent() ? "set" : "cleared");
+        return describe(now.orElse(null));
     }
 
     private Setting parse(Element request) throws ExtensionException {
-        String message = child(request, "message");
-        String until = child(request, "until");
-        String days = child(request, "days");
+        String message = PluginXml.childText(request, "message");
+        String until = PluginXml.childText(request, "until");
+        String days = PluginXml.childText(request, "days");
         if (message == null || message.isBlank() || message.length() > maxMessage) {
             throw new ExtensionException(ExtensionException.BAD_REQUEST, "give a <message> of 1 to " + maxMessage + " characters");
         }
@@ -154,36 +155,29 @@ public class Vacation implements DeliveryProcessor, ExtensionProcessor {
         return new Setting(message, end, period);
     }
 
-    private static String child(Element parent, String name) {
-        for (org.w3c.dom.Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
-            if (node instanceof Element element && name.equals(element.getLocalName())) {
-                return element.getTextContent();
-            }
-        }
-        return null;
+    private Optional<Setting> setting(Address user) {
+        return store.get(user, SETTING).map(Setting::decode);
+    }
+
+    private void forgetAnswers(Address user) {
+        store.entries(user).keySet().stream().filter(key -> key.startsWith(ANSWERED)).forEach(key -> store.remove(user, key));
     }
 
     private static Element describe(Setting setting) {
-        try {
-            Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
-            Element vacation = document.createElementNS(null, "vacation");
-            vacation.setAttribute("active", String.valueOf(setting != null));
-            if (setting != null) {
-                vacation.setAttribute("until", setting.until().toString());
-                vacation.setAttribute("days", String.valueOf(setting.days()));
-                vacation.setTextContent(setting.message());
-            }
-            document.appendChild(vacation);
-            return vacation;
-        } catch (ParserConfigurationException e) {
-            throw new IllegalStateException(e);
+        Element vacation = PluginXml.answer("vacation");
+        vacation.setAttribute("active", String.valueOf(setting != null));
+        if (setting != null) {
+            vacation.setAttribute("until", setting.until().toString());
+            vacation.setAttribute("days", String.valueOf(setting.days()));
+            vacation.setTextContent(setting.message());
         }
+        return vacation;
     }
 
     @Override
     public DeliveryDecision deliver(MailMessage message, Address recipient, ProcessingEnvironment env) {
-        Setting setting = settings.get(recipient);
         Instant now = clock.instant();
+        Setting setting = setting(recipient).orElse(null);
         if (setting == null || !now.isBefore(setting.until()) || !deservesAnswer(message, recipient)) {
             return DeliveryDecision.pass();
         }
@@ -191,27 +185,21 @@ public class Vacation implements DeliveryProcessor, ExtensionProcessor {
         // arriving at once get one answer.
         Duration period = Duration.ofDays(setting.days());
         boolean[] due = {false};
-        answered.compute(recipient + "|" + message.sender(), (key, last) -> {
-            if (last != null && now.isBefore(last.plus(period))) {
-                return last;
-            }
-            due[0] = true;
-            return now;
+        store.update(recipient, ANSWERED + message.sender().toString().toLowerCase(Locale.ROOT), last -> {
+            // The store may call this again if a concurrent change won: the last call is what counts.
+            due[0] = last == null || !now.isBefore(Instant.parse(last).plus(period));
+            return due[0] ? now.toString() : last;
         });
         if (!due[0]) {
             return DeliveryDecision.pass();
         }
-        MailMessage reply = MailMessage.builder()
-                .messageId("vacation-" + UUID.randomUUID() + "@" + recipient.domain())
-                .sender(recipient)
-                .recipient(message.sender())
-                .subject(SUBJECT_PREFIX + message.subject())
-                .body(setting.message())
-                .flag(MessageFlag.BULK)
-                .timestamp(now)
-                .build();
-        queue.enqueue(reply, signer.sign(reply));
-        LOG.info("Vacation reply from {} to {}", recipient, message.sender());
+        try {
+            context.reply(message, recipient, SUBJECT_PREFIX + message.subject(), setting.message(), Set.of(MessageFlag.BULK));
+            LOG.info("Vacation reply from {} to {}", recipient, message.sender());
+        } catch (SubmissionException e) {
+            LOG.info("The vacation reply of {} to {} was refused by {}: {}", recipient, message.sender(), e.refusedBy(),
+                    e.getMessage());
+        }
         return DeliveryDecision.pass();
     }
 
@@ -223,46 +211,5 @@ public class Vacation implements DeliveryProcessor, ExtensionProcessor {
                 && !NEVER_ANSWERED.contains(local)
                 && !local.startsWith("owner-") && !local.endsWith("-request") && !local.endsWith("-bounces")
                 && !message.subject().startsWith(SUBJECT_PREFIX);
-    }
-
-    private void load() {
-        Dictionary<String, Object> stored = configuration().getProperties();
-        if (stored == null) {
-            return;
-        }
-        for (String key : Collections.list(stored.keys())) {
-            if (key.endsWith(".message")) {
-                String user = key.substring(0, key.length() - ".message".length());
-                try {
-                    settings.put(Address.parse(user), new Setting(String.valueOf(stored.get(key)),
-                            Instant.parse(String.valueOf(stored.get(user + ".until"))),
-                            Integer.parseInt(String.valueOf(stored.get(user + ".days")))));
-                } catch (RuntimeException e) {
-                    LOG.warn("Ignoring the stored vacation reply of {}: {}", user, e.getMessage());
-                }
-            }
-        }
-    }
-
-    private void save() {
-        Hashtable<String, Object> props = new Hashtable<>();
-        settings.forEach((user, setting) -> {
-            props.put(user + ".message", setting.message());
-            props.put(user + ".until", setting.until().toString());
-            props.put(user + ".days", String.valueOf(setting.days()));
-        });
-        try {
-            configuration().update(props);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot store vacation settings", e);
-        }
-    }
-
-    private Configuration configuration() {
-        try {
-            return configurationAdmin.getConfiguration(SETTINGS_PID, "?");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read vacation settings", e);
-        }
     }
 }

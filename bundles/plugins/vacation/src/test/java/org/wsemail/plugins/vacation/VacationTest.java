@@ -9,10 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import javax.xml.parsers.DocumentBuilderFactory;
-
 import org.junit.Test;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.wsemail.api.Address;
 import org.wsemail.api.AuthenticationMethod;
@@ -20,10 +17,11 @@ import org.wsemail.api.MailMessage;
 import org.wsemail.api.MessageFlag;
 import org.wsemail.api.ProcessingEnvironment;
 import org.wsemail.api.plugin.ExtensionException;
-import org.wsemail.testing.InMemoryConfigurationAdmin;
+import org.wsemail.api.plugin.PluginXml;
+import org.wsemail.testing.Configs;
+import org.wsemail.testing.InMemoryPluginStore;
 import org.wsemail.testing.MovableClock;
-import org.wsemail.testing.RecordingMailQueue;
-import org.wsemail.testing.RecordingSigner;
+import org.wsemail.testing.RecordingMailContext;
 
 public class VacationTest {
     private static final Address BOB = Address.parse("bob@b.test");
@@ -33,39 +31,20 @@ public class VacationTest {
     private static final ProcessingEnvironment DELIVERY = ProcessingEnvironment.of(Address.parse("postmaster@a.test"),
             AuthenticationMethod.SERVER_CERTIFICATE, false);
 
-    private final RecordingMailQueue queue = new RecordingMailQueue();
-    private final InMemoryConfigurationAdmin configurationAdmin = new InMemoryConfigurationAdmin();
+    /** Outlives the plug-in instances of a test, as the server's store outlives a restart. */
+    private final InMemoryPluginStore store = new InMemoryPluginStore();
+    private final RecordingMailContext context = new RecordingMailContext("b.test", store, BOB);
     private final MovableClock clock = new MovableClock(NOW);
 
     private Vacation vacation() {
-        Vacation.Config config = new Vacation.Config() {
-            @Override
-            public Class<? extends java.lang.annotation.Annotation> annotationType() {
-                return Vacation.Config.class;
-            }
-
-            @Override
-            public int default_days() {
-                return 7;
-            }
-
-            @Override
-            public int max_message_chars() {
-                return 4000;
-            }
-        };
-        return new Vacation(config, configurationAdmin.service(), queue, new RecordingSigner(), clock);
+        return new Vacation(Configs.defaults(Vacation.Config.class), context, clock);
     }
 
-    private static Element request(String xml) throws Exception {
-        Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
+    private static Element request(String xml) {
         String[] parts = xml.split("\\|");
-        Element root = document.createElementNS(null, parts[0]);
-        document.appendChild(root);
+        Element root = PluginXml.answer(parts[0]);
         for (int i = 1; i + 1 < parts.length; i += 2) {
-            Element child = document.createElementNS(null, parts[i]);
-            child.setTextContent(parts[i + 1]);
-            root.appendChild(child);
+            PluginXml.add(root, parts[i], parts[i + 1]);
         }
         return root;
     }
@@ -82,8 +61,8 @@ public class VacationTest {
 
         vacation.deliver(from(ALICE, "Lunch?"), BOB, DELIVERY);
         vacation.deliver(from(ALICE, "Lunch, really?"), BOB, DELIVERY);
-        assertEquals(1, queue.queued().size());
-        MailMessage reply = queue.queued().get(0);
+        assertEquals(1, context.submitted().size());
+        MailMessage reply = context.submitted().get(0);
         assertEquals(BOB, reply.sender());
         assertEquals(List.of(ALICE), reply.recipients());
         assertEquals("Auto-reply: Lunch?", reply.subject());
@@ -92,11 +71,33 @@ public class VacationTest {
 
         clock.advance(Duration.ofDays(2));
         vacation.deliver(from(ALICE, "Back yet?"), BOB, DELIVERY);
-        assertEquals("a new period, a new reply", 2, queue.queued().size());
+        assertEquals("a new period, a new reply", 2, context.submitted().size());
 
         clock.set(Instant.parse("2026-12-08T00:00:01Z"));
         vacation.deliver(from(Address.parse("carol@c.test"), "Hi"), BOB, DELIVERY);
-        assertEquals("no replies once back", 2, queue.queued().size());
+        assertEquals("no replies once back", 2, context.submitted().size());
+    }
+
+    @Test
+    public void aRestartAnswersNobodyTwiceInAPeriodAndANewSettingStartsAfresh() throws Exception {
+        vacation().handle(request("set|message|Away.|until|2026-12-08T00:00:00Z|days|7"), BOB_CALLING);
+        vacation().deliver(from(ALICE, "One"), BOB, DELIVERY);
+        vacation().deliver(from(ALICE, "Two"), BOB, DELIVERY);
+        assertEquals("a new instance, as after a restart, remembers whom it answered", 1, context.submitted().size());
+
+        vacation().handle(request("set|message|Away longer.|until|2026-12-09T00:00:00Z|days|7"), BOB_CALLING);
+        vacation().deliver(from(ALICE, "Three"), BOB, DELIVERY);
+        assertEquals(2, context.submitted().size());
+        assertEquals("Away longer.", context.submitted().get(1).body());
+    }
+
+    @Test
+    public void aReplyRefusedByTheServerLeavesTheDeliveryAlone() throws Exception {
+        Vacation vacation = vacation();
+        vacation.handle(request("set|message|Away.|until|2026-12-08T00:00:00Z"), BOB_CALLING);
+        context.refuseSubmissions("replies are not allowed here");
+        assertFalse(vacation.deliver(from(ALICE, "Hi"), BOB, DELIVERY).isConsumed());
+        assertTrue(context.submitted().isEmpty());
     }
 
     @Test

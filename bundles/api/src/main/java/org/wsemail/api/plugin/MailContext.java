@@ -1,0 +1,74 @@
+package org.wsemail.api.plugin;
+
+import java.util.Set;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.wsemail.api.Address;
+import org.wsemail.api.MailMessage;
+import org.wsemail.api.MessageFlag;
+
+/**
+ * What a plug-in may ask of the server: the plug-in's view of it, as a mailet's {@code
+ * MailetContext} is in Apache James. A plug-in never signs, queues or stores by itself; it asks
+ * here, and the server does it the way it does for every message. A plug-in written against this
+ * interface and the rest of this package needs no other part of the server.
+ *
+ * <p>Get it as an OSGi service ({@code @Reference MailContext context}). Each plug-in bundle gets
+ * an instance of its own, which is how {@link #store()} knows whose state it holds.
+ *
+ * <p>Thread-safe; every method may be called from any plug-in call, concurrently.
+ */
+@ProviderType
+public interface MailContext {
+
+    /** The mail domain this server serves, in lower case, e.g. {@code a.example}. */
+    String domain();
+
+    /** This domain's postmaster, the sender of server notices such as bounces. */
+    Address postmaster();
+
+    /** True if the address belongs to this server's domain (whether or not such a user exists). */
+    boolean isLocal(Address address);
+
+    /** True if the address names a user of this server. */
+    boolean isLocalUser(Address address);
+
+    /**
+     * Sends a new message from the server on behalf of a local sender: the server names it (a fresh
+     * message id in this domain) and stamps it with the time, runs it through the sending chain as
+     * it does a user's message (unless the sender is the postmaster: a server notice must not be
+     * refused), signs it as this server and queues it. Returns once the message is durable.
+     *
+     * @param message the message; its sender must be an address of this domain
+     * @return the id the message was sent under
+     * @throws SubmissionException if a sending plug-in refused the message (nothing was queued)
+     * @throws IllegalArgumentException if the sender is not of this domain
+     */
+    String submit(MailMessage message) throws SubmissionException;
+
+    /**
+     * Answers a message: a new message from {@code from} to the original's sender, submitted as by
+     * {@link #submit}.
+     *
+     * @param original the message answered
+     * @param from who answers, an address of this domain (usually the original's recipient)
+     * @param subject the answer's subject
+     * @param body the answer's body
+     * @param flags flags of the answer, e.g. {@link MessageFlag#BULK} for an automatic one
+     * @return the answer's message id
+     * @throws SubmissionException if a sending plug-in refused the answer
+     */
+    String reply(MailMessage original, Address from, String subject, String body, Set<MessageFlag> flags)
+            throws SubmissionException;
+
+    /**
+     * Tells the sender of {@code original} that it did not reach {@code recipient}, and why, in a
+     * notice from the {@link #postmaster()}. Notices are never sent about notices.
+     *
+     * @param reason why, in words the sender understands
+     */
+    void bounce(MailMessage original, Address recipient, String reason);
+
+    /** This plug-in's persistent state: kept in the server's database, across restarts and reinstalls. */
+    PluginStore store();
+}

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX things_by_name ON things (name);

@@ -1,0 +1,266 @@
+package org.wsemail.endpoint.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.xml.ws.Holder;
+
+import org.junit.Test;
+import org.w3c.dom.Element;
+import org.wsemail.api.Address;
+import org.wsemail.api.AuthenticationMethod;
+import org.wsemail.api.MailMessage;
+import org.wsemail.api.ProcessingEnvironment;
+import org.wsemail.api.plugin.ExtensionException;
+import org.wsemail.api.plugin.PluginXml;
+import org.wsemail.api.runtime.DeliveryOutcome;
+import org.wsemail.api.runtime.MessagePipeline;
+import org.wsemail.api.runtime.SendingOutcome;
+import org.wsemail.api.server.MailStore;
+import org.wsemail.api.server.MessageHeader;
+import org.wsemail.api.server.SignedMail;
+import org.wsemail.api.server.StoredMessage;
+import org.wsemail.api.server.UserDirectory;
+import org.wsemail.testing.RecordingMailQueue;
+import org.wsemail.wire.FaultCodes;
+import org.wsemail.wire.MessageCodec;
+import org.wsemail.wire.soap.AnyXml;
+import org.wsemail.wire.soap.MailFault;
+import org.wsemail.wire.soap.Message;
+import org.wsemail.wire.soap.SignedMessage;
+
+/** The client service's rules, with WS-Security's verdict given and the server's parts in memory. */
+public class ClientServiceTest {
+    private static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
+    private static final MessageCodec CODEC = new MessageCodec();
+    private static final Set<Address> USERS = Set.of(Address.parse("alice@a.test"), Address.parse("anne@a.test"));
+
+    private final RecordingMailQueue queue = new RecordingMailQueue();
+    private String refusal;
+    private String extensionFault;
+
+    private final MessagePipeline pipeline = new MessagePipeline() {
+        @Override
+        public SendingOutcome send(MailMessage message, ProcessingEnvironment env) {
+            if (refusal != null) {
+                return SendingOutcome.rejected("size-limit", refusal);
+            }
+            // A plug-in that tries to change the sender: the server keeps the authenticated one.
+            return SendingOutcome.accepted(message.toBuilder().sender(Address.parse("mallory@c.test")).build());
+        }
+
+        @Override
+        public DeliveryOutcome deliver(MailMessage message, Address recipient, ProcessingEnvironment env) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Element extension(String extensionId, Element request, ProcessingEnvironment env) throws ExtensionException {
+            if (extensionFault != null) {
+                throw new ExtensionException(ExtensionException.NOT_AUTHORIZED, extensionFault);
+            }
+            Element answer = PluginXml.answer("echo");
+            answer.setAttribute("caller", env.caller().toString());
+            answer.setAttribute("local", String.valueOf(env.isLocalUser()));
+            return answer;
+        }
+    };
+
+    private final MailStore store = new MailStore() {
+        @Override
+        public long store(Address mailbox, SignedMail mail) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<MessageHeader> headers(Address mailbox, Instant since) {
+            return List.of(new MessageHeader(7, Address.parse("bob@b.test"), "Hi", NOW, Set.of(), 100));
+        }
+
+        @Override
+        public Optional<StoredMessage> retrieve(Address mailbox, long id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public int delete(Address mailbox, Collection<Long> ids) {
+            return 0;
+        }
+    };
+
+    private ClientService service(AuthenticationMethod method, Caller caller, long maxBytes) {
+        return new ClientService(pipeline, queue, store, () -> "a.test", users(), CODEC, maxBytes,
+                Clock.fixed(NOW, ZoneOffset.UTC), method, (user, certificate, audience) -> PluginXml.answer("token"), caller);
+    }
+
+    private ClientService alice() {
+        return service(AuthenticationMethod.USERNAME_TOKEN, FixedCaller.user("alice@a.test"), 1000);
+    }
+
+    private static Message message(String subject, String body, String... to) {
+        Message wire = new Message();
+        wire.getRecipient().addAll(List.of(to));
+        wire.setSubject(subject);
+        wire.setBody(body);
+        return wire;
+    }
+
+    @Test
+    public void aSendIsQueuedFromTheAuthenticatedUserUnderANameOfThisDomain() throws Exception {
+        Holder<String> id = new Holder<>();
+        Holder<Integer> entries = new Holder<>();
+        alice().send(message("Lunch?", "Noon?", "anne@a.test", "bob@b.test"), id, entries);
+
+        MailMessage queued = queue.queued().get(0);
+        assertEquals("the sender is who logged in, whatever a plug-in made of it", Address.parse("alice@a.test"), queued.sender());
+        assertTrue(id.value, id.value.endsWith("@a.test"));
+        assertEquals(id.value, queued.messageId());
+        assertEquals(NOW, queued.timestamp());
+    }
+
+    @Test
+    public void anUnknownLocalRecipientRefusesTheWholeMessage() {
+        assertRefused(() -> alice().send(message("s", "b", "bob@b.test", "nobody@a.test"), new Holder<>(), new Holder<>()),
+                FaultCodes.UNKNOWN_RECIPIENT, "no such user: nobody@a.test; nothing was sent");
+        assertTrue(queue.queued().isEmpty());
+    }
+
+    @Test
+    public void anOversizedMessageIsRefused() {
+        assertRefused(() -> alice().send(message("s", "x".repeat(1200), "anne@a.test"), new Holder<>(), new Holder<>()),
+                FaultCodes.MESSAGE_TOO_LARGE, "the message is 1201 bytes; this server accepts at most 1000");
+        assertTrue(queue.queued().isEmpty());
+    }
+
+    @Test
+    public void aSendingPluginsRefusalReachesTheSenderAndNothingIsQueued() {
+        refusal = "the body is 2 KiB; this server accepts bodies up to 1 KiB";
+        assertRefused(() -> alice().send(message("s", "b", "anne@a.test"), new Holder<>(), new Holder<>()),
+                FaultCodes.REJECTED, refusal);
+        assertTrue(queue.queued().isEmpty());
+    }
+
+    @Test
+    public void aMalformedRecipientIsABadRequest() {
+        assertRefused(() -> alice().send(message("s", "b", "anne"), new Holder<>(), new Holder<>()), FaultCodes.BAD_REQUEST,
+                "not a mail address (expected local@domain): 'anne'");
+    }
+
+    @Test
+    public void aVisitorSendsOnlyToThisDomainAndHasNoMailbox() throws Exception {
+        ClientService visitor = service(AuthenticationMethod.FEDERATED_TOKEN, FixedCaller.user("val@c.test"), 1000);
+        assertRefused(() -> visitor.send(message("s", "b", "anne@a.test", "bob@b.test"), new Holder<>(), new Holder<>()),
+                FaultCodes.NOT_AUTHORIZED, "a visitor from c.test may send only to users of a.test, not to bob@b.test;"
+                        + " nothing was sent");
+        assertRefused(() -> visitor.listHeaders(null), FaultCodes.NOT_AUTHORIZED,
+                "val@c.test is a visitor from c.test and has no mailbox at a.test; a visitor may send to users of a.test"
+                        + " and call extensions");
+        assertRefused(() -> visitor.delete(List.of(1L)), FaultCodes.NOT_AUTHORIZED, null);
+
+        visitor.send(message("s", "b", "anne@a.test"), new Holder<>(), new Holder<>());
+        assertEquals(Address.parse("val@c.test"), queue.queued().get(0).sender());
+        Element echo = visitor.extension("echo", any(PluginXml.answer("ping"))).getAny();
+        assertEquals("a visitor is not a local user to the plug-ins", "false", echo.getAttribute("local"));
+    }
+
+    @Test
+    public void aUserReadsTheirOwnMailboxAndNoOtherMessage() throws Exception {
+        assertEquals(7, alice().listHeaders(null).get(0).getId());
+        assertRefused(() -> alice().retrieve(8, new Holder<>(), new Holder<SignedMessage>()), FaultCodes.NO_SUCH_MESSAGE,
+                "no message 8 in your mailbox");
+    }
+
+    @Test
+    public void extensionsNeedAnArgumentAndTheirFaultsReachTheCaller() throws Exception {
+        assertRefused(() -> alice().extension("echo", new AnyXml()), FaultCodes.BAD_REQUEST,
+                "an extension request needs an XML argument");
+        assertEquals("alice@a.test", alice().extension("echo", any(PluginXml.answer("ping"))).getAny().getAttribute("caller"));
+        extensionFault = "only postmasters";
+        assertRefused(() -> alice().extension("echo", any(PluginXml.answer("ping"))), ExtensionException.NOT_AUTHORIZED,
+                "only postmasters");
+    }
+
+    @Test
+    public void onlyACertificateLoginGetsATokenAndOnlyForAnotherDomain() throws Exception {
+        assertRefused(() -> alice().requestToken("b.test"), FaultCodes.NOT_AUTHORIZED,
+                "a token is bound to your certificate: log in with it (the certificate endpoint) to ask for one");
+        X509Certificate certificate = org.wsemail.security.Pki.issueUserCertificate(
+                org.wsemail.security.Pki.createAuthority("CA", java.time.Duration.ofDays(1)), "alice@a.test",
+                java.time.Duration.ofDays(1)).certificate();
+        ClientService byCertificate = service(AuthenticationMethod.X509_CERTIFICATE,
+                new FixedCaller(Address.parse("alice@a.test"), certificate, false), 1000);
+        assertEquals("token", byCertificate.requestToken("B.Test").getAny().getLocalName());
+        assertRefused(() -> byCertificate.requestToken("a.test"), FaultCodes.BAD_REQUEST,
+                "a token is for another domain's server, not for a.test");
+        assertRefused(() -> byCertificate.requestToken("not a domain"), FaultCodes.BAD_REQUEST,
+                "'not a domain' is not a mail domain");
+    }
+
+    private static AnyXml any(Element element) {
+        AnyXml any = new AnyXml();
+        any.setAny(element);
+        return any;
+    }
+
+    private interface Call {
+        void run() throws Exception;
+    }
+
+    private static void assertRefused(Call call, String code, String message) {
+        try {
+            call.run();
+            fail("accepted");
+        } catch (MailFault fault) {
+            assertEquals(code, fault.getFaultInfo().getCode());
+            if (message != null) {
+                assertEquals(message, fault.getFaultInfo().getMessage());
+            }
+        } catch (Exception e) {
+            throw new AssertionError("not a fault: " + e, e);
+        }
+    }
+
+    private static UserDirectory users() {
+        return new UserDirectory() {
+            @Override
+            public void add(Address user, char[] password) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void setPassword(Address user, char[] password) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public boolean delete(Address user) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public boolean exists(Address user) {
+                return USERS.contains(user);
+            }
+
+            @Override
+            public List<Address> list() {
+                return List.copyOf(USERS);
+            }
+
+            @Override
+            public boolean authenticate(Address user, char[] password) {
+                return false;
+            }
+        };
+    }
+}

@@ -1,0 +1,142 @@
+package org.wsemail.endpoint.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.Test;
+import org.wsemail.api.Address;
+import org.wsemail.api.AuthenticationMethod;
+import org.wsemail.api.MailMessage;
+import org.wsemail.api.MessageFlag;
+import org.wsemail.api.ProcessingEnvironment;
+import org.wsemail.api.plugin.ExtensionException;
+import org.wsemail.api.server.DeliveryResult;
+import org.wsemail.api.server.LocalMta;
+import org.wsemail.api.server.MessageSigner;
+import org.wsemail.api.server.SignedMail;
+import org.wsemail.wire.FaultCodes;
+import org.wsemail.wire.MessageCodec;
+import org.wsemail.wire.soap.AnyXml;
+import org.wsemail.wire.soap.DeliverResponse;
+import org.wsemail.wire.soap.DeliveryStatus;
+import org.wsemail.wire.soap.MailFault;
+import org.wsemail.wire.soap.SignedMessage;
+
+/** What the peer service accepts from another server, with the signature check's verdict given. */
+public class PeerServiceTest {
+    private static final MessageCodec CODEC = new MessageCodec();
+    private static final Address ALICE = Address.parse("alice@a.test");
+    private static final Address BOB = Address.parse("bob@b.test");
+
+    /** The domains the signer's certificate names, as the real signer would have found them; null: a bad signature. */
+    private Set<String> signerDomains = Set.of("a.test");
+    private final List<String> delivered = new ArrayList<>();
+    private final List<ProcessingEnvironment> environments = new ArrayList<>();
+
+    private final MessageSigner signer = new MessageSigner() {
+        @Override
+        public SignedMail sign(MailMessage message) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public VerifiedMessage verify(String signedXml) throws InvalidSignatureException {
+            if (signerDomains == null) {
+                throw new InvalidSignatureException("the signature does not match the message", null);
+            }
+            return new VerifiedMessage(new SignedMail(CODEC.read(signedXml), signedXml), signerDomains, "CN=server");
+        }
+    };
+
+    private final LocalMta localMta = (mail, recipients, env) -> {
+        environments.add(env);
+        recipients.forEach(r -> delivered.add(r + " <- " + mail.message().subject()));
+        return recipients.stream().map(r -> new DeliveryResult(r, DeliveryResult.Status.STORED, "message 1")).toList();
+    };
+
+    private PeerService service(boolean encrypted) {
+        return new PeerService(signer, localMta, () -> "b.test", CODEC,
+                new FixedCaller(Address.parse("postmaster@a.test"), null, encrypted));
+    }
+
+    private static SignedMessage signed(MailMessage message) {
+        SignedMessage signed = new SignedMessage();
+        signed.setAny(CODEC.toElement(message, "m-1"));
+        return signed;
+    }
+
+    private static MailMessage message(MessageFlag... flags) {
+        return MailMessage.builder().messageId("m1@a.test").sender(ALICE).recipient(BOB).recipient(Address.parse("carol@c.test"))
+                .subject("Plans").flags(Set.of(flags)).build();
+    }
+
+    @Test
+    public void aMessageSignedForItsSendersDomainIsDeliveredToThisDomainsRecipientsOnly() throws Exception {
+        List<DeliverResponse.Result> results = service(false).deliver(signed(message()), List.of("bob@b.test", "carol@c.test"));
+
+        assertEquals(List.of("bob@b.test <- Plans"), delivered);
+        assertEquals(DeliveryStatus.UNKNOWN_RECIPIENT, results.get(0).getStatus());
+        assertEquals("this server serves b.test only and does not relay", results.get(0).getDetail());
+        assertEquals(DeliveryStatus.STORED, results.get(1).getStatus());
+        assertEquals("plug-ins see the sending domain's postmaster, authenticated by its certificate",
+                Address.parse("postmaster@a.test"), environments.get(0).caller());
+        assertEquals(AuthenticationMethod.SERVER_CERTIFICATE, environments.get(0).authentication());
+    }
+
+    @Test
+    public void aBadSignatureOrOneForAnotherDomainStoresNothing() {
+        signerDomains = null;
+        assertRefused(List.of("bob@b.test"), message(), false, FaultCodes.SIGNATURE_INVALID, "the signature does not match the message");
+        signerDomains = Set.of("c.test");
+        assertRefused(List.of("bob@b.test"), message(), false, FaultCodes.SIGNATURE_INVALID,
+                "the message from alice@a.test is signed by CN=server, whose certificate does not name a.test");
+        assertTrue(delivered.isEmpty());
+    }
+
+    @Test
+    public void aMessageMeantToTravelEncryptedIsRefusedInTheClear() throws Exception {
+        assertRefused(List.of("bob@b.test"), message(MessageFlag.ENCRYPTED_DELIVERY), false, FaultCodes.BAD_REQUEST,
+                "the sender asked for encrypted delivery of m1@a.test, but it arrived unencrypted; it was not stored");
+        assertTrue(delivered.isEmpty());
+        service(true).deliver(signed(message(MessageFlag.ENCRYPTED_DELIVERY)), List.of("bob@b.test"));
+        assertEquals(List.of("bob@b.test <- Plans"), delivered);
+    }
+
+    @Test
+    public void onlyTheMessagesOwnRecipientsAndNoEmptyRequestAreAccepted() {
+        assertRefused(List.of("eve@b.test"), message(), false, FaultCodes.BAD_REQUEST, "eve@b.test is not a recipient of this message");
+        assertRefused(List.of("eve"), message(), false, FaultCodes.BAD_REQUEST, "not a mail address (expected local@domain): 'eve'");
+        try {
+            service(false).deliver(new SignedMessage(), List.of("bob@b.test"));
+            fail("an empty request was accepted");
+        } catch (MailFault expected) {
+            assertEquals(FaultCodes.BAD_REQUEST, expected.getFaultInfo().getCode());
+        }
+        assertTrue(delivered.isEmpty());
+    }
+
+    @Test
+    public void serversMayNotCallExtensions() {
+        try {
+            service(false).extension("vacation", new AnyXml());
+            fail("a server called an extension");
+        } catch (MailFault expected) {
+            assertEquals(ExtensionException.NOT_AUTHORIZED, expected.getFaultInfo().getCode());
+        }
+    }
+
+    private void assertRefused(List<String> recipients, MailMessage message, boolean encrypted, String code, String reason) {
+        try {
+            service(encrypted).deliver(signed(message), recipients);
+            fail("accepted");
+        } catch (MailFault expected) {
+            assertEquals(code, expected.getFaultInfo().getCode());
+            assertEquals(reason, expected.getFaultInfo().getMessage());
+        }
+    }
+}

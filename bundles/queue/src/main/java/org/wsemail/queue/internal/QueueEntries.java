@@ -1,0 +1,218 @@
+package org.wsemail.queue.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.wsemail.api.Address;
+import org.wsemail.api.server.DatabaseManager;
+import org.wsemail.api.server.DatabaseManager.Migration;
+import org.wsemail.api.server.DatabaseManager.Schema;
+import org.wsemail.api.server.QueueEntry;
+import org.wsemail.api.server.SignedMail;
+
+/**
+ * The queue's table, {@code queue_entries}: one row per message and destination domain, with the
+ * signed XML, the recipients still to reach there, the attempts so far and when the next is due.
+ * The table and its migrations belong to this component (scripts beside this class). Thread-safe:
+ * each method is one transaction.
+ */
+final class QueueEntries {
+    static final Schema SCHEMA = new Schema("queue", QueueEntries.class,
+            List.of(new Migration(1, "message queue", "V1__queue.sql")));
+
+    private static final String DUPLICATE_KEY = "23505";
+    private static final int MAX_ERROR = 2000;
+
+    private final DatabaseManager database;
+    private final Clock clock;
+    private final Duration lifetime;
+
+    QueueEntries(DatabaseManager database, Clock clock, Duration lifetime) {
+        this.database = database;
+        this.clock = clock;
+        this.lifetime = lifetime;
+        try {
+            database.migrate(SCHEMA);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot bring the queue's table up to date: " + e.getMessage(), e);
+        }
+    }
+
+    /** One entry in the queue. */
+    record Entry(long id, String messageId, Address sender, String domain, List<Address> recipients,
+            String signedXml, int attempts, Instant nextAttempt, Instant expires, String lastError) {
+    }
+
+    /**
+     * Adds one entry per destination domain, due now, in one transaction, run again if the database
+     * rolls it back for a lock conflict (nothing of it is stored then). A message queued before for
+     * a domain (a retried hand-over) keeps its one entry.
+     */
+    List<Long> insert(SignedMail mail) {
+        Map<String, List<Address>> byDomain = new LinkedHashMap<>();
+        for (Address recipient : mail.message().recipients()) {
+            byDomain.computeIfAbsent(recipient.domain(), d -> new ArrayList<>()).add(recipient);
+        }
+        Instant now = clock.instant();
+        try {
+            return database.inTransaction(c -> {
+                List<Long> inserted = new ArrayList<>();
+                for (Map.Entry<String, List<Address>> destination : byDomain.entrySet()) {
+                    inserted.add(insert(c, mail, destination.getKey(), destination.getValue(), now));
+                }
+                return inserted;
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot queue message " + mail.messageId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private long insert(Connection c, SignedMail mail, String destination, List<Address> recipients, Instant now)
+            throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO queue_entries (message_id, sender, domain,"
+                + " recipients, signed_xml, attempts, next_attempt, expires_at, last_error, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, 0, ?, ?, NULL, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            insert.setString(1, mail.messageId());
+            insert.setString(2, mail.message().sender().toString());
+            insert.setString(3, destination);
+            insert.setString(4, join(recipients));
+            insert.setString(5, mail.signedXml());
+            insert.setTimestamp(6, Timestamp.from(now));
+            insert.setTimestamp(7, Timestamp.from(now.plus(lifetime)));
+            insert.setTimestamp(8, Timestamp.from(now));
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        } catch (SQLException e) {
+            if (!DUPLICATE_KEY.equals(e.getSQLState())) {
+                throw e;
+            }
+            try (PreparedStatement select = c.prepareStatement("SELECT id FROM queue_entries WHERE message_id = ? AND domain = ?")) {
+                select.setString(1, mail.messageId());
+                select.setString(2, destination);
+                try (ResultSet rows = select.executeQuery()) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            }
+        }
+    }
+
+    /** The ids of the next due entries, at most {@code limit}, read from the (next_attempt, id) index alone. */
+    List<Long> due(int limit) {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT id FROM queue_entries WHERE next_attempt <= ?"
+                        + " ORDER BY next_attempt, id FETCH FIRST " + limit + " ROWS ONLY")) {
+            select.setTimestamp(1, Timestamp.from(clock.instant()));
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                }
+            }
+            return ids;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the queue", e);
+        }
+    }
+
+    /** The entry with this id; null if there is none (deleted since it was found due). */
+    Entry entry(long id) {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT id, message_id, sender, domain, recipients, signed_xml,"
+                        + " attempts, next_attempt, expires_at, last_error FROM queue_entries WHERE id = ?")) {
+            select.setLong(1, id);
+            List<Entry> found = read(select);
+            return found.isEmpty() ? null : found.get(0);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read queue entry " + id, e);
+        }
+    }
+
+    /** Every entry, soonest due first, without its message text. */
+    List<QueueEntry> list() {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT id, message_id, sender, domain, recipients,"
+                        + " CAST(NULL AS CLOB), attempts, next_attempt, expires_at, last_error FROM queue_entries"
+                        + " ORDER BY next_attempt, id")) {
+            return read(select).stream().map(e -> new QueueEntry(e.id, e.messageId, e.sender, e.domain, e.recipients,
+                    e.attempts, e.nextAttempt, e.expires, e.lastError)).toList();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the queue", e);
+        }
+    }
+
+    /** Counts a failed attempt: the recipients still pending, when the next attempt is due, and why this one failed. */
+    void reschedule(Entry entry, List<Address> pending, Instant next, String error) {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement update = c.prepareStatement("UPDATE queue_entries SET recipients = ?, attempts = ?,"
+                        + " next_attempt = ?, last_error = ? WHERE id = ?")) {
+            update.setString(1, join(pending));
+            update.setInt(2, entry.attempts() + 1);
+            update.setTimestamp(3, Timestamp.from(next));
+            update.setString(4, error == null ? null : error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error);
+            update.setLong(5, entry.id());
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot reschedule queue entry " + entry.id(), e);
+        }
+    }
+
+    /** Makes an entry due now; false if there is none. */
+    boolean makeDue(long id) {
+        return update("UPDATE queue_entries SET next_attempt = ? WHERE id = ?", id, Timestamp.from(clock.instant()));
+    }
+
+    /** Removes an entry; false if there is none. */
+    boolean delete(long id) {
+        return update("DELETE FROM queue_entries WHERE id = ?", id, null);
+    }
+
+    private boolean update(String sql, long id, Timestamp time) {
+        try (Connection c = database.dataSource().getConnection(); PreparedStatement statement = c.prepareStatement(sql)) {
+            int index = 1;
+            if (time != null) {
+                statement.setTimestamp(index++, time);
+            }
+            statement.setLong(index, id);
+            return statement.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot change queue entry " + id, e);
+        }
+    }
+
+    private static List<Entry> read(PreparedStatement select) throws SQLException {
+        List<Entry> entries = new ArrayList<>();
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                entries.add(new Entry(rows.getLong(1), rows.getString(2), Address.parse(rows.getString(3)), rows.getString(4),
+                        split(rows.getString(5)), rows.getString(6), rows.getInt(7), rows.getTimestamp(8).toInstant(),
+                        rows.getTimestamp(9).toInstant(), rows.getString(10)));
+            }
+        }
+        return entries;
+    }
+
+    private static String join(List<Address> addresses) {
+        return addresses.stream().map(Address::toString).collect(Collectors.joining(","));
+    }
+
+    private static List<Address> split(String addresses) {
+        return Arrays.stream(addresses.split(",")).map(Address::parse).toList();
+    }
+}

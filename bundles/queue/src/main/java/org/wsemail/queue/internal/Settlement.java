@@ -1,0 +1,73 @@
+package org.wsemail.queue.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+import org.wsemail.api.Address;
+import org.wsemail.api.server.DeliveryResult;
+import org.wsemail.api.server.DeliveryResult.Status;
+
+/**
+ * What an attempt's results mean for an entry, in the manner of Postfix: recipients refused for good
+ * are bounced to the sender; recipients not reached are tried again after a backoff that doubles up
+ * to a cap, until the entry's lifetime is over, when they are bounced too; an entry with nobody left
+ * to try leaves the queue.
+ */
+final class Settlement {
+    private final QueueEntries entries;
+    private final Backoff backoff;
+    private final Duration lifetime;
+    private final Clock clock;
+    /** Sends a bounce for the entry's message, with these failures. */
+    private final BiConsumer<QueueEntries.Entry, List<DeliveryResult>> bounces;
+
+    Settlement(QueueEntries entries, Backoff backoff, Duration lifetime, Clock clock,
+            BiConsumer<QueueEntries.Entry, List<DeliveryResult>> bounces) {
+        this.entries = entries;
+        this.backoff = backoff;
+        this.lifetime = lifetime;
+        this.clock = clock;
+        this.bounces = bounces;
+    }
+
+    void settle(QueueEntries.Entry entry, List<DeliveryResult> results) {
+        List<DeliveryResult> bounced = new ArrayList<>();
+        List<Address> pending = new ArrayList<>();
+        String lastError = null;
+        for (DeliveryResult result : results) {
+            if (result.status() == Status.UNKNOWN_RECIPIENT) {
+                bounced.add(result);
+            } else if (result.status() == Status.FAILED) {
+                pending.add(result.recipient());
+                lastError = result.detail();
+            }
+        }
+        Instant now = clock.instant();
+        if (!pending.isEmpty() && !now.isBefore(entry.expires())) {
+            for (DeliveryResult result : results) {
+                if (result.status() == Status.FAILED) {
+                    bounced.add(new DeliveryResult(result.recipient(), Status.UNKNOWN_RECIPIENT,
+                            "not delivered within " + lifetime.toHours() + " hours; last error: " + result.detail()));
+                }
+            }
+            pending.clear();
+        }
+        if (!bounced.isEmpty()) {
+            bounces.accept(entry, bounced);
+        }
+        if (pending.isEmpty()) {
+            entries.delete(entry.id());
+        } else {
+            reschedule(entry, pending, lastError);
+        }
+    }
+
+    /** Tries the recipients again later. */
+    void reschedule(QueueEntries.Entry entry, List<Address> pending, String error) {
+        entries.reschedule(entry, pending, clock.instant().plus(backoff.after(entry.attempts() + 1)), error);
+    }
+}

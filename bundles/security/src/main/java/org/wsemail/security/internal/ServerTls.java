@@ -1,0 +1,92 @@
+package org.wsemail.security.internal;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.wsemail.api.server.TlsCredentials;
+import org.wsemail.api.server.TrustedRoots;
+import org.wsemail.wire.DomainTls;
+
+/** This server's TLS identity: its key and certificate, and trust in the roots as they are at each handshake. */
+@Component(service = TlsCredentials.class)
+public class ServerTls implements TlsCredentials {
+    private final CredentialStores stores;
+    private final TrustedRoots roots;
+
+    /** The trust manager for a list of roots; rebuilt only when the roots change. */
+    private record RootsTrust(List<X509Certificate> roots, X509TrustManager manager) {
+    }
+
+    private volatile RootsTrust rootsTrust;
+
+    @Activate
+    public ServerTls(@Reference CredentialStores stores, @Reference TrustedRoots roots) {
+        this.stores = stores;
+        this.roots = roots;
+    }
+
+    @Override
+    public KeyManager[] keyManagers() {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] transientPassword = SecuritySettings.randomPassword();
+            store.setKeyEntry("server", stores.key(), transientPassword, stores.chain().toArray(new Certificate[0]));
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(store, transientPassword);
+            return factory.getKeyManagers();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot present this server's key for TLS: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public TrustManager[] trustManagers() {
+        return new TrustManager[] {new CurrentRoots()};
+    }
+
+    /** Checks each chain against the roots trusted at that moment, so that trust-add counts at once. */
+    private final class CurrentRoots implements X509TrustManager {
+        private X509TrustManager now() {
+            List<X509Certificate> current = roots.roots();
+            RootsTrust cached = rootsTrust;
+            if (cached == null || cached.roots() != current) {
+                Set<TrustAnchor> anchors = current.stream().map(root -> new TrustAnchor(root, null)).collect(Collectors.toSet());
+                cached = new RootsTrust(current, (X509TrustManager) DomainTls.trustManagers(anchors)[0]);
+                rootsTrust = cached;
+            }
+            return cached.manager();
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            now().checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            now().checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return roots.roots().toArray(new X509Certificate[0]);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package org.wsemail.security.internal;
+
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.w3c.dom.Element;
+import org.wsemail.api.MailMessage;
+import org.wsemail.api.server.MessageSigner;
+import org.wsemail.api.server.SignedMail;
+import org.wsemail.api.server.TrustedRoots;
+import org.wsemail.wire.MessageCodec;
+import org.wsemail.wire.MessageSignatures;
+
+/**
+ * Signs messages as this server (an enveloped XMLDSIG signature with the server key, carrying its
+ * certificate chain) and verifies other servers' signatures against the roots trusted now.
+ */
+@Component(service = MessageSigner.class)
+public class XmlMessageSigner implements MessageSigner {
+    private final CredentialStores stores;
+    private final TrustedRoots roots;
+    private final MessageCodec codec = new MessageCodec();
+    private final MessageSignatures signatures = new MessageSignatures();
+
+    /** The anchors of a list of roots; rebuilt only when the roots change. */
+    private record Anchors(List<X509Certificate> roots, Set<TrustAnchor> anchors) {
+    }
+
+    private volatile Anchors anchors;
+
+    @Activate
+    public XmlMessageSigner(@Reference CredentialStores stores, @Reference TrustedRoots roots) {
+        this.stores = stores;
+        this.roots = roots;
+    }
+
+    @Override
+    public SignedMail sign(MailMessage message) {
+        Element element = codec.toElement(message, "m-" + UUID.randomUUID());
+        signatures.sign(element, stores.key(), stores.chain());
+        return new SignedMail(message, codec.toText(element));
+    }
+
+    @Override
+    public VerifiedMessage verify(String signedXml) throws InvalidSignatureException {
+        Element element;
+        try {
+            element = codec.parse(signedXml);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSignatureException("not a well-formed signed message: " + e.getMessage(), e);
+        }
+        MessageSignatures.Signer signer;
+        try {
+            signer = signatures.verify(element, anchors());
+        } catch (MessageSignatures.InvalidSignatureException e) {
+            throw new InvalidSignatureException(e.getMessage(), e);
+        }
+        try {
+            return new VerifiedMessage(new SignedMail(codec.fromElement(element), signedXml), signer.dnsNames(),
+                    signer.certificate().getSubjectX500Principal().getName());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSignatureException("the signed content is not a valid message: " + e.getMessage(), e);
+        }
+    }
+
+    private Set<TrustAnchor> anchors() {
+        List<X509Certificate> current = roots.roots();
+        Anchors cached = anchors;
+        if (cached == null || cached.roots() != current) {
+            cached = new Anchors(current, current.stream().map(root -> new TrustAnchor(root, null)).collect(Collectors.toSet()));
+            anchors = cached;
+        }
+        return cached.anchors();
+    }
+}

@@ -1,0 +1,27 @@
+package org.wsemail.store.internal;
+
+import java.sql.SQLException;
+import java.util.List;
+
+import org.wsemail.api.server.DatabaseManager;
+import org.wsemail.api.server.DatabaseManager.Migration;
+import org.wsemail.api.server.DatabaseManager.Schema;
+
+/** The store's tables: users, mailboxes and plug-in state. Its scripts are resources beside this class. */
+final class StoreSchema {
+    static final Schema SCHEMA = new Schema("store", StoreSchema.class, List.of(
+            new Migration(1, "users and mailboxes", "V1__mailboxes.sql"),
+            new Migration(2, "plug-in state", "V2__plugin_state.sql")));
+
+    private StoreSchema() {
+    }
+
+    /** Brings the store's tables up to date; each of the store's components calls it when it activates. */
+    static void migrate(DatabaseManager database) {
+        try {
+            database.migrate(SCHEMA);
+        } catch (SQLException e) {
+            throw new StoreException("cannot bring the store's tables up to date", e);
+        }
+    }
+}
