@@ -20,7 +20,7 @@ import org.apache.wss4j.common.saml.bean.Version;
 import org.apache.wss4j.common.saml.builder.SAML2Constants;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.wsemail.wire.WsCryptos;
+import org.wsemail.wire.security.WsCryptos;
 
 /**
  * Federated identity tokens as WSEmail uses them: SAML 2.0 assertions, built and signed with WSS4J's

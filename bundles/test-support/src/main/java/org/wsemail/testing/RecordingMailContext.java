@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
-import org.wsemail.api.MessageFlag;
 import org.wsemail.api.plugin.MailContext;
 import org.wsemail.api.plugin.PluginStore;
 import org.wsemail.api.plugin.SubmissionException;
@@ -88,13 +87,6 @@ public final class RecordingMailContext implements MailContext {
         String id = "submitted-" + ids.incrementAndGet() + "@" + domain;
         submitted.add(message.toBuilder().messageId(id).build());
         return id;
-    }
-
-    @Override
-    public String reply(MailMessage original, Address from, String subject, String body, Set<MessageFlag> flags)
-            throws SubmissionException {
-        return submit(MailMessage.builder().sender(from).recipient(original.sender()).subject(subject).body(body)
-                .flags(flags).build());
     }
 
     @Override

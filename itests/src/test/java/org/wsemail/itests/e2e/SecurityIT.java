@@ -35,7 +35,7 @@ import org.wsemail.itests.e2e.SoapRequests.Security;
 import org.wsemail.security.Pki;
 import org.wsemail.wire.FaultCodes;
 import org.wsemail.wire.MessageCodec;
-import org.wsemail.wire.MessageSignatures;
+import org.wsemail.wire.security.MessageSignatures;
 import org.wsemail.wire.soap.Header;
 import org.wsemail.wire.soap.MailFault;
 import org.wsemail.wire.soap.MailPeer;
@@ -680,7 +680,7 @@ public class SecurityIT {
             }};
         }
         javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-        context.init(keys, org.wsemail.wire.DomainTls.trustManagers(Set.of(new TrustAnchor(CA.certificate(), null))), null);
+        context.init(keys, org.wsemail.wire.security.DomainTls.trustManagers(Set.of(new TrustAnchor(CA.certificate(), null))), null);
         try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(server.ip, server.tlsPort)) {
             socket.setSoTimeout(5000);
             socket.getOutputStream().write(("GET /wsemail/peer?wsdl HTTP/1.1\r\nHost: " + server.ip + "\r\nConnection: close\r\n\r\n")

@@ -21,7 +21,7 @@ import org.apache.cxf.frontend.ClientProxy;
 import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
 import org.apache.cxf.transport.http.HTTPConduit;
 import org.wsemail.security.Pki;
-import org.wsemail.wire.DomainTls;
+import org.wsemail.wire.security.DomainTls;
 import org.wsemail.wire.soap.MailPeer;
 
 /**

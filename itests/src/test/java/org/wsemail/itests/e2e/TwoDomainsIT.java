@@ -32,7 +32,7 @@ import org.wsemail.security.Pki;
 import org.wsemail.security.SamlTokens;
 import org.wsemail.wire.FaultCodes;
 import org.wsemail.wire.MessageCodec;
-import org.wsemail.wire.MessageSignatures;
+import org.wsemail.wire.security.MessageSignatures;
 import org.wsemail.wire.soap.Header;
 import org.wsemail.wire.soap.MailFault;
 import org.wsemail.wire.soap.MailPeer;

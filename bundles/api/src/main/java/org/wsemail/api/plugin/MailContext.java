@@ -58,8 +58,11 @@ public interface MailContext {
      * @return the answer's message id
      * @throws SubmissionException if a sending plug-in refused the answer
      */
-    String reply(MailMessage original, Address from, String subject, String body, Set<MessageFlag> flags)
-            throws SubmissionException;
+    default String reply(MailMessage original, Address from, String subject, String body, Set<MessageFlag> flags)
+            throws SubmissionException {
+        return submit(MailMessage.builder().sender(from).recipient(original.sender()).subject(subject).body(body)
+                .flags(flags).build());
+    }
 
     /**
      * Tells the sender of {@code original} that it did not reach {@code recipient}, and why, in a

@@ -5,7 +5,6 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.io.UncheckedIOException;
-import java.lang.annotation.Annotation;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Random;
 
 import org.junit.Test;
+import org.wsemail.testing.Configs;
 import org.wsemail.api.server.DomainResolver.ServerEndpoint;
 
 /** The resolver against a real name server (dnsmasq) and a real zone file. */
@@ -25,32 +25,9 @@ public class SrvDomainResolverTest {
     }
 
     private static SrvDomainResolver resolver(String[] nameservers, String zoneFile, boolean useNameServers) {
-        return new SrvDomainResolver(new SrvDomainResolver.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return SrvDomainResolver.Config.class;
-            }
-
-            @Override
-            public String[] nameservers() {
-                return nameservers;
-            }
-
-            @Override
-            public String zone_file() {
-                return zoneFile;
-            }
-
-            @Override
-            public boolean use_nameservers() {
-                return useNameServers;
-            }
-
-            @Override
-            public long timeout_ms() {
-                return 1000;
-            }
-        }, new Random(5));
+        return new SrvDomainResolver(Configs.of(SrvDomainResolver.Config.class).with("nameservers", nameservers)
+                .with("zone_file", zoneFile).with("use_nameservers", useNameServers).with("timeout_ms", 1000L).build(),
+                new Random(5));
     }
 
     @Test

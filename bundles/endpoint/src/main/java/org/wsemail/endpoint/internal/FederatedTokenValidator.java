@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 import org.wsemail.api.Address;
 import org.wsemail.api.server.MailDomain;
 import org.wsemail.api.server.TrustedRoots;
-import org.wsemail.wire.DomainTls;
-import org.wsemail.wire.WsCryptos;
+import org.wsemail.wire.security.DomainTls;
+import org.wsemail.wire.security.WsCryptos;
 
 /**
  * Accepts a federated identity token from a visitor only if WSS4J finds it a well-formed, signed,

@@ -17,7 +17,7 @@ import org.w3c.dom.Node;
 import org.wsemail.api.Address;
 import org.wsemail.api.AuthenticationMethod;
 import org.wsemail.api.ProcessingEnvironment;
-import org.wsemail.wire.EncryptedDelivery;
+import org.wsemail.wire.security.EncryptedDelivery;
 
 /** What the current SOAP request tells about its caller, read from CXF's message on this thread. */
 final class RequestContext {

@@ -30,7 +30,7 @@ import org.wsemail.api.server.MailStore;
 import org.wsemail.api.server.MessageHeader;
 import org.wsemail.api.server.SignedMail;
 import org.wsemail.api.server.StoredMessage;
-import org.wsemail.api.server.UserDirectory;
+import org.wsemail.testing.InMemoryUserDirectory;
 import org.wsemail.testing.RecordingMailQueue;
 import org.wsemail.wire.FaultCodes;
 import org.wsemail.wire.MessageCodec;
@@ -43,7 +43,6 @@ import org.wsemail.wire.soap.SignedMessage;
 public class ClientServiceTest {
     private static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
     private static final MessageCodec CODEC = new MessageCodec();
-    private static final Set<Address> USERS = Set.of(Address.parse("alice@a.test"), Address.parse("anne@a.test"));
 
     private final RecordingMailQueue queue = new RecordingMailQueue();
     private String refusal;
@@ -99,7 +98,8 @@ public class ClientServiceTest {
     };
 
     private ClientService service(AuthenticationMethod method, Caller caller, long maxBytes) {
-        return new ClientService(pipeline, queue, store, () -> "a.test", users(), CODEC, maxBytes,
+        return new ClientService(pipeline, queue, store, () -> "a.test",
+                new InMemoryUserDirectory(Address.parse("alice@a.test"), Address.parse("anne@a.test")), CODEC, maxBytes,
                 Clock.fixed(NOW, ZoneOffset.UTC), method, (user, certificate, audience) -> PluginXml.answer("token"), caller);
     }
 
@@ -228,39 +228,5 @@ public class ClientServiceTest {
         } catch (Exception e) {
             throw new AssertionError("not a fault: " + e, e);
         }
-    }
-
-    private static UserDirectory users() {
-        return new UserDirectory() {
-            @Override
-            public void add(Address user, char[] password) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void setPassword(Address user, char[] password) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public boolean delete(Address user) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public boolean exists(Address user) {
-                return USERS.contains(user);
-            }
-
-            @Override
-            public List<Address> list() {
-                return List.copyOf(USERS);
-            }
-
-            @Override
-            public boolean authenticate(Address user, char[] password) {
-                return false;
-            }
-        };
     }
 }

@@ -1,7 +1,6 @@
 package org.wsemail.mailcontext.internal;
 
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 import org.osgi.service.component.ComponentContext;
@@ -14,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import org.wsemail.api.Address;
 import org.wsemail.api.AuthenticationMethod;
 import org.wsemail.api.MailMessage;
-import org.wsemail.api.MessageFlag;
 import org.wsemail.api.ProcessingEnvironment;
 import org.wsemail.api.plugin.MailContext;
 import org.wsemail.api.plugin.PluginStore;
@@ -103,13 +101,6 @@ public class ServerMailContext implements MailContext {
         LOG.info("Plug-in {} sent message {} from {} to {}", plugin, toQueue.messageId(), toQueue.sender(),
                 toQueue.recipients());
         return toQueue.messageId();
-    }
-
-    @Override
-    public String reply(MailMessage original, Address from, String subject, String body, Set<MessageFlag> flags)
-            throws SubmissionException {
-        return submit(MailMessage.builder().sender(from).recipient(original.sender()).subject(subject).body(body)
-                .flags(flags).build());
     }
 
     @Override

@@ -19,8 +19,8 @@ import org.wsemail.api.plugin.SubmissionException;
 import org.wsemail.api.runtime.DeliveryOutcome;
 import org.wsemail.api.runtime.MessagePipeline;
 import org.wsemail.api.runtime.SendingOutcome;
-import org.wsemail.api.server.UserDirectory;
 import org.wsemail.testing.InMemoryPluginStore;
+import org.wsemail.testing.InMemoryUserDirectory;
 import org.wsemail.testing.RecordingMailQueue;
 
 /** What a plug-in's requests become: the sending chain, the server's naming and signing queue, bounces. */
@@ -55,8 +55,8 @@ public class ServerMailContextTest {
         }
     };
 
-    private final ServerMailContext context = new ServerMailContext("org.example.plugin", () -> "b.test", users(BOB),
-            pipeline, queue, plugin -> new InMemoryPluginStore());
+    private final ServerMailContext context = new ServerMailContext("org.example.plugin", () -> "b.test",
+            new InMemoryUserDirectory(BOB), pipeline, queue, plugin -> new InMemoryPluginStore());
 
     private static MailMessage original() {
         return MailMessage.builder().messageId("m1@a.test").sender(ALICE).recipient(BOB).subject("Lunch?").body("Noon?").build();
@@ -122,40 +122,5 @@ public class ServerMailContextTest {
         assertTrue(context.isLocalUser(BOB));
         assertTrue(!context.isLocalUser(Address.parse("nobody@b.test")));
         assertTrue(!context.isLocalUser(ALICE));
-    }
-
-    private static UserDirectory users(Address... existing) {
-        Set<Address> known = Set.of(existing);
-        return new UserDirectory() {
-            @Override
-            public void add(Address user, char[] password) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void setPassword(Address user, char[] password) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public boolean delete(Address user) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public boolean exists(Address user) {
-                return known.contains(user);
-            }
-
-            @Override
-            public List<Address> list() {
-                return List.copyOf(known);
-            }
-
-            @Override
-            public boolean authenticate(Address user, char[] password) {
-                return false;
-            }
-        };
     }
 }

@@ -47,7 +47,7 @@ import org.wsemail.api.server.CertificateAuthority;
 import org.wsemail.api.server.MailDomain;
 import org.wsemail.api.server.TrustedRoots;
 import org.wsemail.security.Pki;
-import org.wsemail.wire.DomainTls;
+import org.wsemail.wire.security.DomainTls;
 
 /**
  * The domain's certificate authority, kept in files under the server's etc directory:

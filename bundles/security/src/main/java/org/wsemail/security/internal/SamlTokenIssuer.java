@@ -8,6 +8,7 @@ import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -19,7 +20,7 @@ import org.wsemail.api.server.FederatedTokens;
 import org.wsemail.api.server.MailDomain;
 import org.wsemail.security.Pki;
 import org.wsemail.security.SamlTokens;
-import org.wsemail.wire.DomainTls;
+import org.wsemail.wire.security.DomainTls;
 
 /** Issues federated identity tokens for this domain's users, signed with the server key. */
 @Component(service = FederatedTokens.class, configurationPid = SecuritySettings.PID)
@@ -34,12 +35,21 @@ public class SamlTokenIssuer implements FederatedTokens {
 
     private final CredentialStores stores;
     private final String domainName;
-    private final Duration lifetime;
+    private volatile Duration lifetime;
 
     @Activate
     public SamlTokenIssuer(Config config, @Reference CredentialStores stores, @Reference MailDomain domain) {
         this.stores = stores;
         this.domainName = domain.name();
+        modified(config);
+    }
+
+    /**
+     * The settings file holds other components' keys too: a change to them must not take this
+     * service (and the endpoints that use it) down and up again, so a change is taken in place.
+     */
+    @Modified
+    void modified(Config config) {
         this.lifetime = Duration.ofSeconds(config.token_lifetime_seconds());
     }
 
@@ -52,9 +62,10 @@ public class SamlTokenIssuer implements FederatedTokens {
             throw new IllegalArgumentException("the certificate does not name " + user);
         }
         X509Certificate server = stores.chain().get(0);
+        Duration valid = lifetime;
         Element token = SamlTokens.issue(new Pki.CertifiedKey(new KeyPair(server.getPublicKey(), stores.key()), server),
-                stores.chain(), domainName, user.toString(), userCertificate, audienceDomain, Instant.now(), lifetime);
-        LOG.info("Issued a token for {} to present at {}, valid {} s", user, audienceDomain, lifetime.toSeconds());
+                stores.chain(), domainName, user.toString(), userCertificate, audienceDomain, Instant.now(), valid);
+        LOG.info("Issued a token for {} to present at {}, valid {} s", user, audienceDomain, valid.toSeconds());
         return token;
     }
 }

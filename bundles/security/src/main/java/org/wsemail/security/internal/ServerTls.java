@@ -7,8 +7,6 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
-import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import javax.net.ssl.KeyManager;
@@ -21,24 +19,21 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.wsemail.api.server.TlsCredentials;
 import org.wsemail.api.server.TrustedRoots;
-import org.wsemail.wire.DomainTls;
+import org.wsemail.wire.security.DomainTls;
 
 /** This server's TLS identity: its key and certificate, and trust in the roots as they are at each handshake. */
 @Component(service = TlsCredentials.class)
 public class ServerTls implements TlsCredentials {
     private final CredentialStores stores;
     private final TrustedRoots roots;
-
-    /** The trust manager for a list of roots; rebuilt only when the roots change. */
-    private record RootsTrust(List<X509Certificate> roots, X509TrustManager manager) {
-    }
-
-    private volatile RootsTrust rootsTrust;
+    private final RootsDerived<X509TrustManager> trust;
 
     @Activate
     public ServerTls(@Reference CredentialStores stores, @Reference TrustedRoots roots) {
         this.stores = stores;
         this.roots = roots;
+        this.trust = new RootsDerived<>(roots, current -> (X509TrustManager) DomainTls.trustManagers(
+                current.stream().map(root -> new TrustAnchor(root, null)).collect(Collectors.toSet()))[0]);
     }
 
     @Override
@@ -64,14 +59,7 @@ public class ServerTls implements TlsCredentials {
     /** Checks each chain against the roots trusted at that moment, so that trust-add counts at once. */
     private final class CurrentRoots implements X509TrustManager {
         private X509TrustManager now() {
-            List<X509Certificate> current = roots.roots();
-            RootsTrust cached = rootsTrust;
-            if (cached == null || cached.roots() != current) {
-                Set<TrustAnchor> anchors = current.stream().map(root -> new TrustAnchor(root, null)).collect(Collectors.toSet());
-                cached = new RootsTrust(current, (X509TrustManager) DomainTls.trustManagers(anchors)[0]);
-                rootsTrust = cached;
-            }
-            return cached.manager();
+            return trust.get();
         }
 
         @Override

@@ -1,8 +1,6 @@
 package org.wsemail.security.internal;
 
 import java.security.cert.TrustAnchor;
-import java.security.cert.X509Certificate;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -16,7 +14,7 @@ import org.wsemail.api.server.MessageSigner;
 import org.wsemail.api.server.SignedMail;
 import org.wsemail.api.server.TrustedRoots;
 import org.wsemail.wire.MessageCodec;
-import org.wsemail.wire.MessageSignatures;
+import org.wsemail.wire.security.MessageSignatures;
 
 /**
  * Signs messages as this server (an enveloped XMLDSIG signature with the server key, carrying its
@@ -25,20 +23,15 @@ import org.wsemail.wire.MessageSignatures;
 @Component(service = MessageSigner.class)
 public class XmlMessageSigner implements MessageSigner {
     private final CredentialStores stores;
-    private final TrustedRoots roots;
+    private final RootsDerived<Set<TrustAnchor>> anchors;
     private final MessageCodec codec = new MessageCodec();
     private final MessageSignatures signatures = new MessageSignatures();
-
-    /** The anchors of a list of roots; rebuilt only when the roots change. */
-    private record Anchors(List<X509Certificate> roots, Set<TrustAnchor> anchors) {
-    }
-
-    private volatile Anchors anchors;
 
     @Activate
     public XmlMessageSigner(@Reference CredentialStores stores, @Reference TrustedRoots roots) {
         this.stores = stores;
-        this.roots = roots;
+        this.anchors = new RootsDerived<>(roots,
+                current -> current.stream().map(root -> new TrustAnchor(root, null)).collect(Collectors.toSet()));
     }
 
     @Override
@@ -58,7 +51,7 @@ public class XmlMessageSigner implements MessageSigner {
         }
         MessageSignatures.Signer signer;
         try {
-            signer = signatures.verify(element, anchors());
+            signer = signatures.verify(element, anchors.get());
         } catch (MessageSignatures.InvalidSignatureException e) {
             throw new InvalidSignatureException(e.getMessage(), e);
         }
@@ -68,15 +61,5 @@ public class XmlMessageSigner implements MessageSigner {
         } catch (IllegalArgumentException e) {
             throw new InvalidSignatureException("the signed content is not a valid message: " + e.getMessage(), e);
         }
-    }
-
-    private Set<TrustAnchor> anchors() {
-        List<X509Certificate> current = roots.roots();
-        Anchors cached = anchors;
-        if (cached == null || cached.roots() != current) {
-            cached = new Anchors(current, current.stream().map(root -> new TrustAnchor(root, null)).collect(Collectors.toSet()));
-            anchors = cached;
-        }
-        return cached.anchors();
     }
 }

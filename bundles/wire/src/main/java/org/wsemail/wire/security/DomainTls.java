@@ -1,4 +1,4 @@
-package org.wsemail.wire;
+package org.wsemail.wire.security;
 
 import java.net.Socket;
 import java.security.GeneralSecurityException;

@@ -1,4 +1,4 @@
-package org.wsemail.wire;
+package org.wsemail.wire.security;
 
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;

@@ -1,4 +1,4 @@
-package org.wsemail.wire;
+package org.wsemail.wire.security;
 
 import java.security.cert.X509Certificate;
 import java.util.Collection;

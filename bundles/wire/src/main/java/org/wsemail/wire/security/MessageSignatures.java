@@ -1,4 +1,4 @@
-package org.wsemail.wire;
+package org.wsemail.wire.security;
 
 import java.security.GeneralSecurityException;
 import java.security.Key;
@@ -36,6 +36,7 @@ import javax.xml.crypto.dsig.spec.TransformParameterSpec;
 
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
+import org.wsemail.wire.MessageCodec;
 
 /**
  * The sending server's XMLDSIG signature on a message element: enveloped, exclusive C14N, SHA-256,
