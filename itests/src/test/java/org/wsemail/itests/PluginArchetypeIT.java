@@ -52,7 +52,7 @@ public class PluginArchetypeIT extends WsemailTestSupport {
                 "-DarchetypeGroupId=org.wsemail", "-DarchetypeArtifactId=plugin-archetype", "-DarchetypeVersion=" + VERSION,
                 "-DgroupId=com.example", "-DartifactId=greeting-plugin", "-Dversion=1.0.0",
                 "-Dpackage=com.example.greeting", "-DpluginName=greeting", "-DclassName=GreetingPlugin",
-                "-Dkinds=sending,delivery,extension");
+                "-Dkinds=sending,delivery,extension", "-Dendpoint=true");
         Path project = work.resolve("greeting-plugin");
         assertTrue(Files.readString(project.resolve("README.md")).contains("wsemail:plugin-install"));
         maven(project, "install");
@@ -71,7 +71,20 @@ public class PluginArchetypeIT extends WsemailTestSupport {
         assertEquals("alice@demo.test", pong.getAttribute("caller"));
         assertEquals("the plug-in learned the domain from its mail context", "demo.test", pong.getAttribute("domain"));
 
+        runAsAdminOk("wsemail:user-add --password alice-password-1 alice@demo.test");
+        await("the plug-in's own endpoint to be published",
+                () -> runAsViewer("wsemail:endpoint-list --no-format").output().contains("/wsemail/greeting"));
+        SoapRequests endpoint = soap("/greeting");
+        String whoAmI = SoapRequests.envelope(new SoapRequests.Security("alice@demo.test", "alice-password-1").xml(),
+                "<p:whoAmI xmlns:p=\"urn:wsemail:plugin:greeting\"/>");
+        SoapRequests.Reply answer = endpoint.post("", whoAmI.getBytes(StandardCharsets.UTF_8));
+        assertTrue(answer.toString(), answer.body().contains("alice@demo.test (USERNAME_TOKEN) at demo.test"));
+        SoapRequests.Reply anonymous = endpoint.post("", SoapRequests.envelope("", "<p:whoAmI xmlns:p=\"urn:wsemail:plugin:greeting\"/>")
+                .getBytes(StandardCharsets.UTF_8));
+        assertTrue("the plug-in's endpoint let a caller in without a password: " + anonymous, anonymous.isFault());
+
         runAsAdminOk("wsemail:plugin-uninstall greeting");
+        assertEquals("uninstalling the plug-in took its endpoint down", 404, endpoint.get("?wsdl").status());
         assertTrue(pluginAdmin.plugin("greeting").isEmpty());
         assertEquals("Hi Bob", pipeline.send(message(), ENV).message().orElseThrow().body());
         try {

@@ -9,14 +9,23 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.PrivilegedActionException;
 import java.security.PrivilegedExceptionAction;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 import javax.inject.Inject;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import javax.security.auth.Subject;
 
 import org.apache.karaf.features.BootFinished;
@@ -109,6 +118,26 @@ public abstract class WsemailTestSupport {
             throw new AssertionError("'" + command + "' failed: " + result.error() + "\n" + result.output(), result.error());
         }
         return result;
+    }
+
+    /**
+     * Hand-written SOAP requests to the server's endpoint at {@code path} (below {@code /wsemail}),
+     * over HTTPS, trusting the server's demo CA.
+     */
+    protected static SoapRequests soap(String path) throws Exception {
+        KeyStore roots = KeyStore.getInstance("PKCS12");
+        roots.load(null, null);
+        try (InputStream pem = Files.newInputStream(Path.of(System.getProperty("karaf.etc"), "wsemail-ca.pem"))) {
+            int n = 0;
+            for (Certificate root : CertificateFactory.getInstance("X.509").generateCertificates(pem)) {
+                roots.setCertificateEntry("root" + n++, root);
+            }
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(roots);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        return new SoapRequests(URI.create("https://localhost:18443/wsemail" + path), tls);
     }
 
     protected static void await(String what, BooleanSupplier condition) throws InterruptedException {

@@ -44,7 +44,7 @@ import org.wsemail.wire.soap.SignedMessage;
  * sending chain, signs the message as this server and queues it; the mailbox operations act on the
  * caller's own mailbox only. Called concurrently.
  */
-final class ClientService implements MailClient {
+class ClientService implements MailClient {
     private static final Logger LOG = LoggerFactory.getLogger(ClientService.class);
 
     private final MessagePipeline pipeline;
@@ -60,23 +60,30 @@ final class ClientService implements MailClient {
     private final Caller caller;
 
     /**
+     * The server's parts a client service works with.
+     *
+     * @param maxMessageBytes the largest message accepted: subject, body and attachments together
+     */
+    record Parts(MessagePipeline pipeline, MailQueue queue, MailStore store, MailDomain domain, UserDirectory users,
+            FederatedTokens tokens, MessageCodec codec, long maxMessageBytes, Clock clock) {
+    }
+
+    /**
      * @param method how this endpoint's callers authenticate (the plug-ins see it); callers with a
      *     {@link AuthenticationMethod#FEDERATED_TOKEN} are visitors from other domains, who may only
      *     send to local users and call extensions
      */
-    ClientService(MessagePipeline pipeline, MailQueue queue, MailStore store, MailDomain domain,
-            UserDirectory users, MessageCodec codec, long maxMessageBytes, Clock clock, AuthenticationMethod method,
-            FederatedTokens tokens, Caller caller) {
-        this.pipeline = pipeline;
-        this.queue = queue;
-        this.store = store;
-        this.domain = domain;
-        this.users = users;
-        this.codec = codec;
-        this.maxMessageBytes = maxMessageBytes;
-        this.clock = clock;
+    ClientService(Parts parts, AuthenticationMethod method, Caller caller) {
+        this.pipeline = parts.pipeline();
+        this.queue = parts.queue();
+        this.store = parts.store();
+        this.domain = parts.domain();
+        this.users = parts.users();
+        this.codec = parts.codec();
+        this.maxMessageBytes = parts.maxMessageBytes();
+        this.clock = parts.clock();
         this.method = method;
-        this.tokens = tokens;
+        this.tokens = parts.tokens();
         this.caller = caller;
     }
 

@@ -32,7 +32,7 @@ import org.wsemail.wire.soap.SignedMessage;
  * a message whose sender asked for encrypted delivery must have arrived encrypted to this server;
  * then each recipient of this domain gets it through the Local MTA. Called concurrently.
  */
-final class PeerService implements MailPeer {
+class PeerService implements MailPeer {
     private static final Logger LOG = LoggerFactory.getLogger(PeerService.class);
 
     private final MessageSigner signer;

@@ -6,7 +6,7 @@ import org.wsemail.wire.WireCounter;
 
 /**
  * Counts this server's traffic with other servers: {@link CxfPeerTransport} counts what it relays,
- * {@link SoapEndpoints} what arrives at the peer endpoint.
+ * {@link PeerIntent} what arrives at the peer endpoint.
  */
 @Component(service = { PeerTrafficCounter.class, PeerTraffic.class })
 public class PeerTrafficCounter implements PeerTraffic {

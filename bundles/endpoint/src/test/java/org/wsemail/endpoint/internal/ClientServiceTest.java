@@ -98,9 +98,10 @@ public class ClientServiceTest {
     };
 
     private ClientService service(AuthenticationMethod method, Caller caller, long maxBytes) {
-        return new ClientService(pipeline, queue, store, () -> "a.test",
-                new InMemoryUserDirectory(Address.parse("alice@a.test"), Address.parse("anne@a.test")), CODEC, maxBytes,
-                Clock.fixed(NOW, ZoneOffset.UTC), method, (user, certificate, audience) -> PluginXml.answer("token"), caller);
+        return new ClientService(new ClientService.Parts(pipeline, queue, store, () -> "a.test",
+                new InMemoryUserDirectory(Address.parse("alice@a.test"), Address.parse("anne@a.test")),
+                (user, certificate, audience) -> PluginXml.answer("token"), CODEC, maxBytes, Clock.fixed(NOW, ZoneOffset.UTC)),
+                method, caller);
     }
 
     private ClientService alice() {

@@ -1,4 +1,4 @@
-package org.wsemail.itests.e2e;
+package org.wsemail.itests;
 
 import java.io.IOException;
 import java.net.URI;
@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
  * exactly the bytes an attacker would: a security header with any field missing, old or reused,
  * a DOCTYPE, a mismatched SOAPAction. Nothing here is a client a user would run.
  */
-final class SoapRequests {
-    static final String MAIL_NS = "http://wsemail.org/2026/mail";
-    static final String ACTION_BASE = "http://wsemail.org/2026/mail/client/";
+public final class SoapRequests {
+    public static final String MAIL_NS = "http://wsemail.org/2026/mail";
+    public static final String ACTION_BASE = "http://wsemail.org/2026/mail/client/";
     private static final String WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
     private static final String WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
     private static final String TOKEN_PROFILE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0";
@@ -31,19 +31,19 @@ final class SoapRequests {
     private final URI endpoint;
 
     /** @param tls trusts the server's CA; the server's certificate must name the address in {@code endpoint} */
-    SoapRequests(URI endpoint, javax.net.ssl.SSLContext tls) {
+    public SoapRequests(URI endpoint, javax.net.ssl.SSLContext tls) {
         this.endpoint = endpoint;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build();
     }
 
     /** What came back: the HTTP status, the body, and the SOAP fault's text if it is a fault. */
-    record Reply(int status, String body) {
-        String faultString() {
+    public record Reply(int status, String body) {
+        public String faultString() {
             Matcher m = FAULT_STRING.matcher(body);
             return m.find() ? m.group(1) : null;
         }
 
-        boolean isFault() {
+        public boolean isFault() {
             return faultString() != null;
         }
 
@@ -54,22 +54,22 @@ final class SoapRequests {
     }
 
     /** The fields of a UsernameToken and Timestamp; each can be left out or set to anything. */
-    static final class Security {
-        String user;
-        String password;
-        String passwordType = TOKEN_PROFILE + "#PasswordText";
-        String nonce = Base64.getEncoder().encodeToString(randomBytes(16));
-        Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        Instant timestampCreated = created;
-        Instant timestampExpires = created.plusSeconds(120);
-        String extraHeaders = "";
+    public static final class Security {
+        public String user;
+        public String password;
+        public String passwordType = TOKEN_PROFILE + "#PasswordText";
+        public String nonce = Base64.getEncoder().encodeToString(randomBytes(16));
+        public Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        public Instant timestampCreated = created;
+        public Instant timestampExpires = created.plusSeconds(120);
+        public String extraHeaders = "";
 
-        Security(String user, String password) {
+        public Security(String user, String password) {
             this.user = user;
             this.password = password;
         }
 
-        String xml() {
+        public String xml() {
             StringBuilder token = new StringBuilder("<wsse:UsernameToken wsu:Id=\"UT-1\">");
             if (user != null) {
                 token.append("<wsse:Username>").append(user).append("</wsse:Username>");
@@ -93,16 +93,16 @@ final class SoapRequests {
         }
     }
 
-    static String envelope(String headers, String body) {
+    public static String envelope(String headers, String body) {
         return "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:m=\"" + MAIL_NS + "\">"
                 + "<soap:Header>" + headers + "</soap:Header><soap:Body>" + body + "</soap:Body></soap:Envelope>";
     }
 
-    Reply post(String operation, String document) throws IOException, InterruptedException {
+    public Reply post(String operation, String document) throws IOException, InterruptedException {
         return post(ACTION_BASE + operation, document.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    Reply post(String soapAction, byte[] document) throws IOException, InterruptedException {
+    public Reply post(String soapAction, byte[] document) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "text/xml; charset=UTF-8").header("SOAPAction", "\"" + soapAction + "\"")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(document)).build();
@@ -110,13 +110,13 @@ final class SoapRequests {
         return new Reply(response.statusCode(), response.body());
     }
 
-    Reply get(String query) throws IOException, InterruptedException {
+    public Reply get(String query) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + query)).timeout(Duration.ofSeconds(30)).GET().build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         return new Reply(response.statusCode(), response.body());
     }
 
-    static byte[] randomBytes(int n) {
+    public static byte[] randomBytes(int n) {
         byte[] bytes = new byte[n];
         RANDOM.nextBytes(bytes);
         return bytes;

@@ -1,0 +1,29 @@
+package org.wsemail.api.plugin;
+
+/**
+ * The intents this server's SOAP endpoints are published with: each names a part of the server's
+ * security that the distribution provider applies to an exported service. An export names them in
+ * {@code service.exported.intents}.
+ */
+public final class SoapIntents {
+    /** Callers log in with a WS-Security UsernameToken (password, nonce, creation time) and a Timestamp; replays are refused. */
+    public static final String PASSWORD_LOGIN = "wsemail.login.password";
+
+    /** Callers sign body and Timestamp with a certificate their domain's authority issued them. */
+    public static final String CERTIFICATE_LOGIN = "wsemail.login.certificate";
+
+    /** Callers from other domains present a federated identity token from their home server and prove they hold its key. */
+    public static final String FEDERATED_LOGIN = "wsemail.login.federated";
+
+    /** Other mail servers hand over mail: encrypted deliveries are decrypted, the traffic counted; the message's own server signature is the proof. */
+    public static final String PEER = "wsemail.peer";
+
+    /** Every answer, faults included, is signed by this server. */
+    public static final String SIGNED_ANSWERS = "wsemail.signed-answers";
+
+    /** Requests over the size, nesting, fan-out or element limits, or with a document type declaration, are refused before they are read. */
+    public static final String XML_LIMITS = "wsemail.xml-limits";
+
+    private SoapIntents() {
+    }
+}

@@ -1,0 +1,96 @@
+package org.wsemail.endpoint.internal;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.xml.namespace.QName;
+
+import org.apache.cxf.endpoint.Server;
+import org.apache.cxf.interceptor.Fault;
+import org.apache.cxf.interceptor.Interceptor;
+import org.apache.cxf.message.Message;
+import org.apache.cxf.service.Service;
+import org.apache.cxf.service.invoker.Invoker;
+import org.apache.cxf.ws.security.SecurityConstants;
+import org.apache.cxf.ws.security.wss4j.WSS4JInInterceptor;
+import org.apache.wss4j.common.ConfigurationConstants;
+import org.apache.wss4j.common.cache.MemoryReplayCache;
+import org.wsemail.api.AuthenticationMethod;
+import org.wsemail.api.ProcessingEnvironment;
+import org.wsemail.api.plugin.SoapCaller;
+import org.wsemail.wire.security.WsCryptos;
+
+/**
+ * What the three ways of logging in share: WS-Security checked by WSS4J with a Timestamp whose
+ * lifetimes come from the settings, and replay caches of their own (WSS4J's default, Ehcache, cannot
+ * load its value class from inside an OSGi bundle, so a replay would fail with a
+ * ClassNotFoundException instead of being recognized).
+ */
+abstract class LoginIntent extends Intent {
+    private final MemoryReplayCache nonces = new MemoryReplayCache();
+    private final MemoryReplayCache timestamps = new MemoryReplayCache();
+
+    @Override
+    Map<String, Object> properties() {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(SecurityConstants.NONCE_CACHE_INSTANCE, nonces);
+        properties.put(SecurityConstants.TIMESTAMP_CACHE_INSTANCE, timestamps);
+        return properties;
+    }
+
+    @Override
+    List<Interceptor<? extends Message>> in() {
+        return List.of(new WSS4JInInterceptor(wss4j()));
+    }
+
+    /** The WSS4J settings of this way of logging in. */
+    abstract Map<String, Object> wss4j();
+
+    /** How callers of this way log in, as plug-ins see it. */
+    abstract AuthenticationMethod method();
+
+    /**
+     * The service is invoked with its authenticated caller as {@link SoapCaller#current()}, so that
+     * a plug-in's own endpoint knows who calls without knowing CXF.
+     */
+    @Override
+    void adapt(Server server) {
+        Service service = server.getEndpoint().getService();
+        Invoker invoker = service.getInvoker();
+        service.setInvoker((exchange, arguments) -> {
+            ProcessingEnvironment caller = RequestContext.environment(RequestContext.authenticatedUser(), method(),
+                    method() != AuthenticationMethod.FEDERATED_TOKEN);
+            try {
+                return SoapCaller.serve(caller, () -> invoker.invoke(exchange, arguments));
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new Fault(e);
+            }
+        });
+    }
+
+    /** A Timestamp with an expiry, within the settings' lifetimes, and these actions. */
+    static Map<String, Object> timestamped(EndpointSettings settings, String actions) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP + " " + actions);
+        props.put(ConfigurationConstants.TTL_TIMESTAMP, String.valueOf(settings.timestamp_ttl_seconds()));
+        props.put(ConfigurationConstants.TTL_FUTURE_TIMESTAMP, String.valueOf(settings.future_ttl_seconds()));
+        props.put(ConfigurationConstants.REQUIRE_TIMESTAMP_EXPIRES, "true");
+        return props;
+    }
+
+    /** A signed request: a Timestamp, these actions, and the one signature suite accepted. */
+    static Map<String, Object> signedRequests(EndpointSettings settings, String actions) {
+        Map<String, Object> props = timestamped(settings, actions);
+        WsCryptos.signatureSuite(props);
+        return props;
+    }
+
+    static Map<QName, Object> validators(QName token, Object validator) {
+        Map<QName, Object> validators = new HashMap<>();
+        validators.put(token, validator);
+        return validators;
+    }
+}

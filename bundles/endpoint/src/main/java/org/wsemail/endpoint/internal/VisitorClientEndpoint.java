@@ -1,0 +1,31 @@
+package org.wsemail.endpoint.internal;
+
+import org.apache.cxf.feature.Feature;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.propertytypes.ExportedService;
+import org.wsemail.api.AuthenticationMethod;
+import org.wsemail.api.plugin.SoapEndpoint;
+import org.wsemail.api.plugin.SoapIntents;
+import org.wsemail.wire.soap.MailClient;
+
+/**
+ * The client service for visitors from other domains, who present a federated identity token from
+ * their home server, published at {@code /wsemail/client-federated}.
+ */
+@Component(service = MailClient.class)
+@ExportedService(service_exported_interfaces = MailClient.class, service_exported_configs = SoapEndpoint.CONFIG_TYPE,
+        service_exported_intents = {SoapIntents.FEDERATED_LOGIN, SoapIntents.SIGNED_ANSWERS, SoapIntents.XML_LIMITS})
+@SoapEndpoint(address = "/client-federated", wsdl = "wsdl/client.wsdl")
+public class VisitorClientEndpoint extends ClientService {
+
+    /** The intents are referenced so that the service is registered, and exported, only once they are there. */
+    @Activate
+    public VisitorClientEndpoint(@Reference ClientServiceParts parts,
+            @Reference(target = "(" + Intent.NAME + "=" + SoapIntents.FEDERATED_LOGIN + ")") Feature login,
+            @Reference(target = "(" + Intent.NAME + "=" + SoapIntents.SIGNED_ANSWERS + ")") Feature signedAnswers,
+            @Reference(target = "(" + Intent.NAME + "=" + SoapIntents.XML_LIMITS + ")") Feature limits) {
+        super(parts.parts(), AuthenticationMethod.FEDERATED_TOKEN, RequestContext.CURRENT);
+    }
+}
