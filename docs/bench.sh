@@ -34,7 +34,10 @@ for s in local external; do
   etc="$bed/$s/etc"
   echo "domain = $s.test" > "$etc/org.wsemail.server.cfg"
   printf 'org.osgi.service.http.port = 8181\norg.ops4j.pax.web.listening.addresses = %s\n' "${ip[$s]}" > "$etc/org.ops4j.pax.web.cfg"
-  printf 'zone.file = %s\nuse.nameservers = false\n' "$bed/wsemail.zone" > "$etc/org.wsemail.dns.cfg"
+  # Both servers are on loopback addresses, which a server refuses to deliver to unless allowed.
+  printf 'zone.file = %s\nuse.nameservers = false\nallow.private.targets = true\n' "$bed/wsemail.zone" > "$etc/org.wsemail.dns.cfg"
+  # The load is the paper's: far more mail an hour than a user may send by default.
+  printf 'hourly.recipients = 0\nhourly.mib = 0\n' > "$etc/org.wsemail.endpoint.cfg"
   printf 'admin = bench-admin-password,_g_:admingroup\n_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n' >> "$etc/users.properties"
   sed -i "s/^tls.port.*/tls.port = ${port[$s]}/" "$etc/org.wsemail.security.cfg"
   sed -i "s/^sshPort.*/sshPort = ${ssh[$s]}/" "$etc/org.apache.karaf.shell.cfg"
@@ -62,10 +65,11 @@ done
 cat "$bed/local/etc/wsemail-ca.pem" "$bed/external/etc/wsemail-ca.pem" > "$bed/both-cas.pem"
 users=$(seq -s, -f "bench%g@local.test" 1 "$clients")
 commands=("wsemail:trust-add $bed/external/etc/wsemail-ca.pem")
-for u in ${users//,/ }; do commands+=("wsemail:user-add --password $password $u"); done
+(umask 077; echo "$password" > "$bed/users.password")  # never on a command line
+for u in ${users//,/ }; do commands+=("wsemail:user-add --password-file $bed/users.password $u"); done
 admin local "${commands[@]}"
-admin external "wsemail:user-add --password $password load@external.test" \
-  "wsemail:user-add --password $password sink@external.test" "wsemail:trust-add $bed/local/etc/wsemail-ca.pem"
+admin external "wsemail:user-add --password-file $bed/users.password load@external.test" \
+  "wsemail:user-add --password-file $bed/users.password sink@external.test" "wsemail:trust-add $bed/local/etc/wsemail-ca.pem"
 export WSEMAIL_PASSWORD=$password
 for s in local external; do  # launch to the first request a user could make and have accepted
   user=$([ $s = local ] && echo bench1@local.test || echo load@external.test)

@@ -25,7 +25,8 @@ for d in a b; do
   etc="$demo/$d/etc"
   echo "domain = $d.test" > "$etc/org.wsemail.server.cfg"
   printf 'org.osgi.service.http.port = 8181\norg.ops4j.pax.web.listening.addresses = %s\n' $ip > "$etc/org.ops4j.pax.web.cfg"
-  printf 'zone.file = %s\nuse.nameservers = false\n' "$demo/wsemail.zone" > "$etc/org.wsemail.dns.cfg"
+  # Both servers are on loopback addresses, which a server refuses to deliver to unless allowed.
+  printf 'zone.file = %s\nuse.nameservers = false\nallow.private.targets = true\n' "$demo/wsemail.zone" > "$etc/org.wsemail.dns.cfg"
   printf 'admin = demo-admin-password,_g_:admingroup\n_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n' >> "$etc/users.properties"
 done
 # b.test needs HTTPS, SSH and JMX ports of its own.
@@ -47,15 +48,17 @@ admin() {  # admin <a|b> <command>...: Karaf shell commands over SSH
 }
 
 # 4. Users, and cross-trust: each server trusts the other's CA (its TLS certificate and its signatures).
-admin a "wsemail:user-add --password alice-password-1 alice@a.test" "wsemail:trust-add $demo/b/etc/wsemail-ca.pem"
-admin b "wsemail:user-add --password bob-password-12 bob@b.test" "wsemail:trust-add $demo/a/etc/wsemail-ca.pem"
+# Passwords go in files readable by their owner only, never on a command line (shell histories keep those).
+(umask 077; echo alice-password-1 > "$demo/alice.password"; echo bob-password-12 > "$demo/bob.password")
+admin a "wsemail:user-add --password-file $demo/alice.password alice@a.test" "wsemail:trust-add $demo/b/etc/wsemail-ca.pem"
+admin b "wsemail:user-add --password-file $demo/bob.password bob@b.test" "wsemail:trust-add $demo/a/etc/wsemail-ca.pem"
 
 # 5. Alice sends; Bob lists and reads, checking a.test's signature against a.test's CA.
-"$demo/a/bin/wsemail" --server https://127.0.0.2:8443/wsemail --user alice@a.test --password alice-password-1 \
+"$demo/a/bin/wsemail" --server https://127.0.0.2:8443/wsemail --user alice@a.test --password-file "$demo/alice.password" \
   --trust "$demo/a/etc/wsemail-ca.pem" send --to bob@b.test --subject "Hello from a.test" --body "Signed by my server, checked by yours."
 sleep 3
 cat "$demo/a/etc/wsemail-ca.pem" "$demo/b/etc/wsemail-ca.pem" > "$demo/both-cas.pem"
-bob=("$demo/b/bin/wsemail" --server https://127.0.0.3:8444/wsemail --user bob@b.test --password bob-password-12 \
+bob=("$demo/b/bin/wsemail" --server https://127.0.0.3:8444/wsemail --user bob@b.test --password-file "$demo/bob.password" \
      --trust "$demo/both-cas.pem")
 "${bob[@]}" inbox
 "${bob[@]}" read "$("${bob[@]}" inbox | awk 'NR==2 {print $1}')"

@@ -49,32 +49,32 @@ public class MailStoreIT extends WsemailTestSupport {
         Path files = Path.of(System.getProperty("karaf.data"), "wsemail", "derby");
         assertTrue(status.url(), status.url().contains(files.toString()));
         assertTrue("Derby's files are on disk at " + files, Files.isDirectory(files.resolve("seg0")));
-        assertEquals("each component's schema is at its latest version", Map.of("store", 2, "queue", 1), status.schemaVersions());
+        assertEquals("each component's schema is at its latest version", Map.of("store", 3, "queue", 1, "local-mta", 1), status.schemaVersions());
         assertEquals("demo.test", domain.name());
     }
 
     @Test
     public void anAdministratorManagesUsersFromTheShell() throws Exception {
-        CommandResult added = runAsAdminOk("wsemail:user-add --password alice-password-1 alice@demo.test");
+        CommandResult added = runAsAdminOk("wsemail:user-add --password-file " + passwordFile("alice-password-1") + " alice@demo.test");
         assertEquals("Added user alice@demo.test\n", added.output());
         assertTrue(users.authenticate(Address.parse("alice@demo.test"), "alice-password-1".toCharArray()));
         assertTrue(runAsViewer("wsemail:user-list --no-format").output().contains("alice@demo.test"));
 
         assertEquals("bob@elsewhere.test is not in this server's domain demo.test",
-                runAsAdmin("wsemail:user-add --password bob-password-1 bob@elsewhere.test").errorMessage());
+                runAsAdmin("wsemail:user-add --password-file " + passwordFile("bob-password-1") + " bob@elsewhere.test").errorMessage());
         assertEquals("a password needs at least 10 characters",
-                runAsAdmin("wsemail:user-add --password short bob@demo.test").errorMessage());
+                runAsAdmin("wsemail:user-add --password-file " + passwordFile("short") + " bob@demo.test").errorMessage());
         assertEquals("user alice@demo.test already exists",
-                runAsAdmin("wsemail:user-add --password another-password alice@demo.test").errorMessage());
+                runAsAdmin("wsemail:user-add --password-file " + passwordFile("another-password") + " alice@demo.test").errorMessage());
         assertEquals("not a mail address (expected local@domain): 'alice'",
-                runAsAdmin("wsemail:user-add --password another-password alice").errorMessage());
+                runAsAdmin("wsemail:user-add --password-file " + passwordFile("another-password") + " alice").errorMessage());
         assertFalse(users.exists(Address.parse("bob@demo.test")));
 
         assertEquals("Insufficient credentials.",
-                runAsViewer("wsemail:user-add --password eve-password-1 eve@demo.test").errorMessage());
+                runAsViewer("wsemail:user-add --password-file " + passwordFile("eve-password-1") + " eve@demo.test").errorMessage());
         assertFalse(users.exists(Address.parse("eve@demo.test")));
 
-        runAsAdminOk("wsemail:user-passwd --password alice-password-2 alice@demo.test");
+        runAsAdminOk("wsemail:user-passwd --password-file " + passwordFile("alice-password-2") + " alice@demo.test");
         assertFalse(users.authenticate(Address.parse("alice@demo.test"), "alice-password-1".toCharArray()));
         assertTrue(users.authenticate(Address.parse("alice@demo.test"), "alice-password-2".toCharArray()));
 

@@ -71,7 +71,7 @@ public class PluginArchetypeIT extends WsemailTestSupport {
         assertEquals("alice@demo.test", pong.getAttribute("caller"));
         assertEquals("the plug-in learned the domain from its mail context", "demo.test", pong.getAttribute("domain"));
 
-        runAsAdminOk("wsemail:user-add --password alice-password-1 alice@demo.test");
+        runAsAdminOk("wsemail:user-add --password-file " + passwordFile("alice-password-1") + " alice@demo.test");
         await("the plug-in's own endpoint to be published",
                 () -> runAsViewer("wsemail:endpoint-list --no-format").output().contains("/wsemail/greeting"));
         SoapRequests endpoint = soap("/greeting");

@@ -21,6 +21,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.remoteserviceadmin.RemoteConstants;
+import org.wsemail.api.ProcessingEnvironment;
+import org.wsemail.api.plugin.SoapCaller;
 import org.wsemail.api.plugin.SoapEndpoint;
 import org.wsemail.api.plugin.SoapIntents;
 import org.wsemail.api.runtime.EndpointDTO;
@@ -59,7 +61,21 @@ public class RemoteServicesIT extends WsemailTestSupport {
             header.setSender("test@demo.test");
             header.setSubject("answered by the test's own service");
             header.setSize(1);
-            return List.of(header);
+            Header seen = new Header();
+            seen.setId(43);
+            seen.setSender("test@demo.test");
+            seen.setSubject("caller " + SoapCaller.current().map(env -> env.caller() + ", password visible: " + passwordVisible(env))
+                    .orElse("unknown"));
+            seen.setSize(1);
+            return List.of(header, seen);
+        }
+
+        /** Whether a wsse:Password is anywhere a plug-in's code could look: the tokens or the envelope. */
+        private static boolean passwordVisible(ProcessingEnvironment env) {
+            String wsse = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
+            boolean inTokens = env.securityTokens().stream().anyMatch(t -> t.getElementsByTagNameNS(wsse, "Password").getLength() > 0);
+            boolean inEnvelope = env.soapEnvelope().map(d -> d.getElementsByTagNameNS(wsse, "Password").getLength() > 0).orElse(false);
+            return inTokens || inEnvelope;
         }
 
         @Override
@@ -108,7 +124,7 @@ public class RemoteServicesIT extends WsemailTestSupport {
 
     @Test
     public void aServiceRegisteredWithTheExportPropertiesAnswersSoapWithItsIntentEnforced() throws Exception {
-        runAsAdminOk("wsemail:user-add --password " + PASSWORD + " " + USER);
+        runAsAdminOk("wsemail:user-add --password-file " + passwordFile(PASSWORD) + " " + USER);
         ServiceRegistration<MailClient> registration = export("/it-mailbox", SoapIntents.PASSWORD_LOGIN,
                 SoapIntents.SIGNED_ANSWERS, SoapIntents.XML_LIMITS);
         try {
@@ -124,6 +140,8 @@ public class RemoteServicesIT extends WsemailTestSupport {
             Reply answer = soap.post("listHeaders", listHeaders(new SoapRequests.Security(USER, PASSWORD)));
             assertEquals(answer.toString(), 200, answer.status());
             assertTrue(answer.toString(), answer.body().contains("answered by the test's own service"));
+            assertTrue("the service knows its caller but not their password: " + answer,
+                    answer.body().contains("caller " + USER + ", password visible: false"));
             assertTrue("the answer is signed by the server (intent " + SoapIntents.SIGNED_ANSWERS + ")",
                     answer.body().contains("SignatureValue"));
 

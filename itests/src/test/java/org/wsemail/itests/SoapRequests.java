@@ -29,10 +29,12 @@ public final class SoapRequests {
 
     private final HttpClient http;
     private final URI endpoint;
+    private final javax.net.ssl.SSLContext tls;
 
     /** @param tls trusts the server's CA; the server's certificate must name the address in {@code endpoint} */
     public SoapRequests(URI endpoint, javax.net.ssl.SSLContext tls) {
         this.endpoint = endpoint;
+        this.tls = tls;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build();
     }
 
@@ -108,6 +110,29 @@ public final class SoapRequests {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(document)).build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         return new Reply(response.statusCode(), response.body());
+    }
+
+    /**
+     * Posts from a chosen local address (any of 127.0.0.0/8 reaches a server on loopback), so that a
+     * test can play a client at an address of its own: one HTTP/1.0 request over a TLS socket.
+     */
+    public Reply postFrom(java.net.InetAddress local, String operation, byte[] document) throws IOException {
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket()) {
+            socket.bind(new java.net.InetSocketAddress(local, 0));
+            socket.connect(new java.net.InetSocketAddress(endpoint.getHost(), endpoint.getPort()), 5000);
+            socket.setSoTimeout(30_000);
+            String head = "POST " + endpoint.getRawPath() + " HTTP/1.0\r\nHost: " + endpoint.getHost() + ":" + endpoint.getPort()
+                    + "\r\nContent-Type: text/xml; charset=UTF-8\r\nSOAPAction: \"" + ACTION_BASE + operation
+                    + "\"\r\nContent-Length: " + document.length + "\r\n\r\n";
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.write(document);
+            out.flush();
+            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int status = Integer.parseInt(response.substring(9, 12));
+            int body = response.indexOf("\r\n\r\n");
+            return new Reply(status, body < 0 ? "" : response.substring(body + 4));
+        }
     }
 
     public Reply get(String query) throws IOException, InterruptedException {

@@ -140,6 +140,15 @@ public abstract class WsemailTestSupport {
         return new SoapRequests(URI.create("https://localhost:18443/wsemail" + path), tls);
     }
 
+    /**
+     * A file holding this password, readable by its owner only, for the shell's
+     * {@code --password-file}: passwords are never given on the command line.
+     */
+    protected static String passwordFile(String password) {
+        return PasswordFiles.of(password);
+    }
+
+
     protected static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {

@@ -60,12 +60,12 @@ public final class Main {
             "options (or keys of the config file, without the dashes):",
             "  --server <url>          the server's base URL, e.g. https://localhost:8443/wsemail",
             "  --user <address>        your address, which is your user name",
-            "  --password <text>       your password (better: --password-file, WSEMAIL_PASSWORD, or the prompt)",
-            "  --password-file <file>  a file holding your password",
+            "  --password-file <file>  a file holding your password (or set WSEMAIL_PASSWORD, or type it when asked;",
+            "                          a password is never taken on the command line, where the shell history keeps it)",
             "  --certificate <file>    log in with the PKCS#12 certificate your domain issued you (wsemail:cert-issue-user)",
             "                          instead of a password; the password options then unlock that file",
-            "  --trust <file>          PEM file of the root certificates that the server's TLS certificate and",
-            "                          server signatures must lead to (without it: the system's roots, no signature check)",
+            "  --trust <file>|system   PEM file of the root certificates that the server's TLS certificate and",
+            "                          server signatures must lead to (required; \"system\": the JVM's public roots)",
             "  --config <file>         the config file (default ~/.wsemail/client.properties)");
 
     private static final Set<String> BUILT_IN = Set.of("send", "inbox", "read", "delete");
@@ -188,6 +188,10 @@ public final class Main {
         } catch (URISyntaxException e) {
             throw new UsageException("not a URL: " + server);
         }
+        if (!"https".equalsIgnoreCase(uri.getScheme())) {
+            throw new UsageException("the server URL must start with https://: " + server
+                    + " would carry your password and your mail in clear");
+        }
         Address address = null;
         try {
             address = user == null ? null : Address.parse(user);
@@ -209,7 +213,11 @@ public final class Main {
 
     /** The password of the user, or of the certificate file when logging in with a certificate. */
     private char[] password(Map<String, String> options, Properties file, String whose) throws UsageException {
-        String given = setting("password", options, file);
+        if (options.containsKey("password")) {
+            throw new UsageException("--password is not accepted: the shell history would keep the password;"
+                    + " give --password-file, set WSEMAIL_PASSWORD, or type it when asked");
+        }
+        String given = file.getProperty("password");
         if (given != null) {
             return given.toCharArray();
         }
@@ -236,7 +244,11 @@ public final class Main {
 
     private static Set<TrustAnchor> trusted(String pemFile) throws UsageException {
         if (pemFile == null) {
-            return Set.of();
+            throw new UsageException("give --trust: the PEM file of your server's root certificate (its etc/wsemail-ca.pem),"
+                    + " or \"system\" to trust the public roots this Java installation knows");
+        }
+        if ("system".equals(pemFile)) {
+            return WsemailClient.systemRoots();
         }
         if (!Files.isRegularFile(Path.of(pemFile))) {
             throw new UsageException("no file " + pemFile + " of trusted root certificates");
@@ -318,9 +330,7 @@ public final class Main {
         out.println("To:        " + String.join(", ", message.recipients().stream().map(Address::toString).toList()));
         out.println("Date:      " + DATE.format(message.timestamp()));
         out.println("Subject:   " + message.subject());
-        String signature = settings.trusted().isEmpty()
-                ? "NOT CHECKED: no trusted roots given (--trust)"
-                : (read.verified() ? "verified, " : "NOT VERIFIED: ") + read.signatureReport();
+        String signature = (read.verified() ? "verified, " : "NOT VERIFIED: ") + read.signatureReport();
         out.println("Signature: " + signature);
         out.println();
         out.println(message.body());

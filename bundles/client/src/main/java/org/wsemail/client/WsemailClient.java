@@ -196,6 +196,14 @@ public final class WsemailClient {
     /** @param serverDomain the domain the server's TLS certificate must name */
     private WsemailClient(URI server, String path, Address user, String serverDomain, Map<String, Object> security,
             Set<TrustAnchor> trusted) {
+        if (!"https".equalsIgnoreCase(server.getScheme())) {
+            throw new IllegalArgumentException("the server URL must start with https://: " + server
+                    + " would carry credentials and mail in clear");
+        }
+        if (trusted.isEmpty()) {
+            throw new IllegalArgumentException("no trusted roots: give the root certificates the server's certificate"
+                    + " must lead to (WsemailClient.systemRoots() for the JVM's public roots)");
+        }
         this.trusted = Set.copyOf(trusted);
         this.user = user;
         this.url = server.toString().replaceAll("/+$", "") + path;
@@ -213,9 +221,7 @@ public final class WsemailClient {
         policy.setReceiveTimeout(60_000);
         HTTPConduit conduit = (HTTPConduit) ClientProxy.getClient(port).getConduit();
         conduit.setClient(policy);
-        if (url.startsWith("https:")) {
-            conduit.setTlsClientParameters(tls(checks, trusted));
-        }
+        conduit.setTlsClientParameters(tls(checks, trusted));
     }
 
     /** The bytes of the last request's SOAP message, as sent (the HTTP body). */
@@ -235,21 +241,33 @@ public final class WsemailClient {
 
     /**
      * The server must prove it serves the expected domain: its certificate names the domain (whatever
-     * host the URL names) and leads to one of the trusted roots, or to the system's roots if none are given.
+     * host the URL names) and leads to one of the trusted roots.
      */
     private static TLSClientParameters tls(ResponseSignatures.Checks checks, Set<TrustAnchor> trusted) {
         TLSClientParameters parameters = new TLSClientParameters();
-        parameters.setTrustManagers(checks.trustManagers(trusted.isEmpty() ? systemRoots() : DomainTls.trustManagers(trusted)));
+        parameters.setTrustManagers(checks.trustManagers(DomainTls.trustManagers(trusted)));
         parameters.setHostnameVerifier(DomainTls.domainCheckedByTrustManager());
         return parameters;
     }
 
-    private static javax.net.ssl.TrustManager[] systemRoots() {
+    /**
+     * The public roots this Java installation trusts, for a user who chooses them explicitly: a
+     * server with a certificate from a public CA. Never a default.
+     */
+    public static Set<TrustAnchor> systemRoots() {
         try {
             javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
-            factory.init((java.security.KeyStore) null);
-            return factory.getTrustManagers();
-        } catch (java.security.GeneralSecurityException e) {
+            factory.init((KeyStore) null);
+            Set<TrustAnchor> anchors = new java.util.HashSet<>();
+            for (javax.net.ssl.TrustManager manager : factory.getTrustManagers()) {
+                if (manager instanceof javax.net.ssl.X509TrustManager x509) {
+                    for (X509Certificate root : x509.getAcceptedIssuers()) {
+                        anchors.add(new TrustAnchor(root, null));
+                    }
+                }
+            }
+            return anchors;
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot read the system's trusted roots", e);
         }
     }

@@ -14,10 +14,16 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.security.cert.X509CRL;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Date;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -26,8 +32,10 @@ import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.NameConstraints;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -55,8 +63,19 @@ public final class Pki {
     public record CertifiedKey(KeyPair keyPair, X509Certificate certificate) {
     }
 
-    /** A new self-signed certificate authority, e.g. {@code "WSEmail CA for a.example"}. */
+    /** A new self-signed certificate authority without name constraints, e.g. {@code "WSEmail CA for a.example"}. */
     public static CertifiedKey createAuthority(String commonName, Duration validity) {
+        return createAuthority(commonName, validity, new String[0]);
+    }
+
+    /**
+     * A new self-signed certificate authority, e.g. {@code "WSEmail CA for a.example"}.
+     *
+     * @param domains the mail domains it may certify: given, the certificate carries critical X.509
+     *     name constraints (dNSName and rfc822Name subtrees of each), so that path validation refuses
+     *     any certificate it issues for another domain; none, it is unconstrained
+     */
+    public static CertifiedKey createAuthority(String commonName, Duration validity, String... domains) {
         KeyPair keys = rsaKeys();
         X500Name subject = name(commonName);
         try {
@@ -65,10 +84,42 @@ public final class Pki {
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
                     .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+            if (domains.length > 0) {
+                List<GeneralSubtree> permitted = new ArrayList<>();
+                for (String domain : domains) {
+                    String lower = domain.toLowerCase(Locale.ROOT);
+                    permitted.add(new GeneralSubtree(new GeneralName(GeneralName.dNSName, lower)));
+                    permitted.add(new GeneralSubtree(new GeneralName(GeneralName.rfc822Name, lower)));
+                }
+                builder.addExtension(Extension.nameConstraints, true,
+                        new NameConstraints(permitted.toArray(new GeneralSubtree[0]), null));
+            }
             return new CertifiedKey(keys, sign(builder, keys));
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot create the certificate authority " + commonName, e);
         }
+    }
+
+    /**
+     * The mail domains a CA certificate's name constraints permit (its dNSName subtrees), lower
+     * case; empty when it has none.
+     */
+    public static Set<String> permittedDomains(X509Certificate authority) {
+        byte[] extension = authority.getExtensionValue(Extension.nameConstraints.getId());
+        if (extension == null) {
+            return Set.of();
+        }
+        NameConstraints constraints = NameConstraints.getInstance(ASN1OctetString.getInstance(extension).getOctets());
+        Set<String> domains = new TreeSet<>();
+        if (constraints.getPermittedSubtrees() != null) {
+            for (GeneralSubtree subtree : constraints.getPermittedSubtrees()) {
+                GeneralName name = subtree.getBase();
+                if (name.getTagNo() == GeneralName.dNSName) {
+                    domains.add(name.getName().toString().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return Collections.unmodifiableSet(domains);
     }
 
     /**

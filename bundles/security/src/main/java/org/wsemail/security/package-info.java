@@ -4,7 +4,7 @@
  * server's demo setup, by administrators' tools and by tests that stand up several domains.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.wsemail.security;
 
 import org.osgi.annotation.bundle.Export;

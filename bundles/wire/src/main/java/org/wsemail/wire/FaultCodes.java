@@ -10,6 +10,8 @@ public final class FaultCodes {
     public static final String NOT_AUTHORIZED = "NotAuthorized";
     public static final String BAD_REQUEST = "BadRequest";
     public static final String REJECTED = "Rejected";
+    /** Beyond what the sender may send: recipients of one message, or recipients or volume within an hour. */
+    public static final String LIMIT_EXCEEDED = "LimitExceeded";
     public static final String NO_SUCH_MESSAGE = "NoSuchMessage";
     public static final String SIGNATURE_INVALID = "SignatureInvalid";
     public static final String SERVER_ERROR = "ServerError";

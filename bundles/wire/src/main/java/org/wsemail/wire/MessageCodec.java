@@ -20,6 +20,7 @@ import javax.xml.datatype.DatatypeConfigurationException;
 import javax.xml.datatype.DatatypeFactory;
 import javax.xml.datatype.XMLGregorianCalendar;
 import javax.xml.namespace.QName;
+import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.transform.OutputKeys;
@@ -31,8 +32,10 @@ import javax.xml.transform.stream.StreamResult;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.xml.sax.ErrorHandler;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
 import org.wsemail.api.Address;
 import org.wsemail.api.Attachment;
 import org.wsemail.api.MailMessage;
@@ -52,6 +55,23 @@ public final class MessageCodec {
     public static final String NAMESPACE = "http://wsemail.org/2026/mail";
     /** The message element. */
     public static final QName MESSAGE = new QName(NAMESPACE, "message");
+
+    /** Parse errors become exceptions only; the parser's default also prints them on standard error. */
+    private static final ErrorHandler SILENT = new ErrorHandler() {
+        @Override
+        public void warning(SAXParseException e) {
+        }
+
+        @Override
+        public void error(SAXParseException e) throws SAXParseException {
+            throw e;
+        }
+
+        @Override
+        public void fatalError(SAXParseException e) throws SAXParseException {
+            throw e;
+        }
+    };
     /** The attribute naming the message element, which the server's signature references. */
     public static final String ID_ATTRIBUTE = "Id";
 
@@ -136,10 +156,16 @@ public final class MessageCodec {
         }
         Set<MessageFlag> flags = EnumSet.noneOf(MessageFlag.class);
         for (Flag flag : wire.getFlag()) {
+            if (flag == null) {
+                throw new IllegalArgumentException("unknown message flag; known are " + EnumSet.allOf(MessageFlag.class));
+            }
             flags.add(MessageFlag.valueOf(flag.name()));
         }
         List<Attachment> attachments = new ArrayList<>();
         for (org.wsemail.wire.soap.Attachment a : wire.getAttachment()) {
+            if (a == null || a.getName() == null || a.getContentType() == null) {
+                throw new IllegalArgumentException("an attachment needs a name and a content type");
+            }
             attachments.add(new Attachment(a.getName(), a.getContentType(), a.getContent() == null ? new byte[0] : a.getContent()));
         }
         return MailMessage.builder().recipients(recipients).subject(nullToEmpty(wire.getSubject()))
@@ -232,7 +258,9 @@ public final class MessageCodec {
      */
     public Element parse(String xml) {
         try {
-            return documents.newDocumentBuilder().parse(new InputSource(new StringReader(xml))).getDocumentElement();
+            DocumentBuilder parser = documents.newDocumentBuilder();
+            parser.setErrorHandler(SILENT);
+            return parser.parse(new InputSource(new StringReader(xml))).getDocumentElement();
         } catch (ParserConfigurationException | SAXException | IOException e) {
             throw new IllegalArgumentException("not well-formed XML: " + e.getMessage(), e);
         }

@@ -86,4 +86,21 @@ public class MessageCodecTest {
             assertTrue(expected.getMessage().startsWith("not a WSEmail message element"));
         }
     }
+
+    /** Found by the codec's fuzz target: an unknown flag came out as a NullPointerException. */
+    @Test
+    public void anUnknownFlagOrAnAttachmentWithoutNameIsRefusedWithAReason() {
+        String xml = CODEC.toText(CODEC.toElement(sample(), "m"));
+        for (String bad : new String[] {
+            xml.replaceFirst("<flag>[A-Z_]+</flag>", "<flag>GNCRYPTED_DELIVERY</flag>"),
+            xml.replaceFirst("<name>[^<]*</name>", "")}) {
+            try {
+                CODEC.read(bad);
+                fail("accepted " + bad);
+            } catch (IllegalArgumentException expected) {
+                assertTrue(expected.getMessage(), expected.getMessage().startsWith("unknown message flag")
+                        || expected.getMessage().startsWith("an attachment needs a name"));
+            }
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package org.wsemail.itests.e2e;
 
+import static org.wsemail.itests.e2e.ServerProcess.passwordFile;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
@@ -65,8 +67,10 @@ public class SecurityIT {
         Files.createDirectories(root);
         server = new ServerProcess(Path.of(System.getProperty("wsemail.assembly")), root, "a.test", "127.0.0.4", 18400);
         server.credentials(CA, "tls.client.auth = want");
+        // A name is locked out after 5 failed logins here (10 by default), so that the test is quick.
+        server.settings("org.wsemail.endpoint.cfg", "login.lockout.failures = 5");
         server.start();
-        server.shell("wsemail:user-add --password " + PASSWORD + " " + ALICE);
+        server.shell("wsemail:user-add --password-file " + passwordFile(PASSWORD) + " " + ALICE);
         soap = new SoapRequests(java.net.URI.create(server.base() + "/client"), server.tls());
 
         alice().send(List.of(Address.parse(ALICE)), "Keep me", "This message must survive every attack.");
@@ -335,6 +339,157 @@ public class SecurityIT {
     }
 
     @Test
+    public void aFloodOfGuessesWithHugeUniqueNoncesLeavesTheHeapBoundedAndGoodUsersServed() throws Exception {
+        InetAddress flooder = InetAddress.getByName("127.0.0.44");
+        long before = server.heapUsedAfterGc();
+        long mark = server.logMark();
+        int requests = 300;
+        int nonceBytes = 192 * 1024; // 256 KiB in base64: 75 MiB of unique nonces in all
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        Thread flood = new Thread(() -> {
+            try {
+                for (int i = 0; i < requests; i++) {
+                    Security guess = new Security("flood" + i + "@a.test", "guess-number-" + i);
+                    guess.nonce = java.util.Base64.getEncoder().encodeToString(SoapRequests.randomBytes(nonceBytes));
+                    Reply reply = soap.postFrom(flooder, "listHeaders", listHeaders(guess).getBytes(StandardCharsets.UTF_8));
+                    if (SECURITY_FAULT.equals(reply.faultString())) {
+                        refused.incrementAndGet();
+                    }
+                }
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        flood.start();
+        int servedDuringFlood = 0;
+        while (flood.isAlive()) {
+            assertEquals("alice is served while the flood runs", keptMessageId, inbox().get(0).getId());
+            servedDuringFlood++;
+        }
+        flood.join();
+        assertEquals(null, failure.get());
+        assertEquals("every guess is refused", requests, refused.get());
+        assertTrue("alice was served during the flood", servedDuringFlood > 0);
+        long grown = server.heapUsedAfterGc() - before;
+        assertTrue("the heap grew by " + (grown >> 20) + " MiB after " + (requests * (long) nonceBytes * 4 / 3 >> 20)
+                + " MiB of nonces", grown < 32L << 20);
+        assertLogged(mark, "Logins delayed for client address 127.0.0.44");
+        assertLogged(mark, "Refused a login of flood");
+        assertNothingChanged();
+    }
+
+    @Test
+    public void aNameThatFailsTooOftenMustWaitThenIsLockedOutAndBothAreLogged() throws Exception {
+        String lou = "lou@a.test";
+        String secret = "lou-password-12";
+        server.shell("wsemail:user-add --password-file " + passwordFile(secret) + " " + lou);
+        InetAddress from = InetAddress.getByName("127.0.0.45");
+        long mark = server.logMark();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(SECURITY_FAULT, soap.postFrom(from, "listHeaders", bytes(listHeaders(new Security(lou, "wrong-" + i))))
+                    .faultString());
+        }
+        assertEquals("the right password, too soon after 4 failures", SECURITY_FAULT,
+                soap.postFrom(from, "listHeaders", bytes(listHeaders(new Security(lou, secret)))).faultString());
+        assertLogged(mark, "Refused a login of lou@a.test from 127.0.0.45 without checking its password: user must wait");
+        assertLogged(mark, "Logins delayed for user lou@a.test after 4 failed attempts");
+        awaitLogin(from, lou, secret);
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!server.logSince(mark).contains("Logins locked out for user lou@a.test after 5 failed attempts")) {
+            assertTrue("lou was never locked out: " + server.logSince(mark), System.nanoTime() < deadline);
+            soap.postFrom(from, "listHeaders", bytes(listHeaders(new Security(lou, "wrong-again"))));
+            Thread.sleep(200);
+        }
+        assertEquals("locked out: even the right password is refused", SECURITY_FAULT,
+                soap.postFrom(from, "listHeaders", bytes(listHeaders(new Security(lou, secret)))).faultString());
+        assertLogged(mark, "without checking its password: user locked out after 5 failed logins; try again in");
+    }
+
+    private static byte[] bytes(String request) {
+        return request.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Waits until the right password gets in again (after a delay has passed). */
+    private static void awaitLogin(InetAddress from, String user, String secret) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Reply reply = soap.postFrom(from, "listHeaders", bytes(listHeaders(new Security(user, secret))));
+        while (reply.status() != 200) {
+            assertTrue("never let in again: " + reply, System.nanoTime() < deadline);
+            Thread.sleep(100);
+            reply = soap.postFrom(from, "listHeaders", bytes(listHeaders(new Security(user, secret))));
+        }
+    }
+
+    @Test
+    public void aPasswordOverPlainHttpIsRefusedAndTheClientWillNotSendOne() throws Exception {
+        SoapRequests plain = new SoapRequests(java.net.URI.create("http://" + server.ip + ":" + server.httpPort + "/wsemail/client"),
+                server.tls());
+        server.shell("config:edit org.wsemail.security", "config:property-set http.enabled true", "config:update");
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!answers(plain)) {
+                assertTrue("plain HTTP never opened", System.nanoTime() < deadline);
+                Thread.sleep(250);
+            }
+            long mark = server.logMark();
+            Reply reply = plain.post("send", send(new Security(ALICE, PASSWORD), "Over plain HTTP"));
+            assertEquals(reply.toString(), "Passwords are accepted only over HTTPS: this request came over plain HTTP and was"
+                    + " refused; treat the password it carried as exposed and change it", reply.faultString());
+            assertLogged(mark, "Refused a password login from 127.0.0.1 over plain HTTP");
+        } finally {
+            server.shell("config:edit org.wsemail.security", "config:property-set http.enabled false", "config:update");
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (answers(plain)) {
+            assertTrue("plain HTTP never closed again", System.nanoTime() < deadline);
+            Thread.sleep(250);
+        }
+        server.awaitReady();
+        try {
+            new WsemailClient(java.net.URI.create("http://" + server.ip + ":" + server.httpPort + "/wsemail"), Address.parse(ALICE),
+                    PASSWORD.toCharArray(), Set.of(new TrustAnchor(CA.certificate(), null)));
+            fail("the client would send a password over plain HTTP");
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().startsWith("the server URL must start with https://"));
+        }
+        assertNothingChanged();
+    }
+
+    private static boolean answers(SoapRequests plain) {
+        try {
+            return plain.get("?wsdl").status() == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
+    public void theFilesHoldingPasswordsAreReadableByTheServersAccountAlone() throws Exception {
+        for (String file : new String[] {"org.wsemail.security.cfg", "org.ops4j.pax.web.cfg", "users.properties"}) {
+            assertEquals(file, "rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(server.home.resolve("etc").resolve(file))));
+        }
+    }
+
+    @Test
+    public void aMessageToMoreRecipientsThanAllowedIsRefusedAndNothingIsSent() throws Exception {
+        List<Address> many = new ArrayList<>();
+        for (int i = 0; i < 101; i++) {
+            many.add(Address.parse("someone" + i + "@b.test"));
+        }
+        try {
+            alice().send(many, "To everyone", "Buy now.");
+            fail("sent to 101 recipients");
+        } catch (WsemailException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains(
+                    "the message has 101 recipients; a user may send to at most 100 at once; nothing was sent"));
+        }
+        assertNothingChanged();
+    }
+
+    @Test
     public void plainHttpIsClosedAndAClientTrustsOnlyTheServerOfItsOwnDomain() throws Exception {
         try (java.net.Socket plain = new java.net.Socket()) {
             plain.connect(new java.net.InetSocketAddress(server.ip, server.httpPort), 2000);
@@ -374,7 +529,8 @@ public class SecurityIT {
         }
         Path p12 = server.home.getParent().resolve(name + ".p12");
         Files.deleteIfExists(p12);
-        assertTrue(server.shell("wsemail:cert-issue-user --password p12-secret-1 --out " + p12 + " " + ALICE)
+        assertTrue(server.shell("wsemail:cert-issue-user --password-file " + passwordFile("p12-secret-1") + " --out " + p12
+                + " " + ALICE)
                 .contains("Issued a certificate to alice@a.test in " + p12));
         return p12;
     }
@@ -394,7 +550,7 @@ public class SecurityIT {
         assertEquals(ALICE, arrived.getSender());
         alice().delete(List.of(arrived.getId()));
 
-        String cli = wsemail("--certificate", p12.toString(), "--password", "p12-secret-1", "inbox");
+        String cli = wsemail("p12-secret-1", "--certificate", p12.toString(), "inbox");
         assertTrue(cli, cli.startsWith("exit 0\n") && cli.contains("Keep me"));
 
         // A password request sent to the certificate endpoint proves nothing there.
@@ -415,19 +571,21 @@ public class SecurityIT {
         assertTrue(server.shell("wsemail:cert-revoke " + serial).contains("Revoked " + serial));
         assertTrue(server.shell("wsemail:cert-list --no-format").lines().anyMatch(l -> l.startsWith(serial) && l.contains("revoked")));
         assertCertificateRefused(byCertificate);
-        String refused = wsemail("--certificate", p12.toString(), "--password", "p12-secret-1", "inbox");
+        String refused = wsemail("p12-secret-1", "--certificate", p12.toString(), "inbox");
         assertTrue(refused, refused.startsWith("exit 1\n") && refused.contains("the server refused the certificate"));
         assertNothingChanged();
     }
 
     /** The distribution's wsemail command against this server, trusting the test CA. */
-    private static String wsemail(String... arguments) throws Exception {
+    private static String wsemail(String password, String... arguments) throws Exception {
         Path caPem = server.home.getParent().resolve("ca.pem");
         Pki.writePem(caPem, CA.certificate());
         List<String> line = new ArrayList<>(List.of(server.home.resolve("bin/wsemail").toString(), "--server",
                 server.base().toString(), "--trust", caPem.toString()));
         line.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
+        builder.environment().put("WSEMAIL_PASSWORD", password);
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue("wsemail did not finish", process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
         return "exit " + process.exitValue() + "\n" + output;

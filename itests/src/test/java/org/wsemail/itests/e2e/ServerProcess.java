@@ -75,20 +75,57 @@ final class ServerProcess implements AutoCloseable {
                 "poll.interval.ms = 200", "lifetime.seconds = 600");
     }
 
+    /** The domains of the end-to-end tests, which their shared authority may certify. */
+    static final String E2E_DOMAINS = "a.test,b.test,c.test";
+
     /**
      * Gives the server a certificate from {@code authority} for its domain (and its address, so that
-     * clients that check the host accept it too), the authority as its one trusted root, and its HTTPS port.
+     * clients that check the host accept it too), the authority as its one trusted root (bound to the
+     * end-to-end domains), the authority's current revocation list, and its HTTPS port.
      */
     void credentials(Pki.CertifiedKey authority, String... moreSecuritySettings) throws IOException {
         Pki.CertifiedKey server = Pki.issueServerCertificate(authority, domain, Duration.ofDays(1), ip);
         Pki.writeKeyStore(etc("wsemail-server.p12"), "key-store-secret".toCharArray(), "server", server, authority.certificate());
         Pki.writeTrustStore(etc("wsemail-trust.p12"), "trust-store-secret".toCharArray(), authority.certificate());
+        Files.writeString(etc("wsemail-trust-domains.properties"), fingerprint(authority.certificate()) + " = " + E2E_DOMAINS + "\n");
+        revocationList(authority, Map.of());
         List<String> settings = new java.util.ArrayList<>(List.of("keystore.password = key-store-secret",
-                "truststore.password = trust-store-secret", "demo.credentials = false", "tls.port = " + tlsPort));
+                "truststore.password = trust-store-secret", "demo.credentials = false", "tls.port = " + tlsPort,
+                "crl.refresh.seconds = 2"));
         settings.addAll(List.of(moreSecuritySettings));
         write("org.wsemail.security.cfg", settings.toArray(new String[0]));
         this.tls = sslContext(authority);
         this.authority = authority;
+    }
+
+    /**
+     * Places the authority's revocation list, with these certificates revoked, where the server reads
+     * lists an administrator placed; it takes it up within {@code crl.refresh.seconds} (2 here).
+     */
+    void revocationList(Pki.CertifiedKey authority, Map<java.math.BigInteger, java.time.Instant> revoked) throws IOException {
+        revocationList("e2e-ca.crl", authority, revoked);
+    }
+
+    /** As above, under a file name of its own: one per authority. */
+    void revocationList(String name, Pki.CertifiedKey authority, Map<java.math.BigInteger, java.time.Instant> revoked)
+            throws IOException {
+        try {
+            Path placed = Files.createDirectories(etc("wsemail-crls"));
+            Path temporary = Files.createTempFile(placed, "e2e", ".tmp");
+            Files.write(temporary, Pki.createCrl(authority, revoked, Duration.ofDays(1)).getEncoded());
+            Files.move(temporary, placed.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(e);
+        }
+    }
+
+    static String fingerprint(java.security.cert.X509Certificate certificate) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** TLS that trusts only {@code authority}, for test clients of the servers it certified. */
@@ -136,7 +173,9 @@ final class ServerProcess implements AutoCloseable {
     }
 
     void nameServer(String address) throws IOException {
-        write("org.wsemail.dns.cfg", "nameservers = " + address, "use.nameservers = true", "timeout.ms = 2000");
+        // The test's servers all live on loopback addresses: internal ones, refused by default.
+        write("org.wsemail.dns.cfg", "nameservers = " + address, "use.nameservers = true", "timeout.ms = 2000",
+                "allow.private.targets = true");
     }
 
     /** The base URL as a client outside the test network reaches it (by address). */
@@ -168,6 +207,34 @@ final class ServerProcess implements AutoCloseable {
             throw new IllegalStateException(domain + " did not exit within 60 s of bin/stop and was killed; see "
                     + home.resolve("data/log/karaf.log"));
         }
+    }
+
+    /** Adds settings to a file in {@code etc/}; a running server picks them up as an administrator's edit. */
+    void settings(String file, String... lines) throws IOException {
+        Files.write(etc(file), List.of(lines), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /** The server JVM's heap in use right after a full collection, in bytes, as jcmd reports it. */
+    long heapUsedAfterGc() throws IOException, InterruptedException {
+        long pid = processes().filter(p -> p.info().commandLine().orElse("").contains("org.apache.karaf.main.Main"))
+                .findFirst().orElseThrow(() -> new IllegalStateException(domain + " is not running")).pid();
+        jcmd(pid, "GC.run");
+        String info = jcmd(pid, "GC.heap_info");
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+        if (!used.find()) {
+            throw new IllegalStateException("no heap figure in: " + info);
+        }
+        return Long.parseLong(used.group(1)) * 1024;
+    }
+
+    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("jcmd", String.valueOf(pid), command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + output);
+        }
+        return output;
     }
 
     /** True while a JVM started from this server's folder is alive (it still holds the database). */
@@ -224,6 +291,14 @@ final class ServerProcess implements AutoCloseable {
             throw new AssertionError("a shell command failed on " + domain + ": " + output);
         }
         return output;
+    }
+
+    /**
+     * A file holding this password, readable by its owner only, for the shell's
+     * {@code --password-file}: passwords are never given on the command line.
+     */
+    static String passwordFile(String password) {
+        return org.wsemail.itests.PasswordFiles.of(password);
     }
 
     /** How long the server's log is now; {@link #logSince(long)} gives what was written after. */

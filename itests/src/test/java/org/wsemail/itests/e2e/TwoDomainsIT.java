@@ -1,5 +1,7 @@
 package org.wsemail.itests.e2e;
 
+import static org.wsemail.itests.e2e.ServerProcess.passwordFile;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -12,6 +14,7 @@ import java.security.cert.TrustAnchor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -79,9 +82,9 @@ public class TwoDomainsIT {
         }
         a.awaitReady();
         b.awaitReady();
-        assertTrue(a.shell("wsemail:user-add --password alice-password-1 alice@a.test",
-                "wsemail:user-add --password anne-password-1 anne@a.test").contains("Added user anne@a.test"));
-        assertTrue(b.shell("wsemail:user-add --password bob-password-12 bob@b.test").contains("Added user bob@b.test"));
+        assertTrue(a.shell("wsemail:user-add --password-file " + passwordFile("alice-password-1") + " alice@a.test",
+                "wsemail:user-add --password-file " + passwordFile("anne-password-1") + " anne@a.test").contains("Added user anne@a.test"));
+        assertTrue(b.shell("wsemail:user-add --password-file " + passwordFile("bob-password-12") + " bob@b.test").contains("Added user bob@b.test"));
     }
 
     @AfterClass
@@ -125,9 +128,11 @@ public class TwoDomainsIT {
     /** The wsemail command of the a.test distribution, run as a user would. */
     private static String wsemail(ServerProcess server, String user, String password, String... command) throws Exception {
         List<String> line = new java.util.ArrayList<>(List.of(server.home.resolve("bin/wsemail").toString(),
-                "--server", server.base().toString(), "--user", user, "--password", password, "--trust", caPem.toString()));
+                "--server", server.base().toString(), "--user", user, "--trust", caPem.toString()));
         line.addAll(List.of(command));
-        Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
+        builder.environment().put("WSEMAIL_PASSWORD", password);
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue("wsemail did not finish", process.waitFor(60, TimeUnit.SECONDS));
         return "exit " + process.exitValue() + "\n" + output;
@@ -341,9 +346,116 @@ public class TwoDomainsIT {
             fail("b.test accepted a message from a.test signed by evil.test");
         } catch (MailFault fault) {
             assertEquals(FaultCodes.SIGNATURE_INVALID, fault.getFaultInfo().getCode());
-            assertTrue(fault.getFaultInfo().getMessage(), fault.getFaultInfo().getMessage().contains("does not name a.test"));
+            assertTrue(fault.getFaultInfo().getMessage(), fault.getFaultInfo().getMessage().contains("no trusted root may certify evil.test"));
         }
         assertTrue(find(bob(), "Wire the money").isEmpty());
+    }
+
+    /** Delivers to bob@b.test, as b.test's peers do, a message signed with {@code signer} under {@code issuer}. */
+    private static void deliverSigned(Pki.CertifiedKey signer, Pki.CertifiedKey issuer, String messageId, String sender,
+            String subject) throws MailFault {
+        MailMessage message = MailMessage.builder().messageId(messageId).sender(Address.parse(sender))
+                .recipient(Address.parse("bob@b.test")).subject(subject).body("Signed by " + issuer.certificate()
+                        .getSubjectX500Principal().getName()).build();
+        Element element = new MessageCodec().toElement(message, "m-" + messageId.replaceAll("[^A-Za-z0-9]", ""));
+        new MessageSignatures().sign(element, signer.keyPair().getPrivate(), List.of(signer.certificate(), issuer.certificate()));
+        SignedMessage signed = new SignedMessage();
+        signed.setAny(element);
+        b.peer().deliver(signed, List.of("bob@b.test"));
+    }
+
+    private static void assertSignatureRefused(String what, String expected, MailFaultCall call) {
+        try {
+            call.run();
+            fail(what + " was accepted");
+        } catch (MailFault fault) {
+            assertEquals(FaultCodes.SIGNATURE_INVALID, fault.getFaultInfo().getCode());
+            assertTrue(what + ": " + fault.getFaultInfo().getMessage(), fault.getFaultInfo().getMessage().contains(expected));
+        }
+    }
+
+    private interface MailFaultCall {
+        void run() throws MailFault;
+    }
+
+    /**
+     * Three domains, two authorities: both servers trust c.test's own authority for c.test alone.
+     * Its word on c.test counts; what it certifies for a.test or b.test is refused, in relayed mail's
+     * signatures and in visitors' tokens.
+     */
+    @Test
+    public void anAuthorityTrustedForOneDomainCannotSpeakForAnother() throws Exception {
+        Pki.CertifiedKey cAuthority = Pki.createAuthority("c.test's own CA", Duration.ofDays(1));
+        Path cAuthorityPem = root.resolve("c-ca.pem");
+        Pki.writePem(cAuthorityPem, cAuthority.certificate());
+        for (ServerProcess server : List.of(a, b)) {
+            // c.test's servers are not reachable here to fetch its revocation list from: the administrator places it.
+            server.revocationList("c-ca.crl", cAuthority, Map.of());
+            String added = server.shell("wsemail:trust-add --domains c.test " + cAuthorityPem);
+            assertTrue(added, added.contains("Now trusting O=WSEmail,CN=c.test's own CA for c.test"));
+        }
+        String listed = b.shell("wsemail:trust-list --no-format");
+        assertTrue(listed, listed.lines().anyMatch(l -> l.contains("c.test's own CA") && l.contains("c.test")));
+
+        Pki.CertifiedKey genuineC = Pki.issueServerCertificate(cAuthority, "c.test", Duration.ofDays(1));
+        deliverSigned(genuineC, cAuthority, "own-1@c.test", "carl@c.test", "From c.test, signed by its own CA");
+        assertTrue("c.test's authority vouches for c.test", awaitMessage(bob(), "From c.test, signed by its own CA").isPresent());
+
+        Pki.CertifiedKey fakeA = Pki.issueServerCertificate(cAuthority, "a.test", Duration.ofDays(1));
+        assertSignatureRefused("a.test's mail signed under c.test's authority", "is not trusted for a.test",
+                () -> deliverSigned(fakeA, cAuthority, "fake-1@a.test", "alice@a.test", "Signed as a.test by c.test's CA"));
+
+        Path p12 = bobsCertificate();
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(p12)) {
+            store.load(in, BOB_P12_SECRET);
+        }
+        java.security.cert.X509Certificate bobsKey = (java.security.cert.X509Certificate) store.getCertificate(store.aliases().nextElement());
+        Pki.CertifiedKey fakeB = Pki.issueServerCertificate(cAuthority, "b.test", Duration.ofDays(1));
+        Element token = SamlTokens.issue(fakeB, List.of(fakeB.certificate(), cAuthority.certificate()), "b.test", "bob@b.test",
+                bobsKey, "a.test", Instant.now(), Duration.ofMinutes(5));
+        long mark = a.logMark();
+        assertTokenRefused("for b.test, signed under c.test's authority",
+                WsemailClient.visiting(a.base(), "a.test", token, p12, BOB_P12_SECRET, trustCa()));
+        assertTrue(a.logSince(mark), a.logSince(mark).contains("Refused a federated identity token claiming issuer b.test"));
+        assertTrue(find(bob(), "Signed as a.test by c.test's CA").isEmpty());
+
+        // The same authority's token for a user of c.test is good: the binding, not the authority, refused the other.
+        Pki.CertifiedKey carl = Pki.issueUserCertificate(cAuthority, "carl@c.test", Duration.ofDays(1));
+        Path carlP12 = root.resolve("carl.p12");
+        Files.write(carlP12, Pki.keyStoreBytes(BOB_P12_SECRET, "carl@c.test", carl, cAuthority.certificate()));
+        Element carlsToken = SamlTokens.issue(genuineC, List.of(genuineC.certificate(), cAuthority.certificate()), "c.test",
+                "carl@c.test", carl.certificate(), "a.test", Instant.now(), Duration.ofMinutes(5));
+        WsemailClient.visiting(a.base(), "a.test", carlsToken, carlP12, BOB_P12_SECRET, trustCa())
+                .send(List.of(Address.parse("alice@a.test")), "Carl visits", "With a token from c.test.");
+        assertTrue(awaitMessage(alice(), "Carl visits").isPresent());
+    }
+
+    /** A server certificate the authority has revoked signs no more mail, once its revocation list says so. */
+    @Test
+    public void mailSignedWithARevokedServerCertificateIsRefusedOnceTheListNamesIt() throws Exception {
+        Pki.CertifiedKey cServer = Pki.issueServerCertificate(CA, "c.test", Duration.ofDays(1));
+        deliverSigned(cServer, CA, "before-revocation@c.test", "carl@c.test", "Before the revocation");
+        assertTrue(awaitMessage(bob(), "Before the revocation").isPresent());
+
+        b.revocationList(CA, Map.of(cServer.certificate().getSerialNumber(), Instant.now()));
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            int attempt = 0;
+            while (true) {
+                try {
+                    deliverSigned(cServer, CA, "after-revocation-" + attempt++ + "@c.test", "carl@c.test", "After the revocation");
+                    assertTrue("b.test never took up the revocation", System.nanoTime() < deadline);
+                    Thread.sleep(500);
+                } catch (MailFault fault) {
+                    assertEquals(FaultCodes.SIGNATURE_INVALID, fault.getFaultInfo().getCode());
+                    assertTrue(fault.getFaultInfo().getMessage(), fault.getFaultInfo().getMessage().contains("revoked"));
+                    break;
+                }
+            }
+        } finally {
+            b.revocationList(CA, Map.of());
+        }
     }
 
     @Test
@@ -459,6 +571,16 @@ public class TwoDomainsIT {
             Element register = element("register");
             register.setAttribute("host", "127.0.0.1");
             register.setAttribute("port", String.valueOf(client.getLocalPort()));
+            try {
+                bob().extension("new-mail-notification", register);
+                fail("a loopback notification target was accepted by default");
+            } catch (WsemailException refused) {
+                assertTrue(refused.getMessage(), refused.getMessage().contains("127.0.0.1 is an internal address"));
+            }
+            // Here the client is on the server's own host: the administrator allows internal targets.
+            b.shell("config:edit org.wsemail.plugins.newmailnotification", "config:property-set allow.private.targets true",
+                    "config:update");
+            awaitPlugInAccepts(register);
             assertEquals("true", bob().extension("new-mail-notification", register).getAttribute("active"));
 
             alice().send(List.of(Address.parse("bob@b.test")), "You have mail", "Ping.");
@@ -469,6 +591,22 @@ public class TwoDomainsIT {
             bob().extension("new-mail-notification", element("unregister"));
         } finally {
             b.shell("wsemail:plugin-uninstall new-mail-notification");
+        }
+    }
+
+    /** Waits until the reconfigured notification plug-in accepts a registration. */
+    private static void awaitPlugInAccepts(Element register) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                bob().extension("new-mail-notification", register);
+                return;
+            } catch (WsemailException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+                Thread.sleep(200);
+            }
         }
     }
 
@@ -498,7 +636,7 @@ public class TwoDomainsIT {
         Path p12 = root.resolve("bob.p12");
         if (!Files.exists(p12)) {
             b.shell("wsemail:ca-create");
-            b.shell("wsemail:cert-issue-user --password bob-p12-secret --out " + p12 + " bob@b.test");
+            b.shell("wsemail:cert-issue-user --password-file " + passwordFile("bob-p12-secret") + " --out " + p12 + " bob@b.test");
         }
         return p12;
     }
@@ -627,8 +765,11 @@ public class TwoDomainsIT {
      */
     @Test
     public void theBenchmarkRunsThePapersTestBedWithoutErrors() throws Exception {
-        a.shell("wsemail:user-add --password bench-password-1 bench1@a.test", "wsemail:user-add --password bench-password-1 bench2@a.test");
-        b.shell("wsemail:user-add --password bench-password-1 load@b.test", "wsemail:user-add --password bench-password-1 sink@b.test");
+        String benchPassword = passwordFile("bench-password-1");
+        a.shell("wsemail:user-add --password-file " + benchPassword + " bench1@a.test",
+                "wsemail:user-add --password-file " + benchPassword + " bench2@a.test");
+        b.shell("wsemail:user-add --password-file " + benchPassword + " load@b.test",
+                "wsemail:user-add --password-file " + benchPassword + " sink@b.test");
         long relayedBefore = relayed(a);
         Path json = root.resolve("bench.json");
         Path png = root.resolve("bench.png");
@@ -659,8 +800,8 @@ public class TwoDomainsIT {
     public void theBenchmarkLogsInWithACertificate() throws Exception {
         bobsCertificate(); // b.test's authority exists
         Path p12 = root.resolve("carol.p12");
-        b.shell("wsemail:user-add --password carol-password-1 carol@b.test",
-                "wsemail:cert-issue-user --password carol-p12-secret --out " + p12 + " carol@b.test");
+        b.shell("wsemail:user-add --password-file " + passwordFile("carol-password-1") + " carol@b.test",
+                "wsemail:cert-issue-user --password-file " + passwordFile("carol-p12-secret") + " --out " + p12 + " carol@b.test");
         String output = wsemail(b, "carol@b.test", "carol-p12-secret", "--certificate", p12.toString(), "bench",
                 "--threads", "2", "--requests", "30", "--prime", "2");
         assertTrue(output, output.startsWith("exit 0\n"));

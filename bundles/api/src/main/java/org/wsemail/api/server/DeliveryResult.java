@@ -25,7 +25,10 @@ public record DeliveryResult(Address recipient, Status status, String detail) {
         STORED,
         /** Delivered by a plug-in (pushed as an instant message, routed onward, ...). */
         CONSUMED,
-        /** No such user at that server: final, the sender gets a bounce. */
+        /**
+         * Refused for good by the recipient's server: no such user there, or their mailbox is full
+         * (the reason says which). Final: the sender gets a bounce.
+         */
         UNKNOWN_RECIPIENT,
         /** Not delivered this time: the queue tries again later. */
         FAILED;

@@ -24,7 +24,10 @@ public interface DomainResolver {
      * @return an empty list if the domain publishes no WSEmail servers (no records, or the single
      *     target "." by which a domain says it offers none)
      * @throws IllegalArgumentException if {@code domain} is not a domain name
-     * @throws java.io.UncheckedIOException if no name server answered
+     * @throws IllegalStateException if every server the domain names is at an address this server
+     *     will not deliver to (an internal one): final, the mail is bounced
+     * @throws java.io.UncheckedIOException if no name server answered, or no server's address could
+     *     be found: worth trying again later
      */
     List<ServerEndpoint> resolve(String domain);
 
@@ -36,8 +39,9 @@ public interface DomainResolver {
      * @param priority the SRV priority (lower is tried first)
      * @param weight the SRV weight (higher is chosen more often among equal priorities)
      * @param ttl how long the record may be cached
-     * @param addresses the host's addresses as the same name servers (or zone file) give them;
-     *     empty when they give none, and then the host name is resolved as the system does
+     * @param addresses the host's addresses, looked up when the domain was resolved (from the same
+     *     name servers or zone file, else as the system does); empty only when made by hand, and then
+     *     the host name is resolved when connecting
      */
     record ServerEndpoint(String host, int port, int priority, int weight, Duration ttl, List<InetAddress> addresses) {
 

@@ -23,6 +23,7 @@ public interface MailStore {
      *     returned as it is on retrieve
      * @return the message's number in the mailbox
      * @throws UnknownUserException if {@code mailbox} is not a user of this server
+     * @throws MailboxFullException if the message would take the mailbox beyond its quota
      */
     long store(Address mailbox, SignedMail mail) throws UnknownUserException;
 

@@ -39,6 +39,9 @@ public interface UserDirectory {
     /**
      * Checks a password. Takes about as long for an unknown user as for a wrong password, so that
      * timing does not tell which users exist.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException if the server is too busy checking
+     *         other passwords to check this one now (password hashing is bounded)
      */
     boolean authenticate(Address user, char[] password);
 

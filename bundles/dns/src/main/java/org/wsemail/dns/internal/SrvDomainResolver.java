@@ -2,6 +2,7 @@ package org.wsemail.dns.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
@@ -22,6 +23,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wsemail.api.NetworkAddresses;
 import org.wsemail.api.server.DomainResolver;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -44,7 +46,11 @@ import org.xbill.DNS.Type;
  * dnsjava, caching answers (and the absence of answers) for as long as their TTL allows.
  *
  * <p>For closed networks a static zone file in master-file format can answer instead of, or before,
- * the name servers. Thread-safe; a new configuration builds a new instance with an empty cache.
+ * the name servers. Every server is given with its addresses, looked up once here, so that what is
+ * checked is what is connected to: a server at an internal address (loopback, private, link-local)
+ * is dropped unless {@code allow.private.targets} is set, since mail to a stranger's domain must not
+ * make this server probe the hosts behind its firewall. Thread-safe; a new configuration builds a
+ * new instance with an empty cache.
  */
 @Component(service = DomainResolver.class, configurationPid = SrvDomainResolver.PID)
 @Designate(ocd = SrvDomainResolver.Config.class)
@@ -71,13 +77,18 @@ public class SrvDomainResolver implements DomainResolver {
 
         @AttributeDefinition(name = "Query time limit (ms)")
         long timeout_ms() default 5000;
+
+        @AttributeDefinition(name = "Allow internal servers",
+                description = "Deliver to servers at loopback, private and link-local addresses: for closed networks and tests only")
+        boolean allow_private_targets() default false;
     }
 
     private final Resolver resolver;
     private final Cache cache = new Cache(DClass.IN);
     private final Map<Name, List<SRVRecord>> staticRecords;
-    private final Map<Name, List<java.net.InetAddress>> staticAddresses;
+    private final Map<Name, List<InetAddress>> staticAddresses;
     private final boolean useNameServers;
+    private final boolean allowInternal;
     private final RandomGenerator random;
 
     @Activate
@@ -88,6 +99,7 @@ public class SrvDomainResolver implements DomainResolver {
     SrvDomainResolver(Config config, RandomGenerator random) {
         this.random = random;
         this.useNameServers = config.use_nameservers();
+        this.allowInternal = config.allow_private_targets();
         this.resolver = useNameServers ? resolver(config.nameservers(), Duration.ofMillis(config.timeout_ms())) : null;
         ZoneFile zone = config.zone_file().isBlank() ? ZoneFile.EMPTY : readZoneFile(config.zone_file().trim());
         this.staticRecords = zone.services();
@@ -95,7 +107,7 @@ public class SrvDomainResolver implements DomainResolver {
     }
 
     /** What a static zone file says: SRV records, and host addresses (A and AAAA records). */
-    private record ZoneFile(Map<Name, List<SRVRecord>> services, Map<Name, List<java.net.InetAddress>> addresses) {
+    private record ZoneFile(Map<Name, List<SRVRecord>> services, Map<Name, List<InetAddress>> addresses) {
         static final ZoneFile EMPTY = new ZoneFile(Map.of(), Map.of());
     }
 
@@ -134,12 +146,12 @@ public class SrvDomainResolver implements DomainResolver {
         String host = hasPort ? server.substring(0, colon) : server;
         int port = hasPort ? Integer.parseInt(server.substring(colon + 1)) : 53;
         host = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        return new InetSocketAddress(java.net.InetAddress.getByName(host), port);
+        return new InetSocketAddress(InetAddress.getByName(host), port);
     }
 
     private static ZoneFile readZoneFile(String file) {
         Map<Name, List<SRVRecord>> records = new HashMap<>();
-        Map<Name, List<java.net.InetAddress>> addresses = new HashMap<>();
+        Map<Name, List<InetAddress>> addresses = new HashMap<>();
         try (Master master = new Master(file, Name.root)) {
             for (Record record = master.nextRecord(); record != null; record = master.nextRecord()) {
                 if (record instanceof SRVRecord srv) {
@@ -169,27 +181,67 @@ public class SrvDomainResolver implements DomainResolver {
             return List.of();
         }
         List<ServerEndpoint> endpoints = new ArrayList<>(records.size());
+        List<String> internal = new ArrayList<>();
+        UncheckedIOException unresolved = null;
         for (SRVRecord record : SrvOrder.order(records, random)) {
             String host = record.getTarget().toString(true);
+            List<InetAddress> addresses;
+            try {
+                addresses = addresses(record.getTarget());
+            } catch (UncheckedIOException e) {
+                LOG.info("Skipping server {} of domain {}: {}", host, domain, e.getCause().getMessage());
+                unresolved = e;
+                continue;
+            }
+            if (!allowInternal) {
+                List<InetAddress> outside = addresses.stream().filter(a -> !NetworkAddresses.isInternal(a)).toList();
+                if (outside.size() < addresses.size()) {
+                    internal.add(host + " (" + addresses.get(0).getHostAddress() + ")");
+                    LOG.warn("Ignoring server {} of domain {}: it is at internal addresses {}", host, domain,
+                            addresses.stream().filter(NetworkAddresses::isInternal).map(InetAddress::getHostAddress).toList());
+                }
+                addresses = outside;
+                if (addresses.isEmpty()) {
+                    continue;
+                }
+            }
             endpoints.add(new ServerEndpoint(host, record.getPort(), record.getPriority(), record.getWeight(),
-                    Duration.ofSeconds(record.getTTL()), addresses(record.getTarget())));
+                    Duration.ofSeconds(record.getTTL()), addresses));
+        }
+        if (endpoints.isEmpty() && unresolved != null) {
+            throw unresolved;
+        }
+        if (endpoints.isEmpty() && !internal.isEmpty()) {
+            throw new IllegalStateException("the servers of " + domain + " are at internal addresses: "
+                    + String.join(", ", internal) + "; this server delivers only to public addresses");
         }
         return List.copyOf(endpoints);
     }
 
     /**
      * The target's addresses from the same source as its SRV record, so that a closed network needs
-     * no other name service. None found is not an error: the system's resolver gets its turn.
+     * no other name service; if that gives none, the system's resolver's.
+     *
+     * @throws UncheckedIOException if nobody knows the host's addresses now
      */
-    private List<java.net.InetAddress> addresses(Name target) {
-        List<java.net.InetAddress> fromZone = staticAddresses.get(target);
-        if (fromZone != null) {
-            return fromZone;
+    private List<InetAddress> addresses(Name target) {
+        List<InetAddress> fromSource = staticAddresses.get(target);
+        if (fromSource == null) {
+            fromSource = useNameServers ? queryAddresses(target) : List.of();
         }
-        if (!useNameServers) {
-            return List.of();
+        if (!fromSource.isEmpty()) {
+            return fromSource;
         }
-        List<java.net.InetAddress> found = new ArrayList<>();
+        String host = target.toString(true);
+        try {
+            return List.of(InetAddress.getAllByName(host));
+        } catch (UnknownHostException e) {
+            throw new UncheckedIOException(new IOException("cannot find the addresses of the server " + host, e));
+        }
+    }
+
+    private List<InetAddress> queryAddresses(Name target) {
+        List<InetAddress> found = new ArrayList<>();
         for (int type : new int[] {Type.A, Type.AAAA}) {
             Lookup lookup = new Lookup(target, type, DClass.IN);
             lookup.setResolver(resolver);

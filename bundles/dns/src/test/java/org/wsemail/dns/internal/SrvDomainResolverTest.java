@@ -24,24 +24,56 @@ public class SrvDomainResolverTest {
         resolver(new String[0], "", false).deactivate();
     }
 
+    /** A resolver for servers on this host: internal addresses allowed. */
     private static SrvDomainResolver resolver(String[] nameservers, String zoneFile, boolean useNameServers) {
+        return resolver(nameservers, zoneFile, useNameServers, true);
+    }
+
+    private static SrvDomainResolver resolver(String[] nameservers, String zoneFile, boolean useNameServers, boolean allowInternal) {
         return new SrvDomainResolver(Configs.of(SrvDomainResolver.Config.class).with("nameservers", nameservers)
-                .with("zone_file", zoneFile).with("use_nameservers", useNameServers).with("timeout_ms", 1000L).build(),
-                new Random(5));
+                .with("zone_file", zoneFile).with("use_nameservers", useNameServers).with("timeout_ms", 1000L)
+                .with("allow_private_targets", allowInternal).build(), new Random(5));
     }
 
     @Test
     public void resolvesServersByPriorityWithTheirPortsAndTtl() throws Exception {
         try (Dnsmasq dns = new Dnsmasq(300, List.of("mail.b.test,127.0.0.5"),
-                "_wsemail._tcp.b.test,backup.b.test,9443,20,10",
-                "_wsemail._tcp.b.test,mail.b.test,8443,10,50")) {
+                "_wsemail._tcp.b.test,localhost,9443,20,10",
+                "_wsemail._tcp.b.test,mail.b.test,8443,10,50",
+                "_wsemail._tcp.b.test,nowhere.b.test,7443,30,10")) {
             List<ServerEndpoint> servers = resolver(new String[] {dns.address()}, "", true).resolve("B.test");
 
-            assertEquals(List.of(new ServerEndpoint("mail.b.test", 8443, 10, 50, Duration.ofSeconds(300),
-                            List.of(InetAddress.getByName("127.0.0.5"))),
-                    new ServerEndpoint("backup.b.test", 9443, 20, 10, Duration.ofSeconds(300))), servers);
+            assertEquals("a server whose address nobody knows is left out", List.of(
+                    new ServerEndpoint("mail.b.test", 8443, 10, 50, Duration.ofSeconds(300), List.of(InetAddress.getByName("127.0.0.5"))),
+                    new ServerEndpoint("localhost", 9443, 20, 10, Duration.ofSeconds(300), List.of(InetAddress.getAllByName("localhost")))),
+                    servers);
             assertEquals("the address from the same name server", "127.0.0.5", servers.get(0).connectHost());
-            assertEquals("no address there: the system resolves the name", "backup.b.test", servers.get(1).connectHost());
+            assertTrue("no address there: the system's, looked up at once", servers.get(1).connectHost().matches("127\\..*|\\[.*\\]"));
+        }
+    }
+
+    @Test
+    public void serversAtInternalAddressesAreRefusedUnlessAllowed() throws Exception {
+        try (Dnsmasq dns = new Dnsmasq(300, List.of("mail.b.test,127.0.0.5", "mx.c.test,10.0.0.7", "mx.c.test,192.0.2.7"),
+                "_wsemail._tcp.b.test,mail.b.test,8443,10,50",
+                "_wsemail._tcp.c.test,mx.c.test,8443,10,50",
+                "_wsemail._tcp.d.test,nowhere.d.test,8443,10,50")) {
+            SrvDomainResolver strict = resolver(new String[] {dns.address()}, "", true, false);
+            try {
+                strict.resolve("b.test");
+                fail("a loopback server was given");
+            } catch (IllegalStateException expected) {
+                assertEquals("the servers of b.test are at internal addresses: mail.b.test (127.0.0.5); this server delivers"
+                        + " only to public addresses", expected.getMessage());
+            }
+            assertEquals("only the public address of a server is kept", List.of(InetAddress.getByName("192.0.2.7")),
+                    strict.resolve("c.test").get(0).addresses());
+            try {
+                strict.resolve("d.test");
+                fail("a server without addresses was given");
+            } catch (UncheckedIOException expected) {
+                assertEquals("java.io.IOException: cannot find the addresses of the server nowhere.d.test", expected.getMessage());
+            }
         }
     }
 
@@ -55,7 +87,7 @@ public class SrvDomainResolverTest {
     @Test
     public void answersComeFromTheCacheWhileTheirTtlLastsAndNotAfter() throws Exception {
         SrvDomainResolver resolver;
-        try (Dnsmasq dns = new Dnsmasq(2, "_wsemail._tcp.b.test,mail.b.test,8443,10,50")) {
+        try (Dnsmasq dns = new Dnsmasq(2, List.of("mail.b.test,127.0.0.5"), "_wsemail._tcp.b.test,mail.b.test,8443,10,50")) {
             resolver = resolver(new String[] {dns.address()}, "", true);
             assertEquals("mail.b.test", resolver.resolve("b.test").get(0).host());
         }
@@ -77,14 +109,15 @@ public class SrvDomainResolverTest {
             Files.writeString(zone, String.join("\n",
                     "$ORIGIN test.",
                     "$TTL 600",
-                    "_wsemail._tcp.a.test. IN SRV 10 0 8443 mail.a.test.",
+                    "_wsemail._tcp.a.test. IN SRV 10 0 8443 localhost.",
                     "_wsemail._tcp.b IN SRV 5 0 7443 mx.b.test.",
                     "mx.b IN A 10.1.2.3",
                     "mx.b IN AAAA ::1",
                     "_wsemail._tcp.nomail IN SRV 0 0 0 .",
                     ""));
             SrvDomainResolver closed = resolver(new String[0], zone.toString(), false);
-            assertEquals(List.of(new ServerEndpoint("mail.a.test", 8443, 10, 0, Duration.ofSeconds(600))), closed.resolve("a.test"));
+            assertEquals(List.of(new ServerEndpoint("localhost", 8443, 10, 0, Duration.ofSeconds(600),
+                    List.of(InetAddress.getAllByName("localhost")))), closed.resolve("a.test"));
             ServerEndpoint mx = closed.resolve("b.test").get(0);
             assertEquals("mx.b.test", mx.host());
             assertEquals(List.of(InetAddress.getByName("10.1.2.3"), InetAddress.getByName("::1")), mx.addresses());
@@ -92,8 +125,8 @@ public class SrvDomainResolverTest {
             assertEquals("the target '.' says: no service", List.of(), closed.resolve("nomail.test"));
             assertEquals(List.of(), closed.resolve("elsewhere.test"));
 
-            try (Dnsmasq dns = new Dnsmasq(300, "_wsemail._tcp.b.test,dns.b.test,8443,10,50",
-                    "_wsemail._tcp.c.test,mail.c.test,8443,10,50")) {
+            try (Dnsmasq dns = new Dnsmasq(300, List.of("dns.b.test,127.0.0.6", "mail.c.test,127.0.0.7"),
+                    "_wsemail._tcp.b.test,dns.b.test,8443,10,50", "_wsemail._tcp.c.test,mail.c.test,8443,10,50")) {
                 SrvDomainResolver both = resolver(new String[] {dns.address()}, zone.toString(), true);
                 assertEquals("the zone file wins", "mx.b.test", both.resolve("b.test").get(0).host());
                 assertEquals("the name servers answer the rest", "mail.c.test", both.resolve("c.test").get(0).host());

@@ -32,7 +32,6 @@ public class CertificateLoginIntent extends LoginIntent {
     /** The endpoint property WSS4J reads the request's certificate with; the validator decides whether it logs anyone in. */
     private static final String USER_CRYPTO = "wsemail.userCrypto";
 
-    private final EndpointSettings settings;
     private final CertificateAuthority authority;
     private final UserDirectory users;
     private final TrustedRoots roots;
@@ -40,7 +39,7 @@ public class CertificateLoginIntent extends LoginIntent {
     @Activate
     public CertificateLoginIntent(EndpointSettings settings, @Reference CertificateAuthority authority,
             @Reference UserDirectory users, @Reference TrustedRoots roots) {
-        this.settings = settings;
+        super(settings);
         this.authority = authority;
         this.users = users;
         this.roots = roots;
@@ -70,6 +69,8 @@ public class CertificateLoginIntent extends LoginIntent {
     List<Interceptor<? extends Message>> in() {
         List<Interceptor<? extends Message>> in = new ArrayList<>(super.in());
         in.add(new DefaultCryptoCoverageChecker());
+        in.add(new SignatureAlgorithmsCheck());
+        in.add(signatureReplays());
         return in;
     }
 }

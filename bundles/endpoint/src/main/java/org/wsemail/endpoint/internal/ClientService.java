@@ -40,8 +40,9 @@ import org.wsemail.wire.soap.SignedMessage;
 
 /**
  * The client service: what a user's client calls on its own server, after WS-Security has
- * authenticated the user. Send refuses unknown local recipients and oversized messages, runs the
- * sending chain, signs the message as this server and queues it; the mailbox operations act on the
+ * authenticated the user. Send refuses unknown local recipients, oversized messages and sends
+ * beyond the sender's limits ({@link SendingLimits}), runs the sending chain, signs the message as
+ * this server and queues it; the mailbox operations act on the
  * caller's own mailbox only. Called concurrently.
  */
 class ClientService implements MailClient {
@@ -54,6 +55,7 @@ class ClientService implements MailClient {
     private final UserDirectory users;
     private final MessageCodec codec;
     private final long maxMessageBytes;
+    private final SendingLimits limits;
     private final Clock clock;
     private final AuthenticationMethod method;
     private final FederatedTokens tokens;
@@ -63,9 +65,10 @@ class ClientService implements MailClient {
      * The server's parts a client service works with.
      *
      * @param maxMessageBytes the largest message accepted: subject, body and attachments together
+     * @param limits how much one sender may send, shared by the client endpoints
      */
     record Parts(MessagePipeline pipeline, MailQueue queue, MailStore store, MailDomain domain, UserDirectory users,
-            FederatedTokens tokens, MessageCodec codec, long maxMessageBytes, Clock clock) {
+            FederatedTokens tokens, MessageCodec codec, long maxMessageBytes, SendingLimits limits, Clock clock) {
     }
 
     /**
@@ -81,6 +84,7 @@ class ClientService implements MailClient {
         this.users = parts.users();
         this.codec = parts.codec();
         this.maxMessageBytes = parts.maxMessageBytes();
+        this.limits = parts.limits();
         this.clock = parts.clock();
         this.method = method;
         this.tokens = parts.tokens();
@@ -127,19 +131,33 @@ class ClientService implements MailClient {
             throw refused(user, FaultCodes.MESSAGE_TOO_LARGE,
                     "the message is " + size + " bytes; this server accepts at most " + maxMessageBytes);
         }
-        ProcessingEnvironment env = caller.environment(user, method, !visitor());
-        SendingOutcome outcome = pipeline.send(message, env);
-        if (!outcome.isAccepted()) {
-            throw refused(user, FaultCodes.REJECTED, outcome.reason().orElseThrow());
-        }
-        MailMessage accepted = outcome.message().orElseThrow().toBuilder().sender(user).build();
+        SendingLimits.Reservation reservation;
         try {
-            List<Long> entries = queue.submit(accepted);
-            messageId.value = accepted.messageId();
-            queued.value = entries.size();
-            LOG.info("Accepted message {} from {} for {}", accepted.messageId(), user, accepted.recipients());
-        } catch (RuntimeException e) {
-            throw serverError("queue the message", e);
+            reservation = limits.reserve(user, visitor(), message.recipients().size(), size);
+        } catch (SendingLimits.Exceeded e) {
+            throw refused(user, FaultCodes.LIMIT_EXCEEDED, e.getMessage() + "; nothing was sent");
+        }
+        boolean sent = false;
+        try {
+            ProcessingEnvironment env = caller.environment(user, method, !visitor());
+            SendingOutcome outcome = pipeline.send(message, env);
+            if (!outcome.isAccepted()) {
+                throw refused(user, FaultCodes.REJECTED, outcome.reason().orElseThrow());
+            }
+            MailMessage accepted = outcome.message().orElseThrow().toBuilder().sender(user).build();
+            try {
+                List<Long> entries = queue.submit(accepted);
+                messageId.value = accepted.messageId();
+                queued.value = entries.size();
+                sent = true;
+                LOG.info("Accepted message {} from {} for {}", accepted.messageId(), user, accepted.recipients());
+            } catch (RuntimeException e) {
+                throw serverError("queue the message", e);
+            }
+        } finally {
+            if (!sent) {
+                limits.release(reservation);
+            }
         }
     }
 
@@ -256,7 +274,7 @@ class ClientService implements MailClient {
     }
 
     private static MailFault refused(Address user, String code, String reason) {
-        LOG.info("Refused a request from {}: {}: {}", user, code, reason);
+        LOG.info("Refused a request from {}: {}: {}", user, code, LogSafe.text(reason));
         return FaultCodes.fault(code, reason);
     }
 

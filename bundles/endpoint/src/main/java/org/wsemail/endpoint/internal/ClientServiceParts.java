@@ -23,7 +23,7 @@ public class ClientServiceParts {
             @Reference MailStore store, @Reference MailDomain domain, @Reference UserDirectory users,
             @Reference FederatedTokens tokens) {
         this.parts = new ClientService.Parts(pipeline, queue, store, domain, users, tokens,
-                Buses.withBundleClassLoader(MessageCodec::new), settings.max_message_kib() * 1024, Clock.systemUTC());
+                Buses.withBundleClassLoader(MessageCodec::new), settings.max_message_kib() * 1024, new SendingLimits(settings), Clock.systemUTC());
     }
 
     ClientService.Parts parts() {

@@ -114,8 +114,8 @@ public class CxfPeerTransport implements PeerTransport {
             }
             receiver = receiverCertificate(target.connectHost(), target.port(), domain);
         }
-        // The roots are part of the key: after trust-add, the next delivery checks answers with them.
-        List<X509Certificate> trusted = roots.roots();
+        // The roots bound to the domain are part of the key: after trust-add, the next delivery uses them.
+        List<X509Certificate> trusted = roots.rootsFor(domain);
         X509Certificate encryptTo = receiver;
         String key = domain + " " + url + " " + trusted.hashCode() + (receiver == null ? "" : " encrypted to " + receiver.hashCode());
         MailPeer peer = clients.computeIfAbsent(key, k -> client(url, domain, trusted, encryptTo));
@@ -163,7 +163,7 @@ public class CxfPeerTransport implements PeerTransport {
     private X509Certificate receiverCertificate(String host, int port, String domain) throws IOException {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, DomainTls.serving(domain, tls.trustManagers()), null);
+            context.init(null, tls.trustManagersFor(domain), null);
             try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
                 socket.connect(new InetSocketAddress(host, port), (int) config.connect_timeout_ms());
                 socket.startHandshake();
@@ -204,7 +204,7 @@ public class CxfPeerTransport implements PeerTransport {
             conduit.setClient(policy);
             if ("https".equals(config.scheme())) {
                 TLSClientParameters parameters = new TLSClientParameters();
-                parameters.setTrustManagers(checks.trustManagers(tls.trustManagers()));
+                parameters.setTrustManagers(checks.trustManagers(tls.trustManagersFor(domain)));
                 if (config.client_certificate()) {
                     parameters.setKeyManagers(tls.keyManagers());
                 }

@@ -26,13 +26,12 @@ import org.wsemail.api.server.TrustedRoots;
 @Component(service = Feature.class, configurationPid = EndpointSettings.PID,
         property = Intent.NAME + "=" + SoapIntents.FEDERATED_LOGIN)
 public class FederatedLoginIntent extends LoginIntent {
-    private final EndpointSettings settings;
     private final MailDomain domain;
     private final TrustedRoots roots;
 
     @Activate
     public FederatedLoginIntent(EndpointSettings settings, @Reference MailDomain domain, @Reference TrustedRoots roots) {
-        this.settings = settings;
+        super(settings);
         this.domain = domain;
         this.roots = roots;
     }
@@ -55,6 +54,8 @@ public class FederatedLoginIntent extends LoginIntent {
         List<Interceptor<? extends Message>> in = new ArrayList<>(super.in());
         in.add(new DefaultCryptoCoverageChecker());
         in.add(new HolderOfKeyCheck());
+        in.add(new SignatureAlgorithmsCheck());
+        in.add(signatureReplays());
         return in;
     }
 }

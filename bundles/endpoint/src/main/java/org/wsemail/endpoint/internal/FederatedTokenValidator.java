@@ -50,10 +50,19 @@ final class FederatedTokenValidator extends SamlAssertionValidator {
 
     @Override
     public Credential validate(Credential credential, RequestData data) throws WSSecurityException {
-        // The roots trusted now, so that a root added with trust-add counts at once.
-        data.setSigVerCrypto(WsCryptos.trusting(roots.roots()));
+        // Only the roots bound to the domain the token names as its issuer may vouch for its signer,
+        // as they are now, so that a root added with trust-add counts at once.
+        String claimedIssuer = credential.getSamlAssertion() == null ? null : credential.getSamlAssertion().getIssuerString();
+        data.setSigVerCrypto(WsCryptos.trusting(claimedIssuer == null ? List.of() : roots.rootsFor(claimedIssuer)));
         data.setAudienceRestrictions(List.of(domain.name()));
-        Credential validated = super.validate(credential, data);
+        Credential validated;
+        try {
+            validated = super.validate(credential, data);
+        } catch (WSSecurityException e) {
+            LOG.warn("Refused a federated identity token claiming issuer {}: {} (only roots trusted for that domain may vouch"
+                    + " for its signer)", LogSafe.text(claimedIssuer), LogSafe.text(e.getMessage()));
+            throw e;
+        }
         SamlAssertionWrapper token = validated.getSamlAssertion();
         try {
             Address visitor = check(token);
@@ -61,10 +70,10 @@ final class FederatedTokenValidator extends SamlAssertionValidator {
                 message.put(RequestContext.AUTHENTICATED_USER, visitor);
                 message.put(HOLDER_CERTIFICATE, token.getSubjectKeyInfo().getCerts()[0]);
             }
-            LOG.info("Accepted a token for visitor {} issued by {}", visitor, token.getIssuerString());
+            LOG.info("Accepted a token for visitor {} issued by {}", visitor, LogSafe.text(token.getIssuerString()));
             return validated;
         } catch (IllegalArgumentException e) {
-            LOG.warn("Refused a federated identity token: {}", e.getMessage());
+            LOG.warn("Refused a federated identity token: {}", LogSafe.text(e.getMessage()));
             throw new WSSecurityException(WSSecurityException.ErrorCode.FAILED_AUTHENTICATION);
         }
     }
@@ -94,6 +103,11 @@ final class FederatedTokenValidator extends SamlAssertionValidator {
             throw new IllegalArgumentException("the token names issuer " + issuer + " but was signed by a certificate that names "
                     + (signerChain == null || signerChain.length == 0 ? "no domain" : DomainTls.dnsNames(signerChain[0])));
         }
+        try {
+            roots.check(List.of(signerChain), issuer);
+        } catch (java.security.cert.CertificateException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
         SAMLKeyInfo holder = token.getSubjectKeyInfo();
         if (holder == null || holder.getCerts() == null || holder.getCerts().length == 0) {
             throw new IllegalArgumentException("the token is not bound to a certificate");
@@ -101,6 +115,11 @@ final class FederatedTokenValidator extends SamlAssertionValidator {
         Conditions conditions = assertion.getConditions();
         if (conditions == null || conditions.getNotBefore() == null || conditions.getNotOnOrAfter() == null) {
             throw new IllegalArgumentException("the token has no validity period");
+        }
+        boolean forThisDomain = conditions.getAudienceRestrictions().stream().flatMap(r -> r.getAudiences().stream())
+                .anyMatch(audience -> domain.name().equalsIgnoreCase(audience.getAudienceURI()));
+        if (!forThisDomain) {
+            throw new IllegalArgumentException("the token names no audience, or not " + domain.name());
         }
         Duration lifetime = Duration.ofMillis(conditions.getNotOnOrAfter().getMillis() - conditions.getNotBefore().getMillis());
         if (lifetime.compareTo(MAX_LIFETIME) > 0) {

@@ -1,5 +1,6 @@
 package org.wsemail.endpoint.internal;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,6 @@ import org.apache.cxf.service.invoker.Invoker;
 import org.apache.cxf.ws.security.SecurityConstants;
 import org.apache.cxf.ws.security.wss4j.WSS4JInInterceptor;
 import org.apache.wss4j.common.ConfigurationConstants;
-import org.apache.wss4j.common.cache.MemoryReplayCache;
 import org.wsemail.api.AuthenticationMethod;
 import org.wsemail.api.ProcessingEnvironment;
 import org.wsemail.api.plugin.SoapCaller;
@@ -23,20 +23,33 @@ import org.wsemail.wire.security.WsCryptos;
 
 /**
  * What the three ways of logging in share: WS-Security checked by WSS4J with a Timestamp whose
- * lifetimes come from the settings, and replay caches of their own (WSS4J's default, Ehcache, cannot
- * load its value class from inside an OSGi bundle, so a replay would fail with a
- * ClassNotFoundException instead of being recognized).
+ * lifetimes come from the settings, and a replay check of their own. WSS4J's replay caches are
+ * off: they remember a nonce before its password is checked, unbounded and whole (a nonce can be
+ * megabytes), so a flood of guesses could fill the heap. Instead a {@link ReplayGuard} remembers
+ * digests, bounded, and only of requests that proved their sender: the password intent checks a
+ * token's nonce after its password, the signed intents a signature's value after it verified.
  */
 abstract class LoginIntent extends Intent {
-    private final MemoryReplayCache nonces = new MemoryReplayCache();
-    private final MemoryReplayCache timestamps = new MemoryReplayCache();
+    final EndpointSettings settings;
+    final ReplayGuard replays;
+
+    LoginIntent(EndpointSettings settings) {
+        this.settings = settings;
+        this.replays = new ReplayGuard(settings.replay_cache_entries(),
+                Duration.ofSeconds((long) settings.timestamp_ttl_seconds() + settings.future_ttl_seconds()));
+    }
 
     @Override
     Map<String, Object> properties() {
         Map<String, Object> properties = new HashMap<>();
-        properties.put(SecurityConstants.NONCE_CACHE_INSTANCE, nonces);
-        properties.put(SecurityConstants.TIMESTAMP_CACHE_INSTANCE, timestamps);
+        properties.put(SecurityConstants.ENABLE_NONCE_CACHE, false);
+        properties.put(SecurityConstants.ENABLE_TIMESTAMP_CACHE, false);
         return properties;
+    }
+
+    /** Refuses a signed request whose signature was seen before; after the signature is verified. */
+    Interceptor<? extends Message> signatureReplays() {
+        return new SignatureReplayCheck(replays);
     }
 
     @Override

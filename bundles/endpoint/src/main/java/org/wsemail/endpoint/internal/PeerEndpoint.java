@@ -1,5 +1,8 @@
 package org.wsemail.endpoint.internal;
 
+import java.time.Clock;
+import java.time.Duration;
+
 import org.apache.cxf.feature.Feature;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -14,7 +17,7 @@ import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.soap.MailPeer;
 
 /** The peer service, where other servers hand over mail, published at {@code /wsemail/peer}. */
-@Component(service = MailPeer.class)
+@Component(service = MailPeer.class, configurationPid = EndpointSettings.PID)
 @ExportedService(service_exported_interfaces = MailPeer.class, service_exported_configs = SoapEndpoint.CONFIG_TYPE,
         service_exported_intents = {SoapIntents.PEER, SoapIntents.SIGNED_ANSWERS, SoapIntents.XML_LIMITS})
 @SoapEndpoint(address = "/peer", wsdl = "wsdl/peer.wsdl")
@@ -22,10 +25,13 @@ public class PeerEndpoint extends PeerService {
 
     /** The intents are referenced so that the service is registered, and exported, only once they are there. */
     @Activate
-    public PeerEndpoint(@Reference MessageSigner signer, @Reference LocalMta localMta, @Reference MailDomain domain,
+    public PeerEndpoint(EndpointSettings settings, @Reference MessageSigner signer, @Reference LocalMta localMta,
+            @Reference MailDomain domain,
             @Reference(target = "(" + Intent.NAME + "=" + SoapIntents.PEER + ")") Feature peer,
             @Reference(target = "(" + Intent.NAME + "=" + SoapIntents.SIGNED_ANSWERS + ")") Feature signedAnswers,
             @Reference(target = "(" + Intent.NAME + "=" + SoapIntents.XML_LIMITS + ")") Feature limits) {
-        super(signer, localMta, domain, Buses.withBundleClassLoader(MessageCodec::new), RequestContext.CURRENT);
+        super(signer, localMta, domain, Buses.withBundleClassLoader(MessageCodec::new), RequestContext.CURRENT,
+                Duration.ofHours(settings.relayed_message_lifetime_hours()),
+                Duration.ofSeconds(settings.relayed_message_future_seconds()), Clock.systemUTC());
     }
 }

@@ -1,7 +1,11 @@
 package org.wsemail.endpoint.internal;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,18 +39,32 @@ import org.wsemail.wire.soap.SignedMessage;
 class PeerService implements MailPeer {
     private static final Logger LOG = LoggerFactory.getLogger(PeerService.class);
 
+    /** What a message id may be: visible ASCII, no angle brackets, as in a mail header's msg-id. */
+    private static final Pattern MESSAGE_ID = Pattern.compile("[\\x21-\\x3b=\\x3f-\\x7e]{1,250}");
+
     private final MessageSigner signer;
     private final LocalMta localMta;
     private final MailDomain domain;
     private final MessageCodec codec;
     private final Caller caller;
+    private final Duration lifetime;
+    private final Duration ahead;
+    private final Clock clock;
 
-    PeerService(MessageSigner signer, LocalMta localMta, MailDomain domain, MessageCodec codec, Caller caller) {
+    /**
+     * @param lifetime how long after it was sent a relayed message is accepted
+     * @param ahead how far in the future a relayed message may be dated
+     */
+    PeerService(MessageSigner signer, LocalMta localMta, MailDomain domain, MessageCodec codec, Caller caller,
+            Duration lifetime, Duration ahead, Clock clock) {
         this.signer = signer;
         this.localMta = localMta;
         this.domain = domain;
         this.codec = codec;
         this.caller = caller;
+        this.lifetime = lifetime;
+        this.ahead = ahead;
+        this.clock = clock;
     }
 
     @Override
@@ -67,6 +85,24 @@ class PeerService implements MailPeer {
         if (!verified.signerDomains().contains(senderDomain)) {
             throw refused(FaultCodes.SIGNATURE_INVALID, "the message from " + message.sender() + " is signed by "
                     + verified.signerSubject() + ", whose certificate does not name " + senderDomain);
+        }
+        if (!MESSAGE_ID.matcher(message.messageId()).matches()) {
+            throw refused(FaultCodes.BAD_REQUEST, "the message id " + LogSafe.text(message.messageId())
+                    + " is not up to 250 visible ASCII characters; it was not stored");
+        }
+        if (!message.messageId().toLowerCase(java.util.Locale.ROOT).endsWith("@" + senderDomain)) {
+            throw refused(FaultCodes.BAD_REQUEST, "the message id " + message.messageId() + " does not belong to "
+                    + senderDomain + ", whose server signed it; it was not stored");
+        }
+        Instant now = clock.instant();
+        if (message.timestamp().isBefore(now.minus(lifetime))) {
+            throw refused(FaultCodes.BAD_REQUEST, "message " + message.messageId() + " was sent at " + message.timestamp()
+                    + ", longer ago than the " + lifetime.toHours() + " hours this server accepts relayed mail for;"
+                    + " it was not stored");
+        }
+        if (message.timestamp().isAfter(now.plus(ahead))) {
+            throw refused(FaultCodes.BAD_REQUEST, "message " + message.messageId() + " is dated " + message.timestamp()
+                    + ", in the future; it was not stored");
         }
         boolean encrypted = caller.arrivedEncrypted();
         if (message.flags().contains(MessageFlag.ENCRYPTED_DELIVERY) && !encrypted) {
@@ -97,8 +133,8 @@ class PeerService implements MailPeer {
                 caller.environment(Address.of("postmaster", senderDomain), AuthenticationMethod.SERVER_CERTIFICATE, false))) {
             results.add(result(result));
         }
-        LOG.info("Delivered message {} from {} (signed by {}{}): {}", message.messageId(), message.sender(),
-                verified.signerSubject(), encrypted ? ", encrypted to this server" : "",
+        LOG.info("Delivered message {} from {} (signed by {}{}): {}", LogSafe.text(message.messageId()), message.sender(),
+                LogSafe.text(verified.signerSubject()), encrypted ? ", encrypted to this server" : "",
                 results.stream().map(r -> r.getRecipient() + " " + r.getStatus()).toList());
         return results;
     }
@@ -118,7 +154,7 @@ class PeerService implements MailPeer {
     }
 
     private static MailFault refused(String code, String reason) {
-        LOG.warn("Refused a delivery: {}: {}", code, reason);
+        LOG.warn("Refused a delivery: {}: {}", code, LogSafe.text(reason));
         return FaultCodes.fault(code, reason);
     }
 }

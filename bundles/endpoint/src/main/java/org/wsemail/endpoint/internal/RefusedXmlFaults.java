@@ -29,7 +29,7 @@ final class RefusedXmlFaults extends AbstractPhaseInterceptor<Message> {
         }
         String reason = reason(fault);
         if (reason != null) {
-            LOG.warn("Refused a request: {}", reason);
+            LOG.warn("Refused a request: {}", LogSafe.text(reason));
             fault.setMessage("the request was refused: " + reason);
         }
     }

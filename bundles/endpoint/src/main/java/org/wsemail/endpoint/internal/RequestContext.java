@@ -78,7 +78,30 @@ final class RequestContext {
                 instanceof java.security.cert.X509Certificate certificate ? certificate : null;
     }
 
-    /** The caller, how they authenticated, their security tokens and the SOAP envelope. */
+    /**
+     * Removes the password from a UsernameToken, in the request's envelope itself: once WS-Security
+     * checked it, nothing else on the server (plug-ins above all, which see the tokens and the
+     * envelope) has any business with it.
+     */
+    private static void withoutPassword(Element token) {
+        if (!WSSE_NS.equals(token.getNamespaceURI()) || !"UsernameToken".equals(token.getLocalName())) {
+            return;
+        }
+        Node child = token.getFirstChild();
+        while (child != null) {
+            Node next = child.getNextSibling();
+            if (child instanceof Element element && WSSE_NS.equals(element.getNamespaceURI())
+                    && "Password".equals(element.getLocalName())) {
+                token.removeChild(element);
+            }
+            child = next;
+        }
+    }
+
+    /**
+     * The caller, how they authenticated, their security tokens and the SOAP envelope, with any
+     * password removed.
+     */
     static ProcessingEnvironment environment(Address caller, AuthenticationMethod method, boolean localUser) {
         ProcessingEnvironment env = ProcessingEnvironment.of(caller, method, localUser);
         Message message = PhaseInterceptorChain.getCurrentMessage();
@@ -96,6 +119,7 @@ final class RequestContext {
                             && "Security".equals(security.getLocalName())) {
                         for (Node token = security.getFirstChild(); token != null; token = token.getNextSibling()) {
                             if (token instanceof Element element) {
+                                withoutPassword(element);
                                 tokens.add(element);
                             }
                         }

@@ -41,8 +41,8 @@ final class UserCertificateValidator implements Validator {
         try {
             user = authority.authenticate(List.of(credential.getCertificates()));
         } catch (GeneralSecurityException | IllegalStateException e) {
-            LOG.info("Refused a request signed by {}: {}", credential.getCertificates()[0].getSubjectX500Principal().getName(),
-                    e.getMessage());
+            LOG.info("Refused a request signed by {}: {}",
+                    LogSafe.text(credential.getCertificates()[0].getSubjectX500Principal().getName()), LogSafe.text(e.getMessage()));
             throw new WSSecurityException(WSSecurityException.ErrorCode.FAILED_AUTHENTICATION);
         }
         if (!users.exists(user)) {

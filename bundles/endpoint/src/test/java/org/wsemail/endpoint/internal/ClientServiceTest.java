@@ -97,11 +97,16 @@ public class ClientServiceTest {
         }
     };
 
+    /** Users: 3 recipients a message, 5 an hour, 4 KiB an hour; visitors: 1, 2, 1 KiB. */
+    private final SendingLimits limits = new SendingLimits(new SendingLimits.Limits(3, 5, 4096),
+            new SendingLimits.Limits(1, 2, 1024), NOW::toEpochMilli);
+
     private ClientService service(AuthenticationMethod method, Caller caller, long maxBytes) {
         return new ClientService(new ClientService.Parts(pipeline, queue, store, () -> "a.test",
-                new InMemoryUserDirectory(Address.parse("alice@a.test"), Address.parse("anne@a.test")),
-                (user, certificate, audience) -> PluginXml.answer("token"), CODEC, maxBytes, Clock.fixed(NOW, ZoneOffset.UTC)),
-                method, caller);
+                new InMemoryUserDirectory(Address.parse("alice@a.test"), Address.parse("anne@a.test"),
+                        Address.parse("amy@a.test"), Address.parse("ada@a.test")),
+                (user, certificate, audience) -> PluginXml.answer("token"), CODEC, maxBytes, limits,
+                Clock.fixed(NOW, ZoneOffset.UTC)), method, caller);
     }
 
     private ClientService alice() {
@@ -149,6 +154,28 @@ public class ClientServiceTest {
         assertRefused(() -> alice().send(message("s", "b", "anne@a.test"), new Holder<>(), new Holder<>()),
                 FaultCodes.REJECTED, refusal);
         assertTrue(queue.queued().isEmpty());
+    }
+
+    @Test
+    public void sendsBeyondTheSendersLimitsAreRefusedAndARefusedSendCountsForNothing() throws Exception {
+        assertRefused(() -> alice().send(message("s", "b", "anne@a.test", "amy@a.test", "ada@a.test", "bob@b.test"),
+                new Holder<>(), new Holder<>()), FaultCodes.LIMIT_EXCEEDED,
+                "the message has 4 recipients; a user may send to at most 3 at once; nothing was sent");
+        refusal = "not today";
+        assertRefused(() -> alice().send(message("s", "b", "anne@a.test", "amy@a.test", "ada@a.test"), new Holder<>(), new Holder<>()),
+                FaultCodes.REJECTED, refusal);
+        refusal = null;
+        alice().send(message("s", "b", "anne@a.test", "amy@a.test", "ada@a.test"), new Holder<>(), new Holder<>());
+        alice().send(message("s", "b", "anne@a.test", "amy@a.test"), new Holder<>(), new Holder<>());
+        assertRefused(() -> alice().send(message("s", "b", "anne@a.test"), new Holder<>(), new Holder<>()), FaultCodes.LIMIT_EXCEEDED,
+                "sending this would make 6 recipients within an hour; a user may reach at most 5 an hour; try again later;"
+                        + " nothing was sent");
+        assertEquals(2, queue.queued().size());
+
+        ClientService visitor = service(AuthenticationMethod.FEDERATED_TOKEN, FixedCaller.user("val@c.test"), 10_000);
+        assertRefused(() -> visitor.send(message("s", "x".repeat(1100), "anne@a.test"), new Holder<>(), new Holder<>()),
+                FaultCodes.LIMIT_EXCEEDED, "sending this (1.1 KiB: its size times its recipients) would make 1.1 KiB within"
+                        + " an hour; a visitor may send at most 1.0 KiB an hour; try again later; nothing was sent");
     }
 
     @Test

@@ -4,6 +4,10 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,6 +36,7 @@ public class PeerServiceTest {
     private static final MessageCodec CODEC = new MessageCodec();
     private static final Address ALICE = Address.parse("alice@a.test");
     private static final Address BOB = Address.parse("bob@b.test");
+    private static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
 
     /** The domains the signer's certificate names, as the real signer would have found them; null: a bad signature. */
     private Set<String> signerDomains = Set.of("a.test");
@@ -61,7 +66,8 @@ public class PeerServiceTest {
 
     private PeerService service(boolean encrypted) {
         return new PeerService(signer, localMta, () -> "b.test", CODEC,
-                new FixedCaller(Address.parse("postmaster@a.test"), null, encrypted));
+                new FixedCaller(Address.parse("postmaster@a.test"), null, encrypted), Duration.ofHours(168),
+                Duration.ofMinutes(10), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private static SignedMessage signed(MailMessage message) {
@@ -72,7 +78,7 @@ public class PeerServiceTest {
 
     private static MailMessage message(MessageFlag... flags) {
         return MailMessage.builder().messageId("m1@a.test").sender(ALICE).recipient(BOB).recipient(Address.parse("carol@c.test"))
-                .subject("Plans").flags(Set.of(flags)).build();
+                .subject("Plans").flags(Set.of(flags)).timestamp(NOW.minusSeconds(30)).build();
     }
 
     @Test
@@ -117,6 +123,22 @@ public class PeerServiceTest {
         } catch (MailFault expected) {
             assertEquals(FaultCodes.BAD_REQUEST, expected.getFaultInfo().getCode());
         }
+        assertTrue(delivered.isEmpty());
+    }
+
+    @Test
+    public void staleOrFutureMailAndMessageIdsOfAnotherDomainAreRefused() {
+        assertRefused(List.of("bob@b.test"), message().toBuilder().timestamp(NOW.minus(Duration.ofDays(8))).build(), false,
+                FaultCodes.BAD_REQUEST, "message m1@a.test was sent at 2026-11-24T10:00:00Z, longer ago than the 168 hours"
+                        + " this server accepts relayed mail for; it was not stored");
+        assertRefused(List.of("bob@b.test"), message().toBuilder().timestamp(NOW.plus(Duration.ofHours(1))).build(), false,
+                FaultCodes.BAD_REQUEST, "message m1@a.test is dated 2026-12-02T11:00:00Z, in the future; it was not stored");
+        assertRefused(List.of("bob@b.test"), message().toBuilder().messageId("m1@b.test").build(), false,
+                FaultCodes.BAD_REQUEST, "the message id m1@b.test does not belong to a.test, whose server signed it;"
+                        + " it was not stored");
+        assertRefused(List.of("bob@b.test"), message().toBuilder().messageId("m1\n2026-12-02 INFO forged log line@a.test").build(), false,
+                FaultCodes.BAD_REQUEST, "the message id m1\\u000a2026-12-02 INFO forged log line@a.test is not up to 250 visible"
+                        + " ASCII characters; it was not stored");
         assertTrue(delivered.isEmpty());
     }
 

@@ -1,6 +1,7 @@
 package org.wsemail.localmta.internal;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
 import java.time.Instant;
 import java.util.Collection;
@@ -22,6 +23,7 @@ import org.wsemail.api.runtime.SendingOutcome;
 import org.wsemail.api.server.DeliveryResult;
 import org.wsemail.api.server.DeliveryResult.Status;
 import org.wsemail.api.server.MailStore;
+import org.wsemail.api.server.MailboxFullException;
 import org.wsemail.api.server.MessageHeader;
 import org.wsemail.api.server.SignedMail;
 import org.wsemail.api.server.StoredMessage;
@@ -38,13 +40,19 @@ public class PipelineLocalMtaTest {
     private static final ProcessingEnvironment ENV = ProcessingEnvironment.of(ALICE, AuthenticationMethod.SERVER_CERTIFICATE, false);
 
     private final Map<Address, String> mailboxes = new ConcurrentHashMap<>();
+    /** Whom the delivery chain ran for. */
+    private final List<Address> deliveries = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean storeFails;
+    private boolean mailboxFull;
 
     private final MailStore store = new MailStore() {
         @Override
         public long store(Address mailbox, SignedMail mail) throws UnknownUserException {
             if (storeFails) {
                 throw new IllegalStateException("disk full");
+            }
+            if (mailboxFull) {
+                throw new MailboxFullException(mailbox, 1 << 20, 1 << 19, 1 << 20);
             }
             mailboxes.put(mailbox, mail.signedXml());
             return 7;
@@ -107,6 +115,7 @@ public class PipelineLocalMtaTest {
 
         @Override
         public DeliveryOutcome deliver(MailMessage message, Address recipient, ProcessingEnvironment env) {
+            deliveries.add(recipient);
             if (recipient.equals(CAROL)) {
                 return DeliveryOutcome.consumed(message, "im", "pushed to client");
             }
@@ -122,7 +131,21 @@ public class PipelineLocalMtaTest {
         }
     };
 
-    private final PipelineLocalMta mta = new PipelineLocalMta(pipeline, store, users, signer);
+    /** The delivery log, in memory. */
+    private final Set<String> logged = ConcurrentHashMap.newKeySet();
+    private final DeliveryLog log = new DeliveryLog() {
+        @Override
+        public boolean delivered(String messageId, Address recipient) {
+            return logged.contains(messageId + " " + recipient);
+        }
+
+        @Override
+        public void record(String messageId, Address recipient) {
+            logged.add(messageId + " " + recipient);
+        }
+    };
+
+    private final PipelineLocalMta mta = new PipelineLocalMta(pipeline, store, users, signer, log);
 
     private static MailMessage message(String subject) {
         return MailMessage.builder().sender(ALICE).recipient(BOB).recipient(CAROL).recipient(NOBODY).subject(subject).build();
@@ -148,9 +171,33 @@ public class PipelineLocalMtaTest {
     }
 
     @Test
+    public void aMessageDeliveredBeforeIsNotDeliveredAgainEvenAfterItWasDeleted() {
+        MailMessage message = message("once");
+        mta.deliver(new SignedMail(message, "<signed-by-a/>"), List.of(BOB, CAROL), ENV);
+        mailboxes.clear();
+        deliveries.clear();
+
+        List<DeliveryResult> again = mta.deliver(new SignedMail(message, "<signed-by-a/>"), List.of(BOB, CAROL), ENV);
+
+        assertEquals(List.of(new DeliveryResult(BOB, Status.STORED, "delivered before"),
+                new DeliveryResult(CAROL, Status.STORED, "delivered before")), again);
+        assertTrue("nothing stored again", mailboxes.isEmpty());
+        assertTrue("no delivery plug-in ran again", deliveries.isEmpty());
+    }
+
+    @Test
     public void aStorageFailureIsReportedForRetryNotLost() {
         storeFails = true;
         assertEquals(List.of(new DeliveryResult(BOB, Status.FAILED, "the receiving server could not store it; it will be retried")),
                 mta.deliver(new SignedMail(message("hello"), "<x/>"), List.of(BOB), ENV));
+    }
+
+    @Test
+    public void aFullMailboxRefusesTheMessageForGoodAndRemembersNoDelivery() {
+        mailboxFull = true;
+        assertEquals(List.of(new DeliveryResult(BOB, Status.UNKNOWN_RECIPIENT, "the mailbox of bob@b.test is full: 1.00 MiB"
+                + " of its 1.00 MiB quota used; the message (0.50 MiB) does not fit")),
+                mta.deliver(new SignedMail(message("hello"), "<x/>"), List.of(BOB), ENV));
+        assertTrue("not logged as delivered", logged.isEmpty());
     }
 }

@@ -3,6 +3,7 @@ package org.wsemail.queue.internal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 
 import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
@@ -35,7 +36,7 @@ final class Bounces {
                 .append("\nSent: ").append(original.timestamp())
                 .append("\nSubject: ").append(original.subject()).append('\n');
         return MailMessage.builder()
-                .messageId("bounce-" + original.messageId() + "-" + now.toEpochMilli())
+                .messageId("bounce-" + UUID.randomUUID() + "@" + postmaster.domain())
                 .sender(postmaster)
                 .recipient(original.sender())
                 .subject("Undelivered mail: " + original.subject())

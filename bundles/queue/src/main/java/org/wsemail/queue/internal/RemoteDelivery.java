@@ -35,6 +35,8 @@ final class RemoteDelivery {
             servers = resolver.resolve(entry.domain());
         } catch (UncheckedIOException e) {
             return all(entry, Status.FAILED, e.getMessage());
+        } catch (IllegalStateException e) {
+            return all(entry, Status.UNKNOWN_RECIPIENT, e.getMessage());
         }
         if (servers.isEmpty()) {
             return all(entry, Status.UNKNOWN_RECIPIENT, "the domain " + entry.domain() + " publishes no WSEmail server ("

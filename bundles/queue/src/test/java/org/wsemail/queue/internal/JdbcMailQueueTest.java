@@ -85,7 +85,13 @@ public class JdbcMailQueueTest {
                     localMessages.add(mail.message());
                     return recipients.stream().map(r -> new DeliveryResult(r, Status.STORED, "message 1")).toList();
                 },
-                signer, signer::read, domain -> domain.equals("b.test") ? bServers : List.of(), peerServers, clock, null,
+                signer, signer::read, domain -> {
+                    if (domain.equals("internal.test")) {
+                        throw new IllegalStateException("the servers of internal.test are at internal addresses: mx.internal.test"
+                                + " (10.0.0.7); this server delivers only to public addresses");
+                    }
+                    return domain.equals("b.test") ? bServers : List.of();
+                }, peerServers, clock, null,
                 deliveries);
     }
 
@@ -208,6 +214,17 @@ public class JdbcMailQueueTest {
         queue.runDue();
         assertEquals(List.of("alice@a.test <- Undelivered mail: Old news"), localDeliveries);
         assertTrue(localMessages.get(0).body(), localMessages.get(0).body().contains("not delivered within 24 hours"));
+        assertTrue(queue.entries().isEmpty());
+    }
+
+    @Test
+    public void aDomainWhoseServersAreInternalBouncesAtOnce() {
+        enqueue(send("Probe", ALICE, Address.parse("x@internal.test")));
+        queue.runDue();
+        queue.runDue();
+        assertEquals(List.of("alice@a.test <- Undelivered mail: Probe"), localDeliveries);
+        assertTrue(localMessages.get(0).body(), localMessages.get(0).body().contains("mx.internal.test (10.0.0.7); this server"
+                + " delivers only to public addresses"));
         assertTrue(queue.entries().isEmpty());
     }
 

@@ -88,6 +88,7 @@ public class CredentialStores {
     public CredentialStores(Config config, @Reference MailDomain domain, @Reference ConfigurationAdmin configurationAdmin)
             throws IOException, GeneralSecurityException {
         Path etc = Path.of(System.getProperty("karaf.etc", "."));
+        SecretFiles.protect(etc);
         Path keystore = etc.resolve(config.keystore());
         Path truststoreFile = etc.resolve(config.truststore());
         char[] keystorePassword = config.keystore_password().toCharArray();
@@ -174,7 +175,9 @@ public class CredentialStores {
 
     private static void createDemoCredentials(String domain, Path keystore, char[] keystorePassword, String alias,
             Path truststore, char[] truststorePassword, char[] caPassword) {
-        Pki.CertifiedKey authority = Pki.createAuthority("WSEmail demo CA for " + domain, DEMO_VALIDITY);
+        // Name constraints: the demo CA can certify the domain (and localhost, which its server
+        // certificate names for local tools), nothing else, whoever trusts it.
+        Pki.CertifiedKey authority = Pki.createAuthority("WSEmail demo CA for " + domain, DEMO_VALIDITY, domain, "localhost");
         Pki.CertifiedKey server = Pki.issueServerCertificate(authority, domain, DEMO_VALIDITY, "localhost", "127.0.0.1");
         Pki.writeKeyStore(keystore, keystorePassword, alias, server, authority.certificate());
         Pki.writeTrustStore(truststore, truststorePassword, authority.certificate());

@@ -65,6 +65,8 @@ public class FileCertificateAuthority implements CertificateAuthority {
     static final String CRL = "wsemail-ca.crl";
     private static final String ALIAS = "ca";
     private static final Duration CRL_VALIDITY = Duration.ofDays(30);
+    /** A revocation list is signed anew once less than this is left of it. */
+    static final Duration RENEW_BEFORE = Duration.ofDays(15);
 
     private static final Logger LOG = LoggerFactory.getLogger(FileCertificateAuthority.class);
 
@@ -110,7 +112,7 @@ public class FileCertificateAuthority implements CertificateAuthority {
         if (exists()) {
             throw new IllegalStateException("this domain has a certificate authority already: " + etc.resolve(CA_KEYSTORE));
         }
-        Pki.CertifiedKey authority = Pki.createAuthority("WSEmail CA for " + domain.name(), validity);
+        Pki.CertifiedKey authority = Pki.createAuthority("WSEmail CA for " + domain.name(), validity, domain.name());
         char[] secret = SecuritySettings.randomPassword();
         Pki.writeKeyStore(etc.resolve(CA_KEYSTORE), secret, ALIAS, authority);
         Pki.writePem(etc.resolve(CA_PEM), authority.certificate());
@@ -120,7 +122,7 @@ public class FileCertificateAuthority implements CertificateAuthority {
             throw new IllegalStateException("cannot record the authority's password in etc/" + SecuritySettings.PID + ".cfg", e);
         }
         this.password = secret;
-        roots.add(authority.certificate());
+        roots.add(authority.certificate(), Set.of(domain.name()));
         writeCrl(authority, Map.of());
         LOG.info("Created the certificate authority of {} ({})", domain.name(), etc.resolve(CA_KEYSTORE));
         return authority.certificate();
@@ -138,10 +140,34 @@ public class FileCertificateAuthority implements CertificateAuthority {
         Pki.writePem(etc.resolve(ISSUED).resolve(certificate.getSerialNumber().toString(16) + ".pem"), certificate);
     }
 
+    /**
+     * The authority's certificate, read from its PEM file: logging a user in needs the certificate,
+     * never the key, so the key store is opened only to issue and revoke.
+     */
     @Override
     public X509Certificate certificate() {
-        return authority().certificate();
+        Path pem = etc.resolve(CA_PEM);
+        if (!Files.exists(etc.resolve(CA_KEYSTORE)) || !Files.exists(pem)) {
+            return authority().certificate();
+        }
+        try {
+            long modified = Files.getLastModifiedTime(pem).toMillis();
+            PublicCertificate cached = publicCertificate;
+            if (cached == null || cached.modified() != modified) {
+                cached = new PublicCertificate(readCertificate(pem), modified);
+                publicCertificate = cached;
+            }
+            return cached.certificate();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + pem + ": " + e.getMessage(), e);
+        }
     }
+
+    /** The authority's certificate as last read from its PEM file. */
+    private record PublicCertificate(X509Certificate certificate, long modified) {
+    }
+
+    private volatile PublicCertificate publicCertificate;
 
     @Override
     public synchronized byte[] issueUser(Address user, char[] keyStorePassword, Duration validity) {
@@ -225,7 +251,7 @@ public class FileCertificateAuthority implements CertificateAuthority {
             throw new GeneralSecurityException("the certificate was not issued by the authority of " + domain.name()
                     + " or is not valid now: " + e.getMessage(), e);
         }
-        X509CRL crl = crl().orElseThrow(() -> new GeneralSecurityException("no revocation list at " + etc.resolve(CRL)));
+        X509CRL crl = currentCrl(authority);
         if (crl.isRevoked(leaf)) {
             throw new GeneralSecurityException("certificate " + leaf.getSerialNumber().toString(16) + " is revoked");
         }
@@ -255,6 +281,34 @@ public class FileCertificateAuthority implements CertificateAuthority {
             throw new IllegalStateException("cannot open " + file + ": " + e.getMessage()
                     + " (check ca.password in etc/" + SecuritySettings.PID + ".cfg)", e);
         }
+    }
+
+    /**
+     * The revocation list, checked as any other server checks it (signed by the authority, its next
+     * update ahead) and signed anew once less than {@link #RENEW_BEFORE} of it is left, so that it
+     * never runs out while the server runs.
+     */
+    private X509CRL currentCrl(X509Certificate authority) throws GeneralSecurityException {
+        X509CRL crl = crl().orElseThrow(() -> new GeneralSecurityException("no revocation list at " + etc.resolve(CRL)));
+        crl.verify(authority.getPublicKey());
+        Instant nextUpdate = crl.getNextUpdate() == null ? Instant.EPOCH : crl.getNextUpdate().toInstant();
+        if (Instant.now().plus(RENEW_BEFORE).isAfter(nextUpdate)) {
+            crl = renewCrl();
+        }
+        return crl;
+    }
+
+    /** Signs the revocation list anew with the same entries. */
+    synchronized X509CRL renewCrl() {
+        Map<BigInteger, Instant> revoked = new TreeMap<>();
+        crl().ifPresent(crl -> {
+            if (crl.getRevokedCertificates() != null) {
+                crl.getRevokedCertificates().forEach(e -> revoked.put(e.getSerialNumber(), e.getRevocationDate().toInstant()));
+            }
+        });
+        writeCrl(authority(), revoked);
+        LOG.info("Signed the revocation list of {} anew", domain.name());
+        return crl().orElseThrow();
     }
 
     private Optional<X509CRL> crl() {

@@ -85,6 +85,7 @@ public class HttpsConnector {
         Path temporary = Files.createTempFile(etc, PAX_WEB_PID, ".tmp");
         Files.write(temporary, next, StandardCharsets.ISO_8859_1);
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        SecretFiles.ownerOnly(file);
         if (config.tls_enabled()) {
             LOG.info("Serving HTTPS on port {} (client certificates: {}), plain HTTP {}", config.tls_port(),
                     config.tls_client_auth(), config.http_enabled() ? "still open" : "closed");

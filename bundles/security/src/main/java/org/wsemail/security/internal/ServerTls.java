@@ -7,6 +7,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.stream.Collectors;
 
 import javax.net.ssl.KeyManager;
@@ -54,6 +55,35 @@ public class ServerTls implements TlsCredentials {
     @Override
     public TrustManager[] trustManagers() {
         return new TrustManager[] {new CurrentRoots()};
+    }
+
+    @Override
+    public TrustManager[] trustManagersFor(String domain) {
+        return DomainTls.serving(domain, new TrustManager[] {new DomainRoots(domain)});
+    }
+
+    /** Accepts a chain only as {@link TrustedRoots#check} does for the domain: a root bound to it, nothing revoked. */
+    private final class DomainRoots implements X509TrustManager {
+        private final String domain;
+
+        DomainRoots(String domain) {
+            this.domain = domain;
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            roots.check(List.of(chain), domain);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            roots.check(List.of(chain), domain);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return roots.rootsFor(domain).toArray(new X509Certificate[0]);
+        }
     }
 
     /** Checks each chain against the roots trusted at that moment, so that trust-add counts at once. */

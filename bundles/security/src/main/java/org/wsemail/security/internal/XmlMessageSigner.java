@@ -1,7 +1,11 @@
 package org.wsemail.security.internal;
 
+import java.security.cert.CertificateException;
 import java.security.cert.TrustAnchor;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -23,6 +27,7 @@ import org.wsemail.wire.security.MessageSignatures;
 @Component(service = MessageSigner.class)
 public class XmlMessageSigner implements MessageSigner {
     private final CredentialStores stores;
+    private final TrustedRoots roots;
     private final RootsDerived<Set<TrustAnchor>> anchors;
     private final MessageCodec codec = new MessageCodec();
     private final MessageSignatures signatures = new MessageSignatures();
@@ -30,6 +35,7 @@ public class XmlMessageSigner implements MessageSigner {
     @Activate
     public XmlMessageSigner(@Reference CredentialStores stores, @Reference TrustedRoots roots) {
         this.stores = stores;
+        this.roots = roots;
         this.anchors = new RootsDerived<>(roots,
                 current -> current.stream().map(root -> new TrustAnchor(root, null)).collect(Collectors.toSet()));
     }
@@ -55,11 +61,35 @@ public class XmlMessageSigner implements MessageSigner {
         } catch (MessageSignatures.InvalidSignatureException e) {
             throw new InvalidSignatureException(e.getMessage(), e);
         }
+        MailMessage message;
         try {
-            return new VerifiedMessage(new SignedMail(codec.fromElement(element), signedXml), signer.dnsNames(),
-                    signer.certificate().getSubjectX500Principal().getName());
+            message = codec.fromElement(element);
         } catch (IllegalArgumentException e) {
             throw new InvalidSignatureException("the signed content is not a valid message: " + e.getMessage(), e);
         }
+        return new VerifiedMessage(new SignedMail(message, signedXml), vouchedFor(signer),
+                signer.certificate().getSubjectX500Principal().getName());
+    }
+
+    /**
+     * The domains the signer's certificate names and a root bound to that domain vouches for,
+     * nothing in the chain revoked: a root trusted for c.test says nothing about b.test.
+     */
+    private Set<String> vouchedFor(MessageSignatures.Signer signer) throws InvalidSignatureException {
+        Set<String> vouched = new TreeSet<>();
+        List<String> refusals = new ArrayList<>();
+        for (String domain : signer.dnsNames()) {
+            try {
+                roots.check(signer.chain(), domain);
+                vouched.add(domain);
+            } catch (CertificateException e) {
+                refusals.add(e.getMessage());
+            }
+        }
+        if (vouched.isEmpty()) {
+            throw new InvalidSignatureException(refusals.isEmpty() ? "the signer's certificate names no mail domain"
+                    : String.join("; ", refusals), null);
+        }
+        return vouched;
     }
 }

@@ -50,8 +50,23 @@ public class FileCertificateAuthorityTest {
             }
 
             @Override
-            public boolean add(X509Certificate root) {
+            public java.util.Set<String> domains(X509Certificate root) {
+                return trusted.contains(root) ? java.util.Set.of("a.test") : java.util.Set.of();
+            }
+
+            @Override
+            public List<X509Certificate> rootsFor(String domain) {
+                return trusted;
+            }
+
+            @Override
+            public boolean add(X509Certificate root, java.util.Set<String> domains) {
                 return trusted.add(root);
+            }
+
+            @Override
+            public void check(List<X509Certificate> chain, String domain) {
+                throw new UnsupportedOperationException();
             }
         };
         authority = new FileCertificateAuthority(etc, new char[0], () -> "a.test", roots, configuration.service());

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import javax.xml.crypto.dom.DOMStructure;
@@ -54,13 +55,14 @@ public class XmlMessageSignerTest {
         ca = Pki.createAuthority("Test CA", Duration.ofDays(1));
         a = Pki.issueServerCertificate(ca, "A.test", Duration.ofDays(1));
         Pki.CertifiedKey b = Pki.issueServerCertificate(ca, "b.test", Duration.ofDays(1));
-        aServer = signer(a, List.of(a.certificate(), ca.certificate()), new KeyStoreTrustedRoots(List.of(ca.certificate())));
-        bServer = signer(b, List.of(b.certificate(), ca.certificate()), new KeyStoreTrustedRoots(List.of(ca.certificate())));
+        Map<X509Certificate, Set<String>> shared = Map.of(ca.certificate(), Set.of("a.test", "b.test"));
+        aServer = signer(a, List.of(a.certificate(), ca.certificate()), new KeyStoreTrustedRoots(shared));
+        bServer = signer(b, List.of(b.certificate(), ca.certificate()), new KeyStoreTrustedRoots(shared));
 
         Pki.CertifiedKey otherCa = Pki.createAuthority("Other CA", Duration.ofDays(1));
         Pki.CertifiedKey fake = Pki.issueServerCertificate(otherCa, "a.test", Duration.ofDays(1));
         outsider = signer(fake, List.of(fake.certificate(), otherCa.certificate()),
-                new KeyStoreTrustedRoots(List.of(otherCa.certificate())));
+                new KeyStoreTrustedRoots(Map.of(otherCa.certificate(), Set.of("a.test"))));
     }
 
     private static XmlMessageSigner signer(Pki.CertifiedKey server, List<X509Certificate> chain, KeyStoreTrustedRoots roots) {
@@ -179,10 +181,10 @@ public class XmlMessageSignerTest {
         Pki.CertifiedKey local = Pki.issueServerCertificate(ca, "c.test", Duration.ofDays(1));
         Pki.CertifiedKey otherCa = Pki.createAuthority("Partner CA", Duration.ofDays(1));
         Pki.CertifiedKey partner = Pki.issueServerCertificate(otherCa, "a.test", Duration.ofDays(1));
-        KeyStoreTrustedRoots cRoots = new KeyStoreTrustedRoots(List.of(ca.certificate()));
+        KeyStoreTrustedRoots cRoots = new KeyStoreTrustedRoots(Map.of(ca.certificate(), Set.of("c.test")));
         XmlMessageSigner c = signer(local, List.of(local.certificate()), cRoots);
         XmlMessageSigner partnerServer = signer(partner, List.of(partner.certificate(), otherCa.certificate()),
-                new KeyStoreTrustedRoots(List.of(otherCa.certificate())));
+                new KeyStoreTrustedRoots(Map.of(otherCa.certificate(), Set.of("a.test"))));
         String signed = partnerServer.sign(MESSAGE).signedXml();
         try {
             c.verify(signed);
@@ -191,16 +193,63 @@ public class XmlMessageSignerTest {
             assertTrue(expected.getMessage().contains("not trusted"));
         }
 
-        assertTrue(cRoots.add(otherCa.certificate()));
+        assertTrue(cRoots.add(otherCa.certificate(), Set.of("a.test")));
         assertEquals(Set.of("a.test"), c.verify(signed).signerDomains());
-        assertEquals(false, cRoots.add(otherCa.certificate()));
+        assertEquals(false, cRoots.add(otherCa.certificate(), Set.of("a.test")));
         try {
-            cRoots.add(partner.certificate());
+            cRoots.add(partner.certificate(), Set.of("a.test"));
             fail("trusted a server certificate as a root");
         } catch (IllegalArgumentException expected) {
             assertTrue(expected.getMessage(), expected.getMessage().startsWith("not a CA certificate"));
         }
         assertEquals(2, cRoots.roots().size());
+    }
+
+    @Test
+    public void aRootTrustedForOneDomainDoesNotVouchForAnother() throws Exception {
+        // a.test trusts its own CA for itself and c.test's CA for c.test. c.test's CA issues a
+        // certificate naming b.test and its holder signs mail as b.test: a.test must not believe it.
+        Pki.CertifiedKey aCa = Pki.createAuthority("A CA", Duration.ofDays(1));
+        Pki.CertifiedKey cCa = Pki.createAuthority("C CA", Duration.ofDays(1));
+        Pki.CertifiedKey aKey = Pki.issueServerCertificate(aCa, "a.test", Duration.ofDays(1));
+        Pki.CertifiedKey forgedB = Pki.issueServerCertificate(cCa, "b.test", Duration.ofDays(1));
+        Pki.CertifiedKey realC = Pki.issueServerCertificate(cCa, "c.test", Duration.ofDays(1));
+        XmlMessageSigner aTest = signer(aKey, List.of(aKey.certificate()),
+                new KeyStoreTrustedRoots(Map.of(aCa.certificate(), Set.of("a.test"), cCa.certificate(), Set.of("c.test"))));
+        MailMessage asB = MESSAGE.toBuilder().sender(Address.parse("mallory@b.test")).build();
+        String forged = signer(forgedB, List.of(forgedB.certificate()), new KeyStoreTrustedRoots(Map.of())).sign(asB).signedXml();
+        try {
+            aTest.verify(forged);
+            fail("a root trusted for c.test vouched for b.test");
+        } catch (InvalidSignatureException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("no trusted root may certify b.test"));
+        }
+        MailMessage asC = MESSAGE.toBuilder().sender(Address.parse("carol@c.test")).build();
+        String genuine = signer(realC, List.of(realC.certificate()), new KeyStoreTrustedRoots(Map.of())).sign(asC).signedXml();
+        assertEquals(Set.of("c.test"), aTest.verify(genuine).signerDomains());
+    }
+
+    @Test
+    public void anAuthoritysNameConstraintsHoldWhateverItIsTrustedFor() throws Exception {
+        Pki.CertifiedKey cCa = Pki.createAuthority("C CA", Duration.ofDays(1), "c.test");
+        Pki.CertifiedKey outside = Pki.issueServerCertificate(cCa, "b.test", Duration.ofDays(1));
+        KeyStoreTrustedRoots roots = new KeyStoreTrustedRoots(Map.of(cCa.certificate(), Set.of("c.test")));
+        assertEquals(Set.of("c.test"), Pki.permittedDomains(cCa.certificate()));
+        try {
+            roots.add(cCa.certificate(), Set.of("b.test"));
+            fail("bound a constrained CA to a domain outside its constraints");
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("permit only [c.test]"));
+        }
+        // Even a binding that says b.test cannot widen the constraints the CA carries.
+        KeyStoreTrustedRoots careless = new KeyStoreTrustedRoots(Map.of(cCa.certificate(), Set.of("b.test", "c.test")));
+        try {
+            careless.check(List.of(outside.certificate()), "b.test");
+            fail("a certificate outside its authority's name constraints passed");
+        } catch (java.security.cert.CertificateException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains(
+                    "b.test lies outside the name constraints of O=WSEmail,CN=C CA ([c.test])"));
+        }
     }
 
     @Test

@@ -20,12 +20,12 @@ public class CertIssueServerCommand extends PkiCommandSupport {
     @Option(name = "--out", description = "The PKCS#12 file to write (it must not exist)", required = true)
     String out;
 
-    @Option(name = "--password", description = "Protects the file (asked for when not given)")
-    String password;
+    @Option(name = "--password-file", description = "A file whose first line is the password that protects the file; asked for without echo when left out")
+    String passwordFile;
 
     @Override
     public Object execute() throws Exception {
-        withPassword(password, secret -> {
+        withPassword(passwordFile, secret -> {
             Path file = writePrivate(out, authority().issueServer(hosts, secret, validity()));
             System.out.println("Issued a server certificate in " + file + "; install it as etc/wsemail-server.p12");
         });

@@ -19,8 +19,8 @@ public class CertIssueUserCommand extends PkiCommandSupport {
     @Option(name = "--out", description = "The PKCS#12 file to write (it must not exist)", required = true)
     String out;
 
-    @Option(name = "--password", description = "Protects the file (asked for when not given)")
-    String password;
+    @Option(name = "--password-file", description = "A file whose first line is the password that protects the file; asked for without echo when left out")
+    String passwordFile;
 
     @Override
     public Object execute() throws Exception {
@@ -28,7 +28,7 @@ public class CertIssueUserCommand extends PkiCommandSupport {
         if (!users().exists(user)) {
             throw new IllegalArgumentException("no such user: " + user + " (wsemail:user-add first)");
         }
-        withPassword(password, secret -> {
+        withPassword(passwordFile, secret -> {
             Path file = writePrivate(out, authority().issueUser(user, secret, validity()));
             System.out.println("Issued a certificate to " + user + " in " + file);
         });

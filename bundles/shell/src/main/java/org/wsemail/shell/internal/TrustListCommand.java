@@ -7,7 +7,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
-@Command(scope = "wsemail", name = "trust-list", description = "Lists the root certificates other servers' signatures must lead to")
+@Command(scope = "wsemail", name = "trust-list", description = "Lists the root certificates other servers' certificates and signatures must lead to, and the domains each may certify")
 @Service
 public class TrustListCommand extends TrustCommandSupport {
 
@@ -18,9 +18,12 @@ public class TrustListCommand extends TrustCommandSupport {
     public Object execute() {
         ShellTable table = new ShellTable();
         table.column("Subject");
+        table.column("May certify");
         table.column("Valid until");
         for (X509Certificate root : roots().roots()) {
-            table.addRow().addContent(root.getSubjectX500Principal().getName(), root.getNotAfter().toInstant());
+            table.addRow().addContent(root.getSubjectX500Principal().getName(),
+                    roots().domains(root).isEmpty() ? "nothing (bind it with trust-add --domains)" : String.join(", ", roots().domains(root)),
+                    root.getNotAfter().toInstant());
         }
         table.print(System.out, !noFormat);
         return null;

@@ -13,13 +13,13 @@ public class UserAddCommand extends UserCommandSupport {
     @Argument(index = 0, name = "address", description = "The new user's address, local@<this domain>", required = true)
     String address;
 
-    @Option(name = "--password", description = "The password; asked for without echo when left out")
-    String password;
+    @Option(name = "--password-file", description = "A file whose first line is the password; asked for without echo when left out")
+    String passwordFile;
 
     @Override
     public Object execute() throws Exception {
         Address user = address(address);
-        withPassword(password, secret -> users().add(user, secret));
+        withPassword(passwordFile, secret -> users().add(user, secret));
         System.out.println("Added user " + user);
         return null;
     }

@@ -31,10 +31,13 @@ public abstract class UserCommandSupport implements Action {
         return Address.parse(text.trim());
     }
 
-    /** The password given as an option, else asked for twice without echo. */
-    private char[] password(String given) throws java.io.IOException {
-        if (given != null) {
-            return given.toCharArray();
+    /**
+     * The password in the file given ({@code --password-file}: its first line), else asked for
+     * twice without echo. Never taken on the command line, where the shell history would keep it.
+     */
+    private char[] password(String file) throws java.io.IOException {
+        if (file != null) {
+            return PasswordFiles.read(file);
         }
         String first = session.readLine("Password: ", '*');
         String second = session.readLine("Password again: ", '*');
@@ -49,9 +52,9 @@ public abstract class UserCommandSupport implements Action {
         void accept(char[] password) throws Exception;
     }
 
-    /** Hands the password (given, or asked for) to {@code use}, then wipes it from memory. */
-    protected void withPassword(String given, PasswordUse use) throws Exception {
-        char[] secret = password(given);
+    /** Hands the password (from the file, or asked for) to {@code use}, then wipes it from memory. */
+    protected void withPassword(String passwordFile, PasswordUse use) throws Exception {
+        char[] secret = password(passwordFile);
         try {
             use.accept(secret);
         } finally {

@@ -13,13 +13,13 @@ public class UserPasswdCommand extends UserCommandSupport {
     @Argument(index = 0, name = "address", description = "The user's address", required = true)
     String address;
 
-    @Option(name = "--password", description = "The new password; asked for without echo when left out")
-    String password;
+    @Option(name = "--password-file", description = "A file whose first line is the password; asked for without echo when left out")
+    String passwordFile;
 
     @Override
     public Object execute() throws Exception {
         Address user = address(address);
-        withPassword(password, secret -> users().setPassword(user, secret));
+        withPassword(passwordFile, secret -> users().setPassword(user, secret));
         System.out.println("Password of " + user + " changed");
         return null;
     }

@@ -16,28 +16,53 @@ import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.MessageFlag;
 import org.wsemail.api.server.DatabaseManager;
+import org.wsemail.api.server.MailboxFullException;
 import org.wsemail.api.server.MailStore;
 import org.wsemail.api.server.MessageHeader;
 import org.wsemail.api.server.SignedMail;
 import org.wsemail.api.server.StoredMessage;
 import org.wsemail.api.server.UnknownUserException;
 
-/** Mailboxes in the {@code messages} table; every method is one statement, hence one transaction. */
-@Component(service = MailStore.class)
+/**
+ * Mailboxes in the {@code messages} table; every method is one transaction. A message that would
+ * take its mailbox beyond {@code quota.mib} of {@value #PID} is refused ({@link
+ * MailboxFullException}); a message already stored is never refused.
+ */
+@Component(service = MailStore.class, configurationPid = JdbcMailStore.PID)
+@Designate(ocd = JdbcMailStore.Config.class)
 public class JdbcMailStore implements MailStore {
+    static final String PID = "org.wsemail.mailboxes";
+
+    @ObjectClassDefinition(name = "WSEmail mailboxes")
+    public @interface Config {
+        @AttributeDefinition(name = "Mailbox quota (MiB)",
+                description = "The most a mailbox may hold, messages as signed; 0 no quota")
+        long quota_mib() default 1_024;
+    }
+
     private static final String DUPLICATE_KEY = "23505";
     private static final String MISSING_PARENT = "23503";
     private static final int MAX_SUBJECT = 2000;
 
     private final DatabaseManager database;
+    private final long quotaBytes;
 
     @Activate
-    public JdbcMailStore(@Reference DatabaseManager database) {
+    public JdbcMailStore(Config config, @Reference DatabaseManager database) {
+        this(database, config.quota_mib() << 20);
+    }
+
+    /** @param quotaBytes the most a mailbox may hold; 0 no quota */
+    JdbcMailStore(DatabaseManager database, long quotaBytes) {
         this.database = database;
+        this.quotaBytes = quotaBytes;
         StoreSchema.migrate(database);
     }
 
@@ -45,7 +70,20 @@ public class JdbcMailStore implements MailStore {
     public long store(Address mailbox, SignedMail mail) throws UnknownUserException {
         try {
             // Deliveries run concurrently: a store the database rolls back for a lock conflict runs again.
-            return database.inTransaction(c -> insert(c, mailbox, mail.message(), mail.signedXml()));
+            return database.inTransaction(c -> {
+                if (quotaBytes > 0) {
+                    Long stored = existingId(c, mailbox, mail.messageId());
+                    if (stored != null) {
+                        return stored;
+                    }
+                    long used = used(c, mailbox);
+                    long size = bytes(mail.signedXml());
+                    if (used + size > quotaBytes) {
+                        throw new MailboxFullException(mailbox, used, size, quotaBytes);
+                    }
+                }
+                return insert(c, mailbox, mail.message(), mail.signedXml());
+            });
         } catch (SQLException e) {
             if (MISSING_PARENT.equals(e.getSQLState())) {
                 throw new UnknownUserException(mailbox);
@@ -64,7 +102,7 @@ public class JdbcMailStore implements MailStore {
             insert.setString(4, truncate(message.subject()));
             insert.setTimestamp(5, Timestamp.from(message.timestamp()));
             insert.setInt(6, MessageFlag.toBits(message.flags()));
-            insert.setLong(7, signedXml.getBytes(StandardCharsets.UTF_8).length);
+            insert.setLong(7, bytes(signedXml));
             insert.setString(8, signedXml);
             insert.setTimestamp(9, Timestamp.from(Instant.now()));
             insert.executeUpdate();
@@ -78,6 +116,20 @@ public class JdbcMailStore implements MailStore {
                 return existingId(c, mailbox, message.messageId());
             }
             throw e;
+        }
+    }
+
+    private static long bytes(String signedXml) {
+        return signedXml.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static long used(Connection c, Address mailbox) throws SQLException {
+        try (PreparedStatement sum = c.prepareStatement("SELECT COALESCE(SUM(size_bytes), 0) FROM messages WHERE mailbox = ?")) {
+            sum.setString(1, mailbox.toString());
+            try (ResultSet rows = sum.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
         }
     }
 

@@ -10,6 +10,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -40,6 +43,14 @@ public class JdbcUserDirectory implements UserDirectory {
         @AttributeDefinition(name = "Remember a verified password (s)",
                 description = "How long a user's requests skip the slow password hash after one succeeded; 0 never")
         int credential_cache_seconds() default 300;
+
+        @AttributeDefinition(name = "Passwords hashed at once",
+                description = "The most password checks running the slow hash together; 0: one per processor")
+        int hashing_concurrency() default 0;
+
+        @AttributeDefinition(name = "Wait for a hashing slot (ms)",
+                description = "How long a login waits for a free slot before it is refused as the server being busy")
+        int hashing_wait_ms() default 5_000;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcUserDirectory.class);
@@ -51,17 +62,30 @@ public class JdbcUserDirectory implements UserDirectory {
     /** Checked when the user is unknown, so that an unknown user costs as much time as a wrong password. */
     private final String decoyHash;
     private final VerifiedCredentials verified;
+    /** Bounds the slow hashes running at once, so a flood of logins cannot take every processor and all memory. */
+    private final Semaphore hashing;
+    private final Duration hashingWait;
 
     @Activate
     public JdbcUserDirectory(Config config, @Reference DatabaseManager database, @Reference MailDomain domain) {
-        this(database, domain, new PasswordHasher(), new VerifiedCredentials(Duration.ofSeconds(config.credential_cache_seconds())));
+        this(database, domain, new PasswordHasher(), new VerifiedCredentials(Duration.ofSeconds(config.credential_cache_seconds())),
+                new Semaphore(config.hashing_concurrency() > 0 ? config.hashing_concurrency() : Runtime.getRuntime().availableProcessors(), true),
+                Duration.ofMillis(config.hashing_wait_ms()));
     }
 
     JdbcUserDirectory(DatabaseManager database, MailDomain domain, PasswordHasher hasher, VerifiedCredentials verified) {
+        this(database, domain, hasher, verified, new Semaphore(2, true), Duration.ofSeconds(5));
+    }
+
+    /** @param hashing the slots for slow hashes, one taken for each */
+    JdbcUserDirectory(DatabaseManager database, MailDomain domain, PasswordHasher hasher, VerifiedCredentials verified,
+            Semaphore hashing, Duration hashingWait) {
         this.database = database;
         this.domain = domain;
         this.hasher = hasher;
         this.verified = verified;
+        this.hashing = hashing;
+        this.hashingWait = hashingWait;
         StoreSchema.migrate(database);
         this.decoyHash = hasher.hash(UUID.randomUUID().toString().toCharArray());
     }
@@ -151,15 +175,33 @@ public class JdbcUserDirectory implements UserDirectory {
         }
     }
 
+    /**
+     * {@inheritDoc} At most so many slow hashes run at once; a check that cannot get a slot in time
+     * is refused with a {@link RejectedExecutionException}: the server is busy.
+     */
     @Override
     public boolean authenticate(Address user, char[] password) {
         if (verified.matches(user, password)) {
             return true;
         }
+        VerifiedCredentials.Generation before = verified.generation();
         String stored = storedHash(user);
-        boolean matches = hasher.verify(password, stored == null ? decoyHash : stored);
+        boolean matches;
+        try {
+            if (!hashing.tryAcquire(hashingWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new RejectedExecutionException("too many password checks at once; try again shortly");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RejectedExecutionException("interrupted while waiting to check a password", e);
+        }
+        try {
+            matches = hasher.verify(password, stored == null ? decoyHash : stored);
+        } finally {
+            hashing.release();
+        }
         if (stored != null && matches) {
-            verified.remember(user, password);
+            verified.remember(user, password, before);
             return true;
         }
         return false;

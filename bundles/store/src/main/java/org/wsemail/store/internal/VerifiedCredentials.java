@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import javax.crypto.Mac;
@@ -23,7 +24,9 @@ import org.wsemail.api.Address;
  * paper's benchmark makes a request every few milliseconds). Only a keyed hash of the password is
  * kept (HMAC-SHA-256 under a random key that lives in this process only), never the password;
  * failed checks are never remembered, so guessing still costs the full slow hash each time; a new
- * password or a deleted user is forgotten at once. Thread-safe.
+ * password or a deleted user is forgotten at once, and a check that read the old password before
+ * the change but finished after it is not remembered (a generation counter, taken before the read
+ * and compared when remembering). Thread-safe.
  */
 final class VerifiedCredentials {
     /** Beyond this many users remembered, start afresh rather than grow. */
@@ -34,6 +37,12 @@ final class VerifiedCredentials {
     private final LongSupplier nanoTime;
     private final Map<Address, Entry> entries = new ConcurrentHashMap<>();
     private final ThreadLocal<Mac> macs;
+    /** Counts forgets: a check that began before one may have read a password since changed. */
+    private final AtomicLong forgets = new AtomicLong();
+
+    /** When a password check began, as far as forgetting goes. */
+    record Generation(long forgets) {
+    }
 
     private record Entry(byte[] tag, long expiresAt) {
     }
@@ -75,19 +84,32 @@ final class VerifiedCredentials {
         return MessageDigest.isEqual(entry.tag(), tag(user, password));
     }
 
-    /** Remembers a password that was just verified. */
-    void remember(Address user, char[] password) {
+    /** Taken before reading the stored password hash, to hand to {@link #remember}. */
+    Generation generation() {
+        return new Generation(forgets.get());
+    }
+
+    /**
+     * Remembers a password that was just verified, unless some user's password changed (or a user
+     * was deleted) since the check began: what was checked may be stale.
+     */
+    void remember(Address user, char[] password, Generation checkBegan) {
         if (lifetimeNanos <= 0) {
             return;
         }
         if (entries.size() >= MAX_ENTRIES) {
             entries.clear();
         }
-        entries.put(user, new Entry(tag(user, password), nanoTime.getAsLong() + lifetimeNanos));
+        Entry entry = new Entry(tag(user, password), nanoTime.getAsLong() + lifetimeNanos);
+        entries.put(user, entry);
+        if (forgets.get() != checkBegan.forgets()) {
+            entries.remove(user, entry);
+        }
     }
 
     /** Forgets what was remembered for a user (their password changed, or they were deleted). */
     void forget(Address user) {
+        forgets.incrementAndGet();
         entries.remove(user);
     }
 

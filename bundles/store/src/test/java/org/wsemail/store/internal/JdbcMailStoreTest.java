@@ -22,6 +22,7 @@ import org.wsemail.api.MessageFlag;
 import org.wsemail.api.server.MessageHeader;
 import org.wsemail.api.server.StoredMessage;
 import org.wsemail.api.server.DatabaseManager;
+import org.wsemail.api.server.MailboxFullException;
 import org.wsemail.api.server.SignedMail;
 import org.wsemail.api.server.UnknownUserException;
 import org.wsemail.db.internal.PooledDatabaseManager;
@@ -47,7 +48,7 @@ public class JdbcMailStoreTest {
                 new VerifiedCredentials(java.time.Duration.ofMinutes(5)));
         users.add(BOB, "bob-password-1".toCharArray());
         users.add(CAROL, "carol-password".toCharArray());
-        store = new JdbcMailStore(database);
+        store = new JdbcMailStore(database, 0);
     }
 
     private static MailMessage message(String id, String subject, Instant at) {
@@ -113,6 +114,28 @@ public class JdbcMailStoreTest {
         assertEquals(id, store.store(BOB, new SignedMail(message("same", "Once", T0), "<m/>")));
         assertEquals(1, store.headers(BOB, Instant.EPOCH).size());
         assertTrue("another mailbox gets its own copy", store.store(CAROL, new SignedMail(message("same", "Once", T0), "<m/>")) != id);
+    }
+
+    @Test
+    public void aMessageThatWouldTakeAMailboxBeyondItsQuotaIsRefusedAndNothingIsStored() throws Exception {
+        JdbcMailStore quota = new JdbcMailStore(database, 1 << 20);
+        String half = "<m>" + "x".repeat(500_000) + "</m>";
+        quota.store(BOB, new SignedMail(message("q1", "One", T0), half));
+        quota.store(BOB, new SignedMail(message("q2", "Two", T0), half));
+        try {
+            quota.store(BOB, new SignedMail(message("q3", "Three", T0), half));
+            fail("stored beyond the quota");
+        } catch (MailboxFullException expected) {
+            assertEquals("the mailbox of bob@b.test is full: 0.95 MiB of its 1.00 MiB quota used; the message (0.48 MiB) does not fit",
+                    expected.getMessage());
+        }
+        assertEquals(List.of("One", "Two"), store.headers(BOB, Instant.EPOCH).stream().map(MessageHeader::subject).toList());
+        assertEquals("a retried delivery of a stored message is not refused", store.headers(BOB, Instant.EPOCH).get(1).id(),
+                quota.store(BOB, new SignedMail(message("q2", "Two", T0), half)));
+        quota.store(CAROL, new SignedMail(message("q3", "Three", T0), half));
+
+        store.delete(BOB, List.of(store.headers(BOB, Instant.EPOCH).get(0).id()));
+        quota.store(BOB, new SignedMail(message("q3", "Three", T0), half));
     }
 
     @Test

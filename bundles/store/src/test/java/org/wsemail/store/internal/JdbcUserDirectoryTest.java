@@ -10,6 +10,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 
 import org.junit.Before;
 import org.junit.Rule;
@@ -77,7 +79,7 @@ public class JdbcUserDirectoryTest {
         assertTrue(users.authenticate(BOB, "second password".toCharArray()));
         assertTrue(users.authenticate(BOB, "second password".toCharArray()));
 
-        JdbcMailStore store = new JdbcMailStore(database);
+        JdbcMailStore store = new JdbcMailStore(database, 0);
         store.store(BOB, new SignedMail(MailMessage.builder().sender(Address.parse("a@a.test")).recipient(BOB).build(), "<m/>"));
         assertTrue(users.delete(BOB));
         assertFalse("a deleted user's remembered password no longer works", users.authenticate(BOB, "second password".toCharArray()));
@@ -90,6 +92,25 @@ public class JdbcUserDirectoryTest {
         } catch (UnknownUserException expected) {
             assertEquals("no such user: bob@b.test", expected.getMessage());
         }
+    }
+
+    @Test
+    public void aLoginThatFindsEveryHashingSlotTakenIsRefusedAsBusy() throws Exception {
+        Semaphore slots = new Semaphore(1);
+        JdbcUserDirectory bounded = new JdbcUserDirectory(database, () -> "b.test", new PasswordHasher(1024, 1),
+                new VerifiedCredentials(java.time.Duration.ZERO), slots, java.time.Duration.ofMillis(20));
+        bounded.add(BOB, "correct horse battery".toCharArray());
+        slots.acquire();
+        try {
+            bounded.authenticate(BOB, "correct horse battery".toCharArray());
+            fail("checked a password with every hashing slot taken");
+        } catch (RejectedExecutionException expected) {
+            assertEquals("too many password checks at once; try again shortly", expected.getMessage());
+        } finally {
+            slots.release();
+        }
+        assertTrue(bounded.authenticate(BOB, "correct horse battery".toCharArray()));
+        assertEquals("the slot is given back", 1, slots.availablePermits());
     }
 
     @Test

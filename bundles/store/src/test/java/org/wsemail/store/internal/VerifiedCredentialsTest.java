@@ -18,7 +18,7 @@ public class VerifiedCredentialsTest {
     @Test
     public void aVerifiedPasswordIsRememberedForItsUserOnlyUntilItExpires() {
         assertFalse(verified.matches(BOB, "correct horse".toCharArray()));
-        verified.remember(BOB, "correct horse".toCharArray());
+        verified.remember(BOB, "correct horse".toCharArray(), verified.generation());
         assertTrue(verified.matches(BOB, "correct horse".toCharArray()));
         assertFalse("another password", verified.matches(BOB, "correct horsf".toCharArray()));
         assertFalse("another user", verified.matches(Address.parse("eve@b.test"), "correct horse".toCharArray()));
@@ -31,12 +31,23 @@ public class VerifiedCredentialsTest {
 
     @Test
     public void forgettingAndAZeroLifetimeRememberNothing() {
-        verified.remember(BOB, "correct horse".toCharArray());
+        verified.remember(BOB, "correct horse".toCharArray(), verified.generation());
         verified.forget(BOB);
         assertFalse(verified.matches(BOB, "correct horse".toCharArray()));
 
         VerifiedCredentials never = new VerifiedCredentials(Duration.ZERO, now::get);
-        never.remember(BOB, "correct horse".toCharArray());
+        never.remember(BOB, "correct horse".toCharArray(), never.generation());
         assertFalse(never.matches(BOB, "correct horse".toCharArray()));
+    }
+
+    @Test
+    public void aCheckThatBeganBeforeAPasswordChangeIsNotRemembered() {
+        VerifiedCredentials.Generation checkBegan = verified.generation();
+        verified.forget(BOB);
+        verified.remember(BOB, "old password".toCharArray(), checkBegan);
+        assertFalse("the old password, read before the change, is not remembered", verified.matches(BOB, "old password".toCharArray()));
+
+        verified.remember(BOB, "new password".toCharArray(), verified.generation());
+        assertTrue(verified.matches(BOB, "new password".toCharArray()));
     }
 }

@@ -60,8 +60,14 @@ public final class MessageSignatures {
 
     private final XMLSignatureFactory factory = XMLSignatureFactory.getInstance("DOM");
 
-    /** The verified signer of a message. */
-    public record Signer(X509Certificate certificate, Set<String> dnsNames) {
+    /**
+     * The verified signer of a message.
+     *
+     * @param certificate the signer's certificate
+     * @param dnsNames the mail domains it names
+     * @param chain the certificate chain the message carried, the signer's first
+     */
+    public record Signer(X509Certificate certificate, Set<String> dnsNames, List<X509Certificate> chain) {
 
         /** True if the certificate names this mail domain (a subjectAltName dNSName). */
         public boolean names(String domain) {
@@ -144,7 +150,7 @@ public final class MessageSignatures {
         }
         validateChain(selector.chain, anchors);
         X509Certificate signer = selector.chain.get(0);
-        return new Signer(signer, DomainTls.dnsNames(signer));
+        return new Signer(signer, DomainTls.dnsNames(signer), selector.chain);
     }
 
     private static Element onlySignature(Element message) throws InvalidSignatureException {

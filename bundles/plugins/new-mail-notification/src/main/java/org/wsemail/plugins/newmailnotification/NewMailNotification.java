@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.w3c.dom.Element;
 import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
+import org.wsemail.api.NetworkAddresses;
 import org.wsemail.api.ProcessingEnvironment;
 import org.wsemail.api.plugin.DeliveryDecision;
 import org.wsemail.api.plugin.DeliveryProcessor;
@@ -37,8 +38,9 @@ import org.wsemail.api.plugin.WsemailPlugin;
  * {@code new-mail-notification} extension ({@code <register host="..." port="..."/>},
  * {@code <unregister/>}); each delivery to that user then sends one UDP datagram there, a line
  * {@code NEW-MAIL <recipient> <sender> <subject>}, and delivery goes on to the mailbox. Only
- * unprivileged ports are accepted by default ({@code min.port}), so the server cannot be made to
- * knock on system services.
+ * unprivileged ports ({@code min.port}) on public addresses are accepted by default, so the server
+ * cannot be made to knock on system services or on hosts behind its firewall; {@code
+ * allow.private.targets} lets clients on the server's own networks register.
  *
  * <p>Each user's target is their value under {@value #TARGET} in the plug-in's store. Called
  * concurrently.
@@ -54,6 +56,10 @@ public class NewMailNotification implements DeliveryProcessor, ExtensionProcesso
     public @interface Config {
         @AttributeDefinition(name = "Lowest port", description = "Clients may register ports from this one to 65535")
         int min_port() default 1024;
+
+        @AttributeDefinition(name = "Allow internal targets",
+                description = "Accept loopback, private and link-local addresses: only where the clients are on the server's own networks")
+        boolean allow_private_targets() default false;
     }
 
     /** The store key of a user's target, {@code host:port}. */
@@ -63,11 +69,13 @@ public class NewMailNotification implements DeliveryProcessor, ExtensionProcesso
 
     private final PluginStore store;
     private final int minPort;
+    private final boolean allowInternal;
 
     @Activate
     public NewMailNotification(Config config, @Reference MailContext context) {
         this.store = context.store();
         this.minPort = Math.max(1, config.min_port());
+        this.allowInternal = config.allow_private_targets();
     }
 
     @Override
@@ -104,11 +112,17 @@ public class NewMailNotification implements DeliveryProcessor, ExtensionProcesso
         if (host.isBlank() || port < minPort || port > 65535) {
             throw new ExtensionException(ExtensionException.BAD_REQUEST, "give a host and a port from " + minPort + " to 65535");
         }
+        InetAddress address;
         try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
+            address = InetAddress.getByName(host);
         } catch (UnknownHostException e) {
             throw new ExtensionException(ExtensionException.BAD_REQUEST, "unknown host " + host);
         }
+        if (!allowInternal && NetworkAddresses.isInternal(address)) {
+            throw new ExtensionException(ExtensionException.NOT_AUTHORIZED, address.getHostAddress()
+                    + " is an internal address (loopback, private or link-local); this server notifies public addresses only");
+        }
+        return new InetSocketAddress(address, port);
     }
 
     private static Element answer(InetSocketAddress target) {

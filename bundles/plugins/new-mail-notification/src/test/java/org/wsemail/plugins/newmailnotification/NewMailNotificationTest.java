@@ -23,7 +23,9 @@ public class NewMailNotificationTest {
     private static final Address BOB = Address.parse("bob@b.test");
     private static final ProcessingEnvironment BOB_CALLING = ProcessingEnvironment.of(BOB, AuthenticationMethod.USERNAME_TOKEN, true);
 
-    private static final NewMailNotification.Config CONFIG = Configs.defaults(NewMailNotification.Config.class);
+    /** The test's client listens on loopback, an internal address. */
+    private static final NewMailNotification.Config CONFIG = Configs.of(NewMailNotification.Config.class)
+            .with("allow_private_targets", true).build();
 
     /** Outlives the plug-in instances of a test, as the server's store outlives a restart. */
     private final RecordingMailContext context = new RecordingMailContext("b.test", BOB);
@@ -59,6 +61,17 @@ public class NewMailNotificationTest {
         assertFault(plugin, register("127.0.0.1", "2525"),
                 ProcessingEnvironment.of(Address.parse("val@c.test"), AuthenticationMethod.FEDERATED_TOKEN, false),
                 "only users of this server can be notified");
+    }
+
+    @Test
+    public void internalAddressesAreRefusedByDefault() throws Exception {
+        NewMailNotification plugin = new NewMailNotification(Configs.defaults(NewMailNotification.Config.class), context);
+        for (String internal : new String[] {"127.0.0.1", "10.1.2.3", "192.168.0.10", "172.16.5.5", "169.254.169.254", "100.64.0.1",
+                "::1", "fd00::1", "0.0.0.0"}) {
+            assertFault(plugin, register(internal, "2525"), BOB_CALLING, InetAddress.getByName(internal).getHostAddress()
+                    + " is an internal address (loopback, private or link-local); this server notifies public addresses only");
+        }
+        assertEquals("true", plugin.handle(register("192.0.2.44", "2525"), BOB_CALLING).getAttribute("active"));
     }
 
     private static void assertFault(NewMailNotification plugin, Element request, ProcessingEnvironment env, String message) {
