@@ -8,6 +8,8 @@
 # long each server took from launch to its first accepted request.
 # Run from the repository after: mvn -B -ntp -DskipTests install
 #   bash docs/bench.sh [clients 4] [requests per client 2000] [folder /tmp/wsemail-bench] [extra bench options...]
+# Instant messages (the paper's SendIM) with 100 clients online, push latency p50/p99:
+#   bash docs/bench.sh 4 500 /tmp/wsemail-bench --mix sendim=100 --im-listeners 100 --warmup 100
 # (each client first makes 1000 warm-up requests that are not counted, so that both servers and the
 # load tool have compiled their hot code; --warmup 0 to count all)
 # KEEP=1 leaves the servers running (stop with <folder>/{local,external}/bin/stop).
@@ -67,6 +69,10 @@ users=$(seq -s, -f "bench%g@local.test" 1 "$clients")
 commands=("wsemail:trust-add $bed/external/etc/wsemail-ca.pem")
 (umask 077; echo "$password" > "$bed/users.password")  # never on a command line
 for u in ${users//,/ }; do commands+=("wsemail:user-add --password-file $bed/users.password $u"); done
+# Instant messaging (the mix's sendim), pushing to the load tool's clients on this host's loopback.
+version=$(basename "$archive" | sed 's/^karaf-assembly-\(.*\)\.tar\.gz$/\1/')
+commands+=("config:edit org.wsemail.plugins.instantmessaging" "config:property-set allow.private.targets true" "config:update"
+  "wsemail:plugin-install mvn:org.wsemail.plugins/instant-messaging/$version")
 admin local "${commands[@]}"
 admin external "wsemail:user-add --password-file $bed/users.password load@external.test" \
   "wsemail:user-add --password-file $bed/users.password sink@external.test" "wsemail:trust-add $bed/local/etc/wsemail-ca.pem"

@@ -22,31 +22,39 @@ public final class ProcessingEnvironment {
     private final List<Element> securityTokens;
     private final Document soapEnvelope;
     private final Address recipient;
+    private final String signedMessage;
 
     private ProcessingEnvironment(Address caller, AuthenticationMethod authentication, boolean localUser,
-            List<Element> securityTokens, Document soapEnvelope, Address recipient) {
+            List<Element> securityTokens, Document soapEnvelope, Address recipient, String signedMessage) {
         this.caller = Objects.requireNonNull(caller, "caller");
         this.authentication = Objects.requireNonNull(authentication, "authentication");
         this.localUser = localUser;
         this.securityTokens = List.copyOf(securityTokens);
         this.soapEnvelope = soapEnvelope;
         this.recipient = recipient;
+        this.signedMessage = signedMessage;
     }
 
     /** An environment for a request from {@code caller}, with no tokens or envelope attached. */
     public static ProcessingEnvironment of(Address caller, AuthenticationMethod authentication, boolean localUser) {
-        return new ProcessingEnvironment(caller, authentication, localUser, List.of(), null, null);
+        return new ProcessingEnvironment(caller, authentication, localUser, List.of(), null, null, null);
     }
 
     /** The same environment carrying the WS-Security token elements and SOAP envelope of the request. */
     public ProcessingEnvironment withRequest(List<Element> tokens, Document envelope) {
-        return new ProcessingEnvironment(caller, authentication, localUser, tokens, envelope, recipient);
+        return new ProcessingEnvironment(caller, authentication, localUser, tokens, envelope, recipient, signedMessage);
     }
 
     /** The same environment, scoped to delivery to one recipient. */
     public ProcessingEnvironment forRecipient(Address recipient) {
         return new ProcessingEnvironment(caller, authentication, localUser, securityTokens, soapEnvelope,
-                Objects.requireNonNull(recipient, "recipient"));
+                Objects.requireNonNull(recipient, "recipient"), signedMessage);
+    }
+
+    /** The same environment, carrying the message being delivered as its sending server signed it. */
+    public ProcessingEnvironment withSignedMessage(String signedXml) {
+        return new ProcessingEnvironment(caller, authentication, localUser, securityTokens, soapEnvelope, recipient,
+                Objects.requireNonNull(signedXml, "signedXml"));
     }
 
     /** The authenticated identity of the caller (for relayed mail: the peer server's postmaster). */
@@ -76,5 +84,15 @@ public final class ProcessingEnvironment {
     /** In the delivery stage, the recipient this delivery is for. */
     public Optional<Address> recipient() {
         return Optional.ofNullable(recipient);
+    }
+
+    /**
+     * In the delivery stage, the message as the server that sent it signed it (the XML of its
+     * {@code message} element, signature included): what a plug-in hands on when it delivers the
+     * message itself, so that the receiver can check who vouched for it. It is the message as it
+     * arrived; a delivery plug-in earlier in the chain may have changed the form it passes on.
+     */
+    public Optional<String> signedMessage() {
+        return Optional.ofNullable(signedMessage);
     }
 }

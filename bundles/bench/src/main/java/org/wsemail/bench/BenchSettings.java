@@ -22,14 +22,17 @@ import org.wsemail.api.Address;
  * @param processes how many JVM processes the clients run in (1: all in this one)
  * @param warmup requests each client makes from the mix before the measured ones, not counted:
  *        the load tool's own JIT compilation is not the server's latency
+ * @param imListeners how many clients are online for instant messages (the paper's SendIM), logged
+ *        in as the bench users in turn; 0 for none
+ * @param imPush true to reach them by push to endpoints of their own, false by polling
  */
 record BenchSettings(URI server, List<Address> users, char[] password, Path certificate, Set<TrustAnchor> trusted,
         List<Address> external, int threads, int requests, Map<Operation, Integer> mix, int bodyBytes, int primed,
-        LoadGenerator load, int processes, int warmup) {
+        LoadGenerator load, int processes, int warmup, int imListeners, boolean imPush) {
 
-    /** The operations of the paper's mix. */
+    /** The operations of the paper's mix; SENDIM sends an instant message to a bench user. */
     enum Operation {
-        SEND, LIST, RETRIEVE, DELETE
+        SEND, LIST, RETRIEVE, DELETE, SENDIM
     }
 
     /** A user at the external server who sends one message a second to each bench user. */

@@ -24,6 +24,7 @@ import org.wsemail.bench.BenchSettings.Operation;
 import org.wsemail.bench.Sample.Kind;
 import org.wsemail.client.WsemailClient;
 import org.wsemail.client.WsemailException;
+import org.wsemail.messaging.InstantMessages;
 import org.wsemail.wire.soap.Header;
 
 /**
@@ -73,6 +74,14 @@ final class LoadRun {
         };
         AtomicBoolean running = new AtomicBoolean(true);
         LoadCounts load = new LoadCounts();
+        ImListeners online = null;
+        if (settings.imListeners() > 0) {
+            try {
+                online = new ImListeners(settings, settings.imListeners(), settings.imPush());
+            } catch (WsemailException e) {
+                throw new IOException("cannot bring the instant-messaging clients online: " + e.getMessage(), e);
+            }
+        }
         Thread generator = settings.load() == null ? null : new Thread(() -> generateLoad(settings, running, load), "bench-load");
         long start = System.nanoTime();
         if (generator != null) {
@@ -131,7 +140,12 @@ final class LoadRun {
                     + " requests, " + settings.bodyBytes() + "-byte bodies, against " + settings.server(), millis);
             out.println("latency histogram written to " + histogramFile);
         }
-        return BenchReport.report(settings, all, missing, load, seconds, out, jsonFile);
+        int failures = BenchReport.report(settings, all, missing, load, seconds, out, jsonFile);
+        if (online != null) {
+            online.report(out);
+            online.close();
+        }
+        return failures;
     }
 
     /** Starts clients {@code first .. first+count-1} in this process, a thread each. */
@@ -187,6 +201,7 @@ final class LoadRun {
             }
             return;
         }
+        InstantMessages instant = new InstantMessages(client);
         List<Long> known = new ArrayList<>();
         try {
             for (int i = 0; i < settings.primed(); i++) {
@@ -232,6 +247,8 @@ final class LoadRun {
                         to.addAll(settings.external());
                         client.send(to, "bench " + index + "." + i, body);
                     }
+                    case SENDIM -> instant.send(List.of(settings.users().get(random.nextInt(users))),
+                            ImListeners.text(startMicros, index + "." + i), true);
                     case LIST -> known = own(client.inbox(Instant.EPOCH), sharers, share);
                     case RETRIEVE -> client.read(target);
                     case DELETE -> {

@@ -324,7 +324,21 @@ public final class WsemailClient {
             port.retrieve(id, header, signed);
             return null;
         });
-        Element element = codec.detached(signed.value.getAny());
+        return verified(id, codec.detached(signed.value.getAny()));
+    }
+
+    /**
+     * Reads a message that reached this client some other way than from its mailbox (an instant
+     * message pushed to it, say) as its signed XML, and checks the signature as {@link #read} does.
+     *
+     * @return the message (with id 0: it is in no mailbox), whether its signature verified, and by whom
+     * @throws IllegalArgumentException if it is not a well-formed message
+     */
+    public ReadMessage verify(String signedXml) {
+        return verified(0, codec.parse(signedXml));
+    }
+
+    private ReadMessage verified(long id, Element element) {
         MailMessage message = codec.fromElement(element);
         try {
             MessageSignatures.Signer signer = signatures.verify(element, trusted);

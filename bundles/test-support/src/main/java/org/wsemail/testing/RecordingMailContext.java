@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
+import org.wsemail.api.ProcessingEnvironment;
+import org.wsemail.api.plugin.DeliveryReport;
 import org.wsemail.api.plugin.MailContext;
 import org.wsemail.api.plugin.PluginStore;
 import org.wsemail.api.plugin.SubmissionException;
@@ -25,6 +27,7 @@ public final class RecordingMailContext implements MailContext {
     private final List<Bounce> bounces = new CopyOnWriteArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
     private volatile String refusal;
+    private final java.util.Map<Address, DeliveryReport> reports = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A bounce asked for. */
     public record Bounce(MailMessage original, Address recipient, String reason) {
@@ -87,6 +90,29 @@ public final class RecordingMailContext implements MailContext {
         String id = "submitted-" + ids.incrementAndGet() + "@" + domain;
         submitted.add(message.toBuilder().messageId(id).build());
         return id;
+    }
+
+    /**
+     * Records the message as {@link #submit} does (a visitor may send to this domain's users) and
+     * reports what {@link #reportFor} says for each recipient, else that it was stored.
+     */
+    @Override
+    public List<DeliveryReport> submitNow(MailMessage message, ProcessingEnvironment sender) throws SubmissionException {
+        if (!message.sender().equals(sender.caller())) {
+            throw new IllegalArgumentException("the message is from " + message.sender() + ", but the request from " + sender.caller());
+        }
+        if (refusal != null) {
+            throw new SubmissionException("test-refusal", refusal);
+        }
+        String id = "submitted-" + ids.incrementAndGet() + "@" + domain;
+        submitted.add(message.toBuilder().messageId(id).build());
+        return message.recipients().stream().map(r -> reports.getOrDefault(r,
+                new DeliveryReport(r, DeliveryReport.Outcome.STORED, "message " + submitted.size()))).toList();
+    }
+
+    /** From now on, {@link #submitNow} reports this for its recipient. */
+    public void reportFor(DeliveryReport report) {
+        reports.put(report.recipient(), report);
     }
 
     @Override

@@ -34,6 +34,14 @@ public final class RecordingMailQueue implements MailQueue {
         return List.of((long) queued.size());
     }
 
+    /** Records the message; every recipient's result is that it was stored. */
+    @Override
+    public List<DeliveryResult> submitNow(MailMessage message) {
+        queued.add(message);
+        return message.recipients().stream()
+                .map(r -> new DeliveryResult(r, DeliveryResult.Status.STORED, "message " + queued.size())).toList();
+    }
+
     @Override
     public List<Long> enqueue(SignedMail mail) {
         return submit(mail.message());

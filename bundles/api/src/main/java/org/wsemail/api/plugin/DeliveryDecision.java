@@ -7,14 +7,16 @@ import org.wsemail.api.MailMessage;
 
 /** What a {@link DeliveryProcessor} did with a message. Immutable. */
 public final class DeliveryDecision {
-    private static final DeliveryDecision PASS_UNCHANGED = new DeliveryDecision(null, null);
+    private static final DeliveryDecision PASS_UNCHANGED = new DeliveryDecision(null, null, null);
 
     private final MailMessage replacement;
     private final String consumedAs;
+    private final String refusal;
 
-    private DeliveryDecision(MailMessage replacement, String consumedAs) {
+    private DeliveryDecision(MailMessage replacement, String consumedAs, String refusal) {
         this.replacement = replacement;
         this.consumedAs = consumedAs;
+        this.refusal = refusal;
     }
 
     /** Pass the message on unchanged. */
@@ -24,7 +26,7 @@ public final class DeliveryDecision {
 
     /** Pass this changed form of the message on. */
     public static DeliveryDecision pass(MailMessage changed) {
-        return new DeliveryDecision(Objects.requireNonNull(changed, "changed"), null);
+        return new DeliveryDecision(Objects.requireNonNull(changed, "changed"), null, null);
     }
 
     /**
@@ -36,7 +38,29 @@ public final class DeliveryDecision {
         if (how == null || how.isBlank()) {
             throw new IllegalArgumentException("say how the message was delivered");
         }
-        return new DeliveryDecision(null, how);
+        return new DeliveryDecision(null, how, null);
+    }
+
+    /**
+     * The recipient does not take this message, for good: it goes no further, is not stored, and
+     * the sender learns why (in a bounce, or at once when they wait for the outcome).
+     *
+     * @param reason why, in words the sender understands, e.g. "bob@b.test takes instant messages from contacts only"
+     */
+    public static DeliveryDecision refuse(String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("say why the message is refused");
+        }
+        return new DeliveryDecision(null, null, reason);
+    }
+
+    public boolean isRefused() {
+        return refusal != null;
+    }
+
+    /** Why the processor refused the message, if it did. */
+    public Optional<String> refusalReason() {
+        return Optional.ofNullable(refusal);
     }
 
     public boolean isConsumed() {

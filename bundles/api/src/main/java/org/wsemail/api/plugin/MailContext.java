@@ -1,11 +1,13 @@
 package org.wsemail.api.plugin;
 
+import java.util.List;
 import java.util.Set;
 
 import org.osgi.annotation.versioning.ProviderType;
 import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.MessageFlag;
+import org.wsemail.api.ProcessingEnvironment;
 
 /**
  * What a plug-in may ask of the server: the plug-in's view of it, as a mailet's {@code
@@ -45,6 +47,22 @@ public interface MailContext {
      * @throws IllegalArgumentException if the sender is not of this domain
      */
     String submit(MailMessage message) throws SubmissionException;
+
+    /**
+     * Sends a message at once, for a sender who waits for the outcome (an instant message): as
+     * {@link #submit}, but the message is delivered on the calling thread, to this server's users
+     * and to the other domains' servers, and the outcome for each recipient is returned. What could
+     * not be delivered now stays queued and is retried as mail is ({@link DeliveryReport.Outcome#PENDING}).
+     *
+     * @param message the message; its sender must be {@code sender}'s caller
+     * @param sender the request of the sender: a user of this domain, or a visitor (logged in with
+     *     another domain's token) who may write to users of this domain only
+     * @return one report per recipient, in the order of the message's recipients
+     * @throws SubmissionException if a sending plug-in refused the message (nothing was sent)
+     * @throws IllegalArgumentException if the message's sender is not the caller, or a visitor writes
+     *     beyond this domain
+     */
+    List<DeliveryReport> submitNow(MailMessage message, ProcessingEnvironment sender) throws SubmissionException;
 
     /**
      * Answers a message: a new message from {@code from} to the original's sender, submitted as by

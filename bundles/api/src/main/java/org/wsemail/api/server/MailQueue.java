@@ -26,6 +26,17 @@ public interface MailQueue {
     List<Long> submit(MailMessage message);
 
     /**
+     * Signs and queues the message as {@link #submit} does, then delivers it at once on the calling
+     * thread instead of the queue's, and returns each recipient's result. Entries that could not be
+     * delivered now ({@link DeliveryResult.Status#FAILED}) stay queued and are retried as usual; if
+     * this server stops half-way, the queue delivers what is left a little later. Nothing is lost,
+     * and nothing is delivered twice.
+     *
+     * @return one result per recipient
+     */
+    List<DeliveryResult> submitNow(MailMessage message);
+
+    /**
      * Queues a message as it was signed (by this server or, relayed, by another); returns once it
      * is durable. Queuing the same message id again for a domain keeps the one entry.
      *

@@ -120,7 +120,12 @@ public class PipelineLocalMta implements LocalMta {
                 LOG.info("Message {} was delivered to {} before; not again", message.messageId(), recipient);
                 return new DeliveryResult(recipient, Status.STORED, "delivered before");
             }
-            DeliveryOutcome outcome = pipeline.deliver(message, recipient, env);
+            DeliveryOutcome outcome = pipeline.deliver(message, recipient, env.withSignedMessage(mail.signedXml()));
+            if (outcome.isRefused()) {
+                LOG.info("Message {} for {} refused by plug-in {}: {}", message.messageId(), recipient,
+                        outcome.consumedBy().orElseThrow(), outcome.refusalReason().orElseThrow());
+                return new DeliveryResult(recipient, Status.UNKNOWN_RECIPIENT, outcome.refusalReason().orElseThrow());
+            }
             if (outcome.isConsumed()) {
                 log.record(message.messageId(), recipient);
                 LOG.info("Message {} for {} delivered by plug-in {} ({})", message.messageId(), recipient,

@@ -43,6 +43,8 @@ public class PipelineLocalMtaTest {
     /** Whom the delivery chain ran for. */
     private final List<Address> deliveries = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean storeFails;
+    /** The signed XML each delivery plug-in call was given. */
+    private final List<String> signedSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean mailboxFull;
 
     private final MailStore store = new MailStore() {
@@ -116,6 +118,10 @@ public class PipelineLocalMtaTest {
         @Override
         public DeliveryOutcome deliver(MailMessage message, Address recipient, ProcessingEnvironment env) {
             deliveries.add(recipient);
+            signedSeen.add(env.signedMessage().orElse("(none)"));
+            if (message.subject().startsWith("refuse")) {
+                return DeliveryOutcome.refused(message, "gate", recipient + " does not take this from " + message.sender());
+            }
             if (recipient.equals(CAROL)) {
                 return DeliveryOutcome.consumed(message, "im", "pushed to client");
             }
@@ -199,5 +205,19 @@ public class PipelineLocalMtaTest {
                 + " of its 1.00 MiB quota used; the message (0.50 MiB) does not fit")),
                 mta.deliver(new SignedMail(message("hello"), "<x/>"), List.of(BOB), ENV));
         assertTrue("not logged as delivered", logged.isEmpty());
+    }
+
+    @Test
+    public void aRefusalIsFinalAndNothingIsStoredOrRemembered() {
+        assertEquals(List.of(new DeliveryResult(BOB, Status.UNKNOWN_RECIPIENT, "bob@b.test does not take this from alice@a.test")),
+                mta.deliver(new SignedMail(message("refuse me"), "<x/>"), List.of(BOB), ENV));
+        assertTrue(mailboxes.isEmpty());
+        assertTrue(logged.isEmpty());
+    }
+
+    @Test
+    public void deliveryPlugInsAreGivenTheMessageAsItsServerSignedIt() {
+        mta.deliver(new SignedMail(message("hello"), "<signed-by-a/>"), List.of(BOB, CAROL), ENV);
+        assertEquals(List.of("<signed-by-a/>", "<signed-by-a/>"), signedSeen);
     }
 }

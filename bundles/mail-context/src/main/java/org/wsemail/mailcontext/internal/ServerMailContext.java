@@ -1,6 +1,8 @@
 package org.wsemail.mailcontext.internal;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.osgi.service.component.ComponentContext;
@@ -14,6 +16,7 @@ import org.wsemail.api.Address;
 import org.wsemail.api.AuthenticationMethod;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.ProcessingEnvironment;
+import org.wsemail.api.plugin.DeliveryReport;
 import org.wsemail.api.plugin.MailContext;
 import org.wsemail.api.plugin.PluginStore;
 import org.wsemail.api.plugin.SubmissionException;
@@ -83,24 +86,62 @@ public class ServerMailContext implements MailContext {
             throw new IllegalArgumentException("a plug-in sends only as an address of " + domain.name() + ", not as "
                     + message.sender());
         }
-        MailMessage named = message.toBuilder().messageId(UUID.randomUUID() + "@" + domain.name())
-                .timestamp(java.time.Instant.now()).build();
-        MailMessage toQueue = named;
-        if (!named.sender().equals(domain.postmaster())) {
-            ProcessingEnvironment env = ProcessingEnvironment.of(named.sender(), AuthenticationMethod.INTERNAL, true);
-            SendingOutcome outcome = pipeline.send(named, env);
-            if (!outcome.isAccepted()) {
-                LOG.info("A message plug-in {} sent from {} was refused by {}: {}", plugin, named.sender(),
-                        outcome.rejectedBy().orElseThrow(), outcome.reason().orElseThrow());
-                throw new SubmissionException(outcome.rejectedBy().orElseThrow(), outcome.reason().orElseThrow());
-            }
-            // A sending plug-in may change the message, not who sends it or what it is called.
-            toQueue = outcome.message().orElseThrow().toBuilder().sender(named.sender()).messageId(named.messageId()).build();
+        MailMessage toQueue = named(message);
+        if (!toQueue.sender().equals(domain.postmaster())) {
+            toQueue = throughSendingChain(toQueue, ProcessingEnvironment.of(toQueue.sender(), AuthenticationMethod.INTERNAL, true));
         }
         queue.submit(toQueue);
         LOG.info("Plug-in {} sent message {} from {} to {}", plugin, toQueue.messageId(), toQueue.sender(),
                 toQueue.recipients());
         return toQueue.messageId();
+    }
+
+    @Override
+    public List<DeliveryReport> submitNow(MailMessage message, ProcessingEnvironment sender) throws SubmissionException {
+        if (!message.sender().equals(sender.caller())) {
+            throw new IllegalArgumentException("the message is from " + message.sender() + ", but the request from " + sender.caller());
+        }
+        if (!domain.isLocal(message.sender())) {
+            List<Address> beyond = message.recipients().stream().filter(r -> !domain.isLocal(r)).toList();
+            if (sender.authentication() != AuthenticationMethod.FEDERATED_TOKEN || !beyond.isEmpty()) {
+                throw new IllegalArgumentException("a visitor from " + message.sender().domain() + " may send only to users of "
+                        + domain.name() + (beyond.isEmpty() ? "" : ", not to " + beyond));
+            }
+        }
+        MailMessage toSend = throughSendingChain(named(message), sender);
+        Map<Address, DeliveryReport> reports = new HashMap<>();
+        for (DeliveryResult result : queue.submitNow(toSend)) {
+            reports.put(result.recipient(), report(result));
+        }
+        LOG.info("Plug-in {} sent message {} from {} at once: {}", plugin, toSend.messageId(), toSend.sender(), reports.values());
+        return toSend.recipients().stream().map(r -> reports.getOrDefault(r,
+                new DeliveryReport(r, DeliveryReport.Outcome.PENDING, "queued"))).toList();
+    }
+
+    private static DeliveryReport report(DeliveryResult result) {
+        DeliveryReport.Outcome outcome = switch (result.status()) {
+            case STORED -> DeliveryReport.Outcome.STORED;
+            case CONSUMED -> DeliveryReport.Outcome.CONSUMED;
+            case UNKNOWN_RECIPIENT -> DeliveryReport.Outcome.REFUSED;
+            case FAILED -> DeliveryReport.Outcome.PENDING;
+        };
+        return new DeliveryReport(result.recipient(), outcome, result.detail());
+    }
+
+    /** The message under a fresh id of this domain, stamped with the time. */
+    private MailMessage named(MailMessage message) {
+        return message.toBuilder().messageId(UUID.randomUUID() + "@" + domain.name()).timestamp(java.time.Instant.now()).build();
+    }
+
+    /** The message as the sending plug-ins leave it, which may not change who sends it or what it is called. */
+    private MailMessage throughSendingChain(MailMessage named, ProcessingEnvironment env) throws SubmissionException {
+        SendingOutcome outcome = pipeline.send(named, env);
+        if (!outcome.isAccepted()) {
+            LOG.info("A message plug-in {} sent from {} was refused by {}: {}", plugin, named.sender(),
+                    outcome.rejectedBy().orElseThrow(), outcome.reason().orElseThrow());
+            throw new SubmissionException(outcome.rejectedBy().orElseThrow(), outcome.reason().orElseThrow());
+        }
+        return outcome.message().orElseThrow().toBuilder().sender(named.sender()).messageId(named.messageId()).build();
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.wsemail.api.AuthenticationMethod;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.MessageFlag;
 import org.wsemail.api.ProcessingEnvironment;
+import org.wsemail.api.plugin.DeliveryReport;
 import org.wsemail.api.plugin.SubmissionException;
 import org.wsemail.api.runtime.DeliveryOutcome;
 import org.wsemail.api.runtime.MessagePipeline;
@@ -60,6 +61,47 @@ public class ServerMailContextTest {
 
     private static MailMessage original() {
         return MailMessage.builder().messageId("m1@a.test").sender(ALICE).recipient(BOB).subject("Lunch?").body("Noon?").build();
+    }
+
+    @Test
+    public void aMessageSentAtOnceRunsTheChainAsItsSenderAndReportsEachRecipient() throws Exception {
+        ProcessingEnvironment bob = ProcessingEnvironment.of(BOB, AuthenticationMethod.USERNAME_TOKEN, true);
+        MailMessage im = MailMessage.builder().sender(BOB).recipient(ALICE).recipient(Address.parse("carol@b.test"))
+                .subject("IM").flag(MessageFlag.INSTANT_MESSAGE).build();
+        List<DeliveryReport> reports = context.submitNow(im, bob);
+
+        assertEquals(List.of(ALICE, Address.parse("carol@b.test")), reports.stream().map(DeliveryReport::recipient).toList());
+        assertEquals(DeliveryReport.Outcome.STORED, reports.get(0).outcome());
+        assertEquals("the chain saw the sender's own request", List.of(bob), chainCalls);
+        MailMessage sent = queue.queued().get(0);
+        assertEquals("the sender stays who asked", BOB, sent.sender());
+        assertTrue(sent.messageId(), sent.messageId().endsWith("@b.test"));
+
+        ProcessingEnvironment visitor = ProcessingEnvironment.of(ALICE, AuthenticationMethod.FEDERATED_TOKEN, false);
+        context.submitNow(MailMessage.builder().sender(ALICE).recipient(BOB).subject("IM").build(), visitor);
+        assertRefused(() -> context.submitNow(MailMessage.builder().sender(ALICE).recipient(Address.parse("dan@d.test"))
+                .subject("IM").build(), visitor), "a visitor from a.test may send only to users of b.test, not to [dan@d.test]");
+        assertRefused(() -> context.submitNow(MailMessage.builder().sender(ALICE).recipient(BOB).subject("IM").build(), bob),
+                "the message is from alice@a.test, but the request from bob@b.test");
+        assertRefused(() -> context.submitNow(MailMessage.builder().sender(ALICE).recipient(BOB).subject("IM").build(),
+                ProcessingEnvironment.of(ALICE, AuthenticationMethod.X509_CERTIFICATE, false)),
+                "a visitor from a.test may send only to users of b.test");
+        assertEquals(2, queue.queued().size());
+    }
+
+    private interface Submission {
+        void run() throws Exception;
+    }
+
+    private static void assertRefused(Submission submission, String message) {
+        try {
+            submission.run();
+            fail("accepted; expected: " + message);
+        } catch (IllegalArgumentException expected) {
+            assertEquals(message, expected.getMessage());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

@@ -236,6 +236,9 @@ public class PluginsManager implements MessagePipeline, PluginAdmin {
             if (decision.isConsumed()) {
                 return DeliveryOutcome.consumed(input, entry.name(), decision.consumedAs().orElseThrow());
             }
+            if (decision.isRefused()) {
+                return DeliveryOutcome.refused(input, entry.name(), decision.refusalReason().orElseThrow());
+            }
             current = decision.replacement().orElse(input);
         }
         return DeliveryOutcome.toMailbox(current);

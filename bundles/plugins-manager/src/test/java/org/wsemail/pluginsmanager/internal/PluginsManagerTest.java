@@ -258,6 +258,24 @@ public class PluginsManagerTest {
     }
 
     @Test
+    public void aDeliveryProcessorThatRefusesEndsTheChainWithItsReason() {
+        List<String> later = new ArrayList<>();
+        register(Stage.DELIVERY, "gate", 20, (DeliveryProcessor) (m, r, env) ->
+                DeliveryDecision.refuse(r + " takes instant messages from contacts only"));
+        register(Stage.DELIVERY, "after", 10, (DeliveryProcessor) (m, r, env) -> {
+            later.add(m.subject());
+            return DeliveryDecision.pass();
+        });
+
+        DeliveryOutcome outcome = manager.deliver(message("IM hi"), BOB, ENV);
+        assertTrue(outcome.isRefused());
+        assertFalse(outcome.isConsumed());
+        assertEquals("gate", outcome.consumedBy().orElseThrow());
+        assertEquals("bob@a.test takes instant messages from contacts only", outcome.refusalReason().orElseThrow());
+        assertTrue("no processor after it ran", later.isEmpty());
+    }
+
+    @Test
     public void compositePluginIsOneEntryInSeveralStagesAndLeavesStageByStage() throws Exception {
         Composite composite = new Composite();
         long id = register(Stage.SENDING, "composite", 0, "Echo", composite);

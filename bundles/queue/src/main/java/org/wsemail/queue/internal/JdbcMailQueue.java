@@ -2,6 +2,7 @@ package org.wsemail.queue.internal;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -115,6 +116,21 @@ public class JdbcMailQueue implements MailQueue {
         return enqueue(signer.sign(message));
     }
 
+    /** How long an entry delivered at once is kept from the worker: longer than one delivery attempt takes. */
+    static final Duration HELD_FOR_CALLER = Duration.ofMinutes(2);
+
+    @Override
+    public List<DeliveryResult> submitNow(MailMessage message) {
+        SignedMail mail = signer.sign(message);
+        List<Long> ids = entries.insert(mail, HELD_FOR_CALLER);
+        LOG.debug("Queued message {} as {}, delivering at once", mail.messageId(), ids);
+        List<DeliveryResult> results = new ArrayList<>();
+        for (long id : ids) {
+            results.addAll(deliver(id));
+        }
+        return results;
+    }
+
     @Override
     public List<Long> enqueue(SignedMail mail) {
         List<Long> ids = entries.insert(mail);
@@ -159,17 +175,24 @@ public class JdbcMailQueue implements MailQueue {
         worker.runDue();
     }
 
-    /** Delivers one entry, unless it was deleted since it was found due, and settles it. */
-    private void deliver(long id) {
+    /**
+     * Delivers one entry, unless it was deleted since it was found due, and settles it; returns the
+     * results (none if the entry is gone).
+     */
+    private List<DeliveryResult> deliver(long id) {
         QueueEntries.Entry entry = entries.entry(id);
         if (entry == null) {
-            return;
+            return List.of();
         }
         try {
-            settlement.settle(entry, entry.domain().equals(domain.name()) ? deliverLocally(entry) : remote.deliver(entry));
+            List<DeliveryResult> results = entry.domain().equals(domain.name()) ? deliverLocally(entry) : remote.deliver(entry);
+            settlement.settle(entry, results);
+            return results;
         } catch (RuntimeException e) {
             LOG.error("Queue entry {} (message {}) failed unexpectedly; it stays queued", entry.id(), entry.messageId(), e);
-            settlement.reschedule(entry, entry.recipients(), "internal error: " + e.getMessage());
+            String reason = "internal error: " + e.getMessage();
+            settlement.reschedule(entry, entry.recipients(), reason);
+            return RemoteDelivery.all(entry, DeliveryResult.Status.FAILED, reason + "; it will be retried");
         }
     }
 

@@ -62,6 +62,14 @@ final class QueueEntries {
      * a domain (a retried hand-over) keeps its one entry.
      */
     List<Long> insert(SignedMail mail) {
+        return insert(mail, Duration.ZERO);
+    }
+
+    /**
+     * Queues the message, due only after {@code held}: for a caller that delivers it at once itself,
+     * so that the worker does not deliver it too (if the caller stops half-way, the worker takes it up).
+     */
+    List<Long> insert(SignedMail mail, Duration held) {
         Map<String, List<Address>> byDomain = new LinkedHashMap<>();
         for (Address recipient : mail.message().recipients()) {
             byDomain.computeIfAbsent(recipient.domain(), d -> new ArrayList<>()).add(recipient);
@@ -71,7 +79,7 @@ final class QueueEntries {
             return database.inTransaction(c -> {
                 List<Long> inserted = new ArrayList<>();
                 for (Map.Entry<String, List<Address>> destination : byDomain.entrySet()) {
-                    inserted.add(insert(c, mail, destination.getKey(), destination.getValue(), now));
+                    inserted.add(insert(c, mail, destination.getKey(), destination.getValue(), now, now.plus(held)));
                 }
                 return inserted;
             });
@@ -80,8 +88,8 @@ final class QueueEntries {
         }
     }
 
-    private long insert(Connection c, SignedMail mail, String destination, List<Address> recipients, Instant now)
-            throws SQLException {
+    private long insert(Connection c, SignedMail mail, String destination, List<Address> recipients, Instant now,
+            Instant due) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO queue_entries (message_id, sender, domain,"
                 + " recipients, signed_xml, attempts, next_attempt, expires_at, last_error, created_at)"
                 + " VALUES (?, ?, ?, ?, ?, 0, ?, ?, NULL, ?)", Statement.RETURN_GENERATED_KEYS)) {
@@ -90,7 +98,7 @@ final class QueueEntries {
             insert.setString(3, destination);
             insert.setString(4, join(recipients));
             insert.setString(5, mail.signedXml());
-            insert.setTimestamp(6, Timestamp.from(now));
+            insert.setTimestamp(6, Timestamp.from(due));
             insert.setTimestamp(7, Timestamp.from(now.plus(lifetime)));
             insert.setTimestamp(8, Timestamp.from(now));
             insert.executeUpdate();

@@ -117,6 +117,49 @@ public class JdbcMailQueueTest {
     }
 
     @Test
+    public void aMessageSentAtOnceIsDeliveredOnTheCallersThreadWithItsResultsAndWhatFailedStaysQueued() {
+        unknownAtB.add(BETH);
+        List<DeliveryResult> results = queue.submitNow(send("Now", ALICE, ANNE, BOB, BETH));
+        assertEquals(List.of(new DeliveryResult(ANNE, Status.STORED, "message 1"), new DeliveryResult(BOB, Status.STORED, "message 1"),
+                new DeliveryResult(BETH, Status.UNKNOWN_RECIPIENT, "no such user: beth@b.test")), results);
+        assertEquals("delivered before the call returned", List.of("anne@a.test <- Now"), localDeliveries);
+        assertEquals("nothing left but the bounce for beth", List.of(List.of(ALICE)),
+                queue.entries().stream().map(QueueEntry::recipients).toList());
+        queue.runDue();
+
+        downHosts.addAll(List.of("mx1.b.test", "mx2.b.test"));
+        List<DeliveryResult> pending = queue.submitNow(send("Later", ALICE, BOB));
+        assertEquals(Status.FAILED, pending.get(0).status());
+        assertEquals("it stays queued for the worker", List.of(List.of(BOB)),
+                queue.entries().stream().map(QueueEntry::recipients).toList());
+        peerCalls.clear();
+        downHosts.clear();
+        clock.advance(Duration.ofMinutes(6));
+        queue.runDue();
+        assertEquals("retried once, by the worker", List.of("mx1.b.test [bob@b.test]"), peerCalls);
+        assertTrue(queue.entries().isEmpty());
+    }
+
+    @Test
+    public void theWorkerLeavesAMessageBeingDeliveredAtOnceToItsCaller() {
+        // The caller's delivery is on its way (the peer answers later); meanwhile the worker runs.
+        List<DeliveryResult> during = new ArrayList<>();
+        JdbcMailQueue[] self = new JdbcMailQueue[1];
+        peers = (server, xml, recipients) -> {
+            self[0].runDue();
+            during.addAll(recipients.stream().map(r -> new DeliveryResult(r, Status.STORED, "message 1")).toList());
+            return List.copyOf(during);
+        };
+        try {
+            self[0] = queue(peers, null);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        self[0].submitNow(send("Once", ALICE, BOB));
+        assertEquals("delivered once: the worker's run found nothing due", 1, during.size());
+    }
+
+    @Test
     public void deliveriesRunSeveralAtOnceAndOneRunEmptiesABacklogLongerThanABatch() throws Exception {
         int threads = 3;
         CyclicBarrier together = new CyclicBarrier(threads);

@@ -202,7 +202,9 @@ public class KeyStoreTrustedRoots implements TrustedRoots {
                 anchors.add(new TrustAnchor(candidate, null));
             }
             PKIXParameters parameters = new PKIXParameters(anchors);
-            revocation.configure(parameters, bound, domain);
+            // Only the lists of the roots this chain can lead to: another root's missing list is no reason to refuse it.
+            List<X509Certificate> issuers = bound.stream().filter(r -> isIssuerOf(r, path)).toList();
+            revocation.configure(parameters, issuers.isEmpty() ? bound : issuers, bound, domain);
             PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
                     .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
             root = result.getTrustAnchor().getTrustedCert();

@@ -13,12 +13,16 @@ import java.util.List;
 interface Revocation {
 
     /** No revocation checking: for tests, and for servers configured with {@code revocation.check = off}. */
-    Revocation NONE = (parameters, roots, domain) -> parameters.setRevocationEnabled(false);
+    Revocation NONE = (parameters, roots, domainRoots, domain) -> parameters.setRevocationEnabled(false);
 
     /**
      * Prepares a PKIX check of a chain that claims {@code domain} and may lead to {@code roots}.
      *
+     * @param roots the roots whose revocation lists the check needs
+     * @param domainRoots every root trusted for the domain: a list fetched from the domain's servers
+     *     comes over TLS that any of them may vouch for (the list itself must be signed by its root)
      * @throws CertificateException if the revocation list of a root cannot be had, current and signed by it
      */
-    void configure(PKIXParameters parameters, List<X509Certificate> roots, String domain) throws CertificateException;
+    void configure(PKIXParameters parameters, List<X509Certificate> roots, List<X509Certificate> domainRoots, String domain)
+            throws CertificateException;
 }

@@ -105,14 +105,15 @@ public class RevocationLists implements Revocation {
     }
 
     @Override
-    public void configure(PKIXParameters parameters, List<X509Certificate> roots, String domain) throws CertificateException {
+    public void configure(PKIXParameters parameters, List<X509Certificate> roots, List<X509Certificate> domainRoots, String domain)
+            throws CertificateException {
         if (!required) {
             parameters.setRevocationEnabled(false);
             return;
         }
         List<X509CRL> lists = new ArrayList<>();
         for (X509Certificate root : roots) {
-            lists.add(list(root, domain));
+            lists.add(list(root, domainRoots, domain));
         }
         try {
             parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(lists)));
@@ -123,7 +124,7 @@ public class RevocationLists implements Revocation {
     }
 
     /** The root's current list: held, or read or fetched now. */
-    private X509CRL list(X509Certificate root, String domain) throws CertificateException {
+    private X509CRL list(X509Certificate root, List<X509Certificate> domainRoots, String domain) throws CertificateException {
         Instant now = clock.instant();
         Held current = held.get(root);
         if (current != null && now.isBefore(current.refreshAt())) {
@@ -138,7 +139,7 @@ public class RevocationLists implements Revocation {
             }
         }
         if (fresh == null) {
-            fresh = fetch(root, domain, now, failures);
+            fresh = fetch(root, domainRoots, domain, now, failures);
         }
         if (fresh == null) {
             if (current != null && now.isBefore(current.crl().getNextUpdate().toInstant())) {
@@ -196,8 +197,12 @@ public class RevocationLists implements Revocation {
         return crl;
     }
 
-    /** Fetches the list from the servers of the domain, in SRV order, over TLS checked for the domain. */
-    private X509CRL fetch(X509Certificate root, String domain, Instant now, List<String> failures) {
+    /**
+     * Fetches the list from the servers of the domain, in SRV order, over TLS checked for the domain:
+     * its certificate names the domain and leads to a root trusted for it (not checked for revocation
+     * itself, which would need this very list; the list is checked by its signature).
+     */
+    private X509CRL fetch(X509Certificate root, List<X509Certificate> domainRoots, String domain, Instant now, List<String> failures) {
         List<ServerEndpoint> servers;
         try {
             servers = resolver.resolve(domain);
@@ -212,7 +217,11 @@ public class RevocationLists implements Revocation {
             String url = "https://" + server.connectHost() + ":" + server.port() + PUBLISHED_AT;
             try {
                 SSLContext tls = SSLContext.getInstance("TLS");
-                tls.init(null, DomainTls.serving(domain, DomainTls.trustManagers(Set.of(new TrustAnchor(root, null)))), null);
+                Set<TrustAnchor> anchors = new java.util.HashSet<>();
+                for (X509Certificate trusted : domainRoots.isEmpty() ? List.of(root) : domainRoots) {
+                    anchors.add(new TrustAnchor(trusted, null));
+                }
+                tls.init(null, DomainTls.serving(domain, DomainTls.trustManagers(anchors)), null);
                 HttpsURLConnection connection = (HttpsURLConnection) new URL(url).openConnection();
                 connection.setSSLSocketFactory(tls.getSocketFactory());
                 connection.setHostnameVerifier(DomainTls.domainCheckedByTrustManager());
