@@ -69,9 +69,18 @@ users=$(seq -s, -f "bench%g@local.test" 1 "$clients")
 commands=("wsemail:trust-add $bed/external/etc/wsemail-ca.pem")
 (umask 077; echo "$password" > "$bed/users.password")  # never on a command line
 for u in ${users//,/ }; do commands+=("wsemail:user-add --password-file $bed/users.password $u"); done
+# With --im-listeners N among the extra options: N users who are online for instant messages, one client each.
+im_listeners=$(printf '%s\n' "$@" | grep -A1 -x -- '--im-listeners' | tail -n 1 || true)
+im_options=()
+if [ -n "$im_listeners" ] && [ "$im_listeners" -gt 0 ]; then
+  im_users=$(seq -s, -f "im%g@local.test" 1 "$im_listeners")
+  for u in ${im_users//,/ }; do commands+=("wsemail:user-add --password-file $bed/users.password $u"); done
+  im_options=(--im-users "$im_users")
+fi
 # Instant messaging (the mix's sendim), pushing to the load tool's clients on this host's loopback.
 version=$(basename "$archive" | sed 's/^karaf-assembly-\(.*\)\.tar\.gz$/\1/')
-commands+=("config:edit org.wsemail.plugins.instantmessaging" "config:property-set allow.private.targets true" "config:update"
+commands+=("config:edit org.wsemail.plugins.instantmessaging" "config:property-set allow.private.targets true"
+  "config:property-set max.clients.per.user 200" "config:update"
   "wsemail:plugin-install mvn:org.wsemail.plugins/instant-messaging/$version")
 admin local "${commands[@]}"
 admin external "wsemail:user-add --password-file $bed/users.password load@external.test" \
@@ -103,7 +112,7 @@ set +e
 "$bed/local/bin/wsemail" --server https://127.0.0.5:9443/wsemail --user bench1@local.test --trust "$bed/both-cas.pem" \
   bench --threads "$clients" --requests "$requests" --users "$users" --to sink@external.test \
   --load-from load@external.test --load-server https://127.0.0.6:9444/wsemail \
-  --warmup 1000 --json "$bed/bench.json" --histogram "$bed/bench.png" "$@"
+  --warmup 1000 --json "$bed/bench.json" --histogram "$bed/bench.png" "${im_options[@]}" "$@"
 status=$?
 set -e
 times > "$bed/times.after"

@@ -38,13 +38,14 @@ public final class BenchCommand implements ClientCommand {
                 "  bench [--threads 4] [--processes 1] [--requests 500] [--mix send=25,list=25,retrieve=25,delete=25]",
                 "        [--users <address>,...] [--to <external-address>,...] [--body-bytes 1024] [--prime 6]",
                 "        [--load-from <address> --load-server <url>] [--warmup 0] [--json <file>] [--histogram <file.png>]",
-                "        [--im-listeners 0] [--im-push yes|no]",
+                "        [--im-listeners 0] [--im-push yes|no] [--im-users <address>,...]",
                 "                   load test, as the paper measured: --threads clients (spread over --processes JVMs),",
                 "                   client t logging in as user t of --users (default --user; all with the one password,",
                 "                   or with --certificate); each send goes to a random bench user and to --to; --load-from",
                 "                   (a user at --load-server, same password) sends 1 message a second to each bench user;",
                 "                   --warmup: requests per client before the measured ones, not counted; sendim in --mix",
-                "                   sends instant messages to the bench users, of whom --im-listeners clients are online:",
+                "                   sends instant messages to --im-users (default: the bench users), for whom --im-listeners",
+                "                   clients are online (client k as user k of them):",
                 "                   the push latency (sender's request to the listening client) is reported");
     }
 
@@ -96,7 +97,8 @@ public final class BenchCommand implements ClientCommand {
                     BenchSettings.mix(options.getOrDefault("mix", "send=25,list=25,retrieve=25,delete=25")),
                     positive(options, "body-bytes", 1024), Integer.parseInt(options.getOrDefault("prime", "6")), load,
                     positive(options, "processes", 1), Integer.parseInt(options.getOrDefault("warmup", "0")),
-                    Integer.parseInt(options.getOrDefault("im-listeners", "0")), !"no".equals(options.getOrDefault("im-push", "yes")));
+                    Integer.parseInt(options.getOrDefault("im-listeners", "0")), !"no".equals(options.getOrDefault("im-push", "yes")),
+                    options.containsKey("im-users") ? Address.parseList(options.get("im-users")) : users);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         } catch (URISyntaxException e) {

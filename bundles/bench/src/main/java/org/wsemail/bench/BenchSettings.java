@@ -25,10 +25,11 @@ import org.wsemail.api.Address;
  * @param imListeners how many clients are online for instant messages (the paper's SendIM), logged
  *        in as the bench users in turn; 0 for none
  * @param imPush true to reach them by push to endpoints of their own, false by polling
+ * @param imUsers whom instant messages go to and the online clients log in as, in turn (default: the bench users)
  */
 record BenchSettings(URI server, List<Address> users, char[] password, Path certificate, Set<TrustAnchor> trusted,
         List<Address> external, int threads, int requests, Map<Operation, Integer> mix, int bodyBytes, int primed,
-        LoadGenerator load, int processes, int warmup, int imListeners, boolean imPush) {
+        LoadGenerator load, int processes, int warmup, int imListeners, boolean imPush, List<Address> imUsers) {
 
     /** The operations of the paper's mix; SENDIM sends an instant message to a bench user. */
     enum Operation {

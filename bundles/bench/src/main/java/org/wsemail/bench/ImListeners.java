@@ -73,11 +73,11 @@ final class ImListeners implements AutoCloseable {
         }
     }
 
-    /** Starts {@code count} listening clients, client k logged in as bench user k mod the number of users. */
+    /** Starts {@code count} listening clients, client k logged in as instant-message user k mod their number. */
     ImListeners(BenchSettings settings, int count, boolean push) throws WsemailException, IOException {
         this.push = push;
         for (int k = 0; k < count; k++) {
-            listeners.add(new Listener(settings, settings.users().get(k % settings.users().size())));
+            listeners.add(new Listener(settings, settings.imUsers().get(k % settings.imUsers().size())));
         }
     }
 

@@ -247,7 +247,7 @@ final class LoadRun {
                         to.addAll(settings.external());
                         client.send(to, "bench " + index + "." + i, body);
                     }
-                    case SENDIM -> instant.send(List.of(settings.users().get(random.nextInt(users))),
+                    case SENDIM -> instant.send(List.of(settings.imUsers().get(random.nextInt(settings.imUsers().size()))),
                             ImListeners.text(startMicros, index + "." + i), true);
                     case LIST -> known = own(client.inbox(Instant.EPOCH), sharers, share);
                     case RETRIEVE -> client.read(target);

@@ -7,10 +7,16 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -117,6 +123,8 @@ public class InstantMessaging implements DeliveryProcessor, ExtensionProcessor {
     private final boolean allowInternal;
     private final Semaphore polls;
     private final Clock clock;
+    /** Reaches the several clients of one recipient at once. */
+    private final ExecutorService fanOut;
 
     @Activate
     public InstantMessaging(Config config, @Reference MailContext context) {
@@ -138,6 +146,17 @@ public class InstantMessaging implements DeliveryProcessor, ExtensionProcessor {
         this.pushTimeout = Duration.ofMillis(config.push_timeout_ms());
         this.allowInternal = config.allow_private_targets();
         this.polls = new Semaphore(config.max_waiting_polls());
+        AtomicInteger threads = new AtomicInteger();
+        this.fanOut = Executors.newFixedThreadPool(16, task -> {
+            Thread thread = new Thread(task, "wsemail-im-push-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Deactivate
+    void deactivate() {
+        fanOut.shutdownNow();
     }
 
     @Override
@@ -157,12 +176,7 @@ public class InstantMessaging implements DeliveryProcessor, ExtensionProcessor {
             LOG.warn("Instant message {} for {} came without its signed form; it goes to the mailbox", message.messageId(), recipient);
             return DeliveryDecision.pass();
         }
-        int live = 0;
-        for (Presence.Client client : presence.of(recipient)) {
-            if (reach(client, signed)) {
-                live++;
-            }
-        }
+        int live = reachAll(presence.of(recipient), signed);
         boolean invitation = message.flags().contains(MessageFlag.DIRECT_CONNECT_INVITATION);
         if (live > 0) {
             LOG.info("Instant message {} from {} delivered live to {} client(s) of {}", message.messageId(), message.sender(), live,
@@ -174,6 +188,31 @@ public class InstantMessaging implements DeliveryProcessor, ExtensionProcessor {
             return DeliveryDecision.consume("dropped: " + recipient + " is not online");
         }
         return DeliveryDecision.pass();
+    }
+
+    /** Reaches the clients, several at once; how many got the message. */
+    private int reachAll(List<Presence.Client> clients, String signed) {
+        if (clients.size() == 1) {
+            return reach(clients.get(0), signed) ? 1 : 0;
+        }
+        List<Future<Boolean>> attempts = new ArrayList<>();
+        for (Presence.Client client : clients) {
+            attempts.add(fanOut.submit(() -> reach(client, signed)));
+        }
+        int live = 0;
+        for (Future<Boolean> attempt : attempts) {
+            try {
+                if (attempt.get()) {
+                    live++;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return live;
+            } catch (ExecutionException e) {
+                LOG.warn("Reaching a client failed: {}", e.getCause().toString());
+            }
+        }
+        return live;
     }
 
     /** Pushes to the client or, failing that, hands over at its next poll; true if it got the message. */
