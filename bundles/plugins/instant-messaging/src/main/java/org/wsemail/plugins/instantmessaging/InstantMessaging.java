@@ -157,6 +157,7 @@ public class InstantMessaging implements DeliveryProcessor, ExtensionProcessor {
     @Deactivate
     void deactivate() {
         fanOut.shutdownNow();
+        presence.clear();
     }
 
     @Override

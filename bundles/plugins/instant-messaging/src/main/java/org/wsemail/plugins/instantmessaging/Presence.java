@@ -46,6 +46,13 @@ final class Presence {
             expires = now.plus(lifetime);
         }
 
+        /** Lets go of the connection kept to the client's endpoint. */
+        void close() {
+            if (push != null) {
+                push.close();
+            }
+        }
+
         /**
          * Offers a message to the client's next poll and waits up to {@code wait} for it to be
          * taken. True if the client took it; false if not, and then it never will.
@@ -159,7 +166,17 @@ final class Presence {
 
     boolean unregister(Address user, String id) {
         Client client = clients.get(id);
-        return client != null && client.user.equals(user) && clients.remove(id, client);
+        if (client != null && client.user.equals(user) && clients.remove(id, client)) {
+            client.close();
+            return true;
+        }
+        return false;
+    }
+
+    /** Forgets every client, closing their connections. */
+    void clear() {
+        clients.values().forEach(Client::close);
+        clients.clear();
     }
 
     /** The user's current clients. */
@@ -173,6 +190,12 @@ final class Presence {
     }
 
     private void dropExpired(Instant now) {
-        clients.values().removeIf(c -> !now.isBefore(c.expires()));
+        clients.values().removeIf(c -> {
+            boolean expired = !now.isBefore(c.expires());
+            if (expired) {
+                c.close();
+            }
+            return expired;
+        });
     }
 }

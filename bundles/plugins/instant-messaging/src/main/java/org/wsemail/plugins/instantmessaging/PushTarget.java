@@ -3,8 +3,9 @@ package org.wsemail.plugins.instantmessaging;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
@@ -17,11 +18,12 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 
-import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 import org.wsemail.api.NetworkAddresses;
 
@@ -36,7 +38,13 @@ final class PushTarget {
 
     private final URI url;
     private final String fingerprint;
+    /** A connection idle longer than this is not reused: the client's end may have closed it meanwhile. */
+    private static final Duration IDLE = Duration.ofSeconds(20);
+
     private final SSLSocketFactory tls;
+    /** The connection kept open between pushes, so that a push costs no TLS handshake; guarded by this. */
+    private SSLSocket connection;
+    private long lastUsed;
 
     private PushTarget(URI url, String fingerprint) {
         this.url = url;
@@ -96,30 +104,97 @@ final class PushTarget {
      *
      * @throws IOException if it could not be reached or refused it
      */
-    void push(String signedXml, Duration timeout) throws IOException {
-        byte[] envelope = envelope(signedXml).getBytes(StandardCharsets.UTF_8);
-        HttpsURLConnection connection = (HttpsURLConnection) url.toURL().openConnection();
-        connection.setSSLSocketFactory(tls);
-        // The certificate is pinned: whatever host name it carries, it is the one the client named.
-        connection.setHostnameVerifier((host, session) -> true);
-        connection.setConnectTimeout((int) timeout.toMillis());
-        connection.setReadTimeout((int) timeout.toMillis());
-        connection.setRequestMethod("POST");
-        connection.setDoOutput(true);
-        connection.setRequestProperty("Content-Type", "text/xml; charset=UTF-8");
-        connection.setRequestProperty("SOAPAction", "\"" + NAMESPACE + "/push\"");
-        connection.setFixedLengthStreamingMode(envelope.length);
-        try (OutputStream out = connection.getOutputStream()) {
-            out.write(envelope);
+    synchronized void push(String signedXml, Duration timeout) throws IOException {
+        byte[] body = envelope(signedXml).getBytes(StandardCharsets.UTF_8);
+        boolean reused = connection != null && System.nanoTime() - lastUsed < IDLE.toNanos();
+        if (!reused) {
+            close();
         }
-        int status = connection.getResponseCode();
-        try (InputStream in = status < HttpURLConnection.HTTP_BAD_REQUEST ? connection.getInputStream() : connection.getErrorStream()) {
-            if (in != null) {
-                in.readAllBytes();
+        try {
+            post(body, timeout);
+        } catch (IOException e) {
+            close();
+            if (!reused) {
+                throw e;
+            }
+            // The kept connection had gone stale: once more on a new one.
+            post(body, timeout);
+        }
+    }
+
+    /** One HTTP/1.1 POST on the kept connection (opened if need be); the answer must be 200. */
+    private void post(byte[] body, Duration timeout) throws IOException {
+        if (connection == null) {
+            connection = (SSLSocket) tls.createSocket();
+            connection.connect(new InetSocketAddress(url.getHost(), url.getPort()), (int) timeout.toMillis());
+            connection.startHandshake();
+        }
+        connection.setSoTimeout((int) timeout.toMillis());
+        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        String head = "POST " + path + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
+                + "\r\nContent-Type: text/xml; charset=UTF-8\r\nSOAPAction: \"" + NAMESPACE + "/push\"\r\nContent-Length: "
+                + body.length + "\r\n\r\n";
+        OutputStream out = connection.getOutputStream();
+        out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+        out.write(body);
+        out.flush();
+        InputStream in = connection.getInputStream();
+        String status = line(in);
+        if (status == null) {
+            throw new IOException(url + " closed the connection without an answer");
+        }
+        long length = -1;
+        boolean close = false;
+        for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
+            String lower = header.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("content-length:")) {
+                length = Long.parseLong(header.substring(15).trim());
+            } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                close = true;
             }
         }
-        if (status != HttpURLConnection.HTTP_OK) {
-            throw new IOException(url + " answered HTTP " + status);
+        if (length < 0) {
+            in.readAllBytes();
+            close = true;
+        } else {
+            in.skipNBytes(length);
+        }
+        lastUsed = System.nanoTime();
+        if (close) {
+            close();
+        }
+        String[] parts = status.split(" ");
+        if (parts.length < 2 || !"200".equals(parts[1])) {
+            throw new IOException(url + " answered " + status);
+        }
+    }
+
+    /** A header line, without its end; null at the end of the stream. */
+    private static String line(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != -1; c = in.read()) {
+            if (c == '\n') {
+                return line.toString();
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+            if (line.length() > 8192) {
+                throw new IOException("an answer header longer than 8 KiB");
+            }
+        }
+        return line.length() == 0 ? null : line.toString();
+    }
+
+    /** Closes the kept connection, if any. */
+    synchronized void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (IOException e) {
+                // gone already
+            }
+            connection = null;
         }
     }
 
@@ -131,12 +206,35 @@ final class PushTarget {
                 + "</soap:Body></soap:Envelope>";
     }
 
-    /** Trusts exactly the certificate with the pinned fingerprint. */
-    private static final class Pinned implements X509TrustManager {
+    /**
+     * Trusts exactly the certificate with the pinned fingerprint, whatever host name it carries (it is
+     * the one the client named); an extended trust manager, so that no host name check is added.
+     */
+    private static final class Pinned extends X509ExtendedTrustManager {
         private final String fingerprint;
 
         Pinned(String fingerprint) {
             this.fingerprint = fingerprint;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            checkClientTrusted(chain, authType);
         }
 
         @Override
