@@ -25,12 +25,14 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 
 import org.wsemail.api.Address;
+import org.wsemail.api.Attachment;
 import org.wsemail.api.MessageFlag;
 import org.wsemail.api.MailMessage;
 import org.wsemail.wire.soap.Header;
@@ -52,9 +54,17 @@ public final class Main {
             "",
             "commands:",
             "  send --to <address>[,<address>...] --subject <text> (--body <text> | --body-file <file>) [--encrypt]",
+            "       [--attach <file>]...",
             "                   --encrypt: your server encrypts it to the receiving server's certificate",
+            "                   --attach: kept on your server for the recipients to fetch (inline if it keeps none)",
             "  inbox [--since <time, e.g. 2026-11-28T00:00:00Z>]",
-            "  read <id>        shows the message and whether the sending server's signature verified",
+            "  read <id>        shows the message, whether the sending server's signature verified, and its attachments",
+            "  fetch <id> <name> --out <file> [--version <n>]",
+            "                   saves an attachment (the newest version unless --version), checked against its signed SHA-256",
+            "  attachment-update <message-id> <name> <file>",
+            "                   publishes <file> as the next version of an attachment you sent",
+            "  attachment-withdraw <message-id> <name>",
+            "                   withdraws an attachment you sent: no one fetches it any more",
             "  delete <id>...",
             "",
             "options (or keys of the config file, without the dashes):",
@@ -68,7 +78,8 @@ public final class Main {
             "                          server signatures must lead to (required; \"system\": the JVM's public roots)",
             "  --config <file>         the config file (default ~/.wsemail/client.properties)");
 
-    private static final Set<String> BUILT_IN = Set.of("send", "inbox", "read", "delete");
+    private static final Set<String> BUILT_IN = Set.of("send", "inbox", "read", "delete", "fetch", "attachment-update",
+            "attachment-withdraw");
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
@@ -111,6 +122,7 @@ public final class Main {
             Map<String, String> options = new HashMap<>();
             String command = null;
             List<String> positional = new ArrayList<>();
+            List<Path> attach = new ArrayList<>();
             while (!words.isEmpty()) {
                 String word = words.removeFirst();
                 if (word.equals("--help") || word.equals("-h")) {
@@ -119,6 +131,11 @@ public final class Main {
                 }
                 if (word.equals("--encrypt")) {
                     options.put("encrypt", "true");
+                } else if (word.equals("--attach")) {
+                    if (words.isEmpty()) {
+                        throw new UsageException("--attach needs a file");
+                    }
+                    attach.add(Path.of(words.removeFirst()));
                 } else if (word.startsWith("--")) {
                     if (words.isEmpty()) {
                         throw new UsageException(word + " needs a value");
@@ -142,9 +159,12 @@ public final class Main {
                 return extra.run(new Invocation(settings, options, positional, out, console != null));
             }
             return switch (command) {
-                case "send" -> send(settings, options);
+                case "send" -> send(settings, options, attach);
                 case "inbox" -> inbox(settings, options);
                 case "read" -> read(settings, positional);
+                case "fetch" -> fetch(settings, options, positional);
+                case "attachment-update" -> attachmentUpdate(settings, positional);
+                case "attachment-withdraw" -> attachmentWithdraw(settings, positional);
                 default -> delete(settings, positional);
             };
         } catch (UsageException e) {
@@ -267,7 +287,8 @@ public final class Main {
         }
     }
 
-    private int send(ClientSettings settings, Map<String, String> options) throws UsageException, WsemailException {
+    private int send(ClientSettings settings, Map<String, String> options, List<Path> attach)
+            throws UsageException, WsemailException {
         String to = options.get("to");
         String subject = options.get("subject");
         if (to == null || subject == null) {
@@ -291,10 +312,38 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        for (Path file : attach) {
+            if (!Files.isRegularFile(file)) {
+                throw new UsageException("no file " + file + " to attach");
+            }
+        }
         Set<MessageFlag> flags = options.containsKey("encrypt") ? Set.of(MessageFlag.ENCRYPTED_DELIVERY) : Set.of();
-        String id = settings.connect().send(recipients, subject, body, List.of(), flags);
+        WsemailClient client = settings.connect();
+        List<Attachment> attachments = new ArrayList<>();
+        for (Path file : attach) {
+            attachments.add(attachment(client, file));
+        }
+        String id = client.send(recipients, subject, body, attachments, flags);
         out.println("Sent " + id + " to " + String.join(", ", recipients.stream().map(Address::toString).toList()));
         return OK;
+    }
+
+    /** The file uploaded to be kept on the server, or, where the server keeps no attachments, inline (said so). */
+    private Attachment attachment(WsemailClient client, Path file) throws UsageException, WsemailException {
+        try {
+            return client.attachments().upload(file, null);
+        } catch (WsemailException e) {
+            if (!AttachmentTransfer.NOT_OFFERED.equals(e.code())) {
+                throw e;
+            }
+        }
+        try {
+            String type = Files.probeContentType(file);
+            out.println("Your server keeps no attachments on demand: " + file.getFileName() + " travels in the message itself");
+            return new Attachment(file.getFileName().toString(), type == null ? "application/octet-stream" : type, Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + file + ": " + e.getMessage());
+        }
     }
 
     private int inbox(ClientSettings settings, Map<String, String> options) throws UsageException, WsemailException {
@@ -332,8 +381,81 @@ public final class Main {
         out.println("Subject:   " + message.subject());
         String signature = (read.verified() ? "verified, " : "NOT VERIFIED: ") + read.signatureReport();
         out.println("Signature: " + signature);
+        if (!message.attachments().isEmpty()) {
+            out.println("Attachments:");
+            WsemailClient client = settings.connect();
+            for (Attachment attachment : message.attachments()) {
+                out.println("  " + describe(client, read, attachment));
+            }
+        }
         out.println();
         out.println(message.body());
+        return OK;
+    }
+
+    /** An attachment's line in {@code read}: name, size, SHA-256, version, and where it is. */
+    private static String describe(WsemailClient client, ReadMessage read, Attachment attachment) {
+        Optional<Attachment.OnDemand> onDemand = attachment.onDemand();
+        if (onDemand.isEmpty()) {
+            return attachment.name() + "  " + attachment.size() + " bytes  " + attachment.contentType() + "  inline";
+        }
+        Attachment.OnDemand described = onDemand.get();
+        String line = attachment.name() + "  " + described.size() + " bytes  " + attachment.contentType() + "  SHA-256 "
+                + described.sha256() + "  version " + described.version() + "  on demand from " + described.location();
+        try {
+            AttachmentTransfer.Versions versions = client.attachments().versions(read, attachment.name());
+            if (versions.withdrawn()) {
+                return line + "  (withdrawn by the sender)";
+            }
+            int newest = versions.newest().map(AttachmentTransfer.Version::number).orElse(described.version());
+            return newest > described.version() ? line + "  (newer: version " + newest + ")" : line;
+        } catch (WsemailException e) {
+            return line + "  (cannot check for newer versions: " + e.getMessage() + ")";
+        }
+    }
+
+    private int fetch(ClientSettings settings, Map<String, String> options, List<String> positional)
+            throws UsageException, WsemailException {
+        if (positional.size() != 2 || !options.containsKey("out")) {
+            throw new UsageException("fetch needs a message id, an attachment name and --out <file>");
+        }
+        Integer version = null;
+        if (options.containsKey("version")) {
+            try {
+                version = Integer.valueOf(options.get("version"));
+            } catch (NumberFormatException e) {
+                throw new UsageException("--version needs a number");
+            }
+        }
+        WsemailClient client = settings.connect();
+        ReadMessage read = client.read(id(positional.get(0)));
+        AttachmentTransfer.Fetched fetched = client.attachments().fetch(read, positional.get(1), version, Path.of(options.get("out")));
+        AttachmentTransfer.Version got = fetched.version();
+        out.println("Saved " + got.name() + " version " + got.number() + " of " + fetched.newest() + " (" + got.size()
+                + " bytes, SHA-256 " + got.sha256() + " as signed) to " + fetched.file());
+        return OK;
+    }
+
+    private int attachmentUpdate(ClientSettings settings, List<String> positional) throws UsageException, WsemailException {
+        if (positional.size() != 3) {
+            throw new UsageException("attachment-update needs the message id (as send printed it), the attachment name and a file");
+        }
+        Path file = Path.of(positional.get(2));
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("no file " + file);
+        }
+        AttachmentTransfer.Version published = settings.connect().attachments().publish(positional.get(0), positional.get(1), file, null);
+        out.println("Published version " + published.number() + " of " + published.name() + " (" + published.size()
+                + " bytes, SHA-256 " + published.sha256() + ")");
+        return OK;
+    }
+
+    private int attachmentWithdraw(ClientSettings settings, List<String> positional) throws UsageException, WsemailException {
+        if (positional.size() != 2) {
+            throw new UsageException("attachment-withdraw needs the message id (as send printed it) and the attachment name");
+        }
+        settings.connect().attachments().withdraw(positional.get(0), positional.get(1));
+        out.println("Withdrew " + positional.get(1) + " of message " + positional.get(0));
         return OK;
     }
 

@@ -69,6 +69,14 @@ public final class WsemailClient {
     private final String url;
     private final Address user;
     private final WireCounter wire = new WireCounter();
+    /** The server's base URL, how this client logs in there (a path of the client service) and with what. */
+    private final URI server;
+    private final String path;
+    private final String serverDomain;
+    private final Map<String, Object> security;
+    /** The user's key, for a client logged in with a certificate: it asks for tokens to fetch attachments elsewhere. */
+    private UserKey key;
+    private char[] keyPassword;
 
     /**
      * Logs in with a password (a UsernameToken on every request).
@@ -95,7 +103,10 @@ public final class WsemailClient {
         Map<String, Object> security = signedRequests(key, password);
         security.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP + " " + ConfigurationConstants.SIGNATURE);
         security.put(ConfigurationConstants.SIG_KEY_ID, "DirectReference");
-        return new WsemailClient(server, CERTIFICATE_PATH, key.user(), key.user().domain(), security, trusted);
+        WsemailClient client = new WsemailClient(server, CERTIFICATE_PATH, key.user(), key.user().domain(), security, trusted);
+        client.key = key;
+        client.keyPassword = password.clone();
+        return client;
     }
 
     /**
@@ -109,7 +120,11 @@ public final class WsemailClient {
      */
     public static WsemailClient visiting(URI server, String domain, Element token, Path keyStore, char[] password,
             Set<TrustAnchor> trusted) throws WsemailException {
-        UserKey key = UserKey.load(keyStore, password);
+        return visiting(server, domain, token, UserKey.load(keyStore, password), password, trusted);
+    }
+
+    private static WsemailClient visiting(URI server, String domain, Element token, UserKey key, char[] password,
+            Set<TrustAnchor> trusted) {
         Map<String, Object> security = signedRequests(key, password);
         security.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP + " " + ConfigurationConstants.SAML_TOKEN_SIGNED);
         security.put(ConfigurationConstants.SAML_CALLBACK_REF, (javax.security.auth.callback.CallbackHandler) callbacks -> {
@@ -206,6 +221,10 @@ public final class WsemailClient {
         }
         this.trusted = Set.copyOf(trusted);
         this.user = user;
+        this.server = server;
+        this.path = path;
+        this.serverDomain = serverDomain;
+        this.security = Map.copyOf(security);
         this.url = server.toString().replaceAll("/+$", "") + path;
         JaxWsProxyFactoryBean factory = new JaxWsProxyFactoryBean();
         factory.setServiceClass(MailClient.class);
@@ -222,6 +241,89 @@ public final class WsemailClient {
         HTTPConduit conduit = (HTTPConduit) ClientProxy.getClient(port).getConduit();
         conduit.setClient(policy);
         conduit.setTlsClientParameters(tls(checks, trusted));
+    }
+
+    /** Attachments kept on servers: upload for sending, fetch, versions; see {@link AttachmentTransfer}. */
+    public AttachmentTransfer attachments() {
+        return new AttachmentTransfer(this);
+    }
+
+    /** The server's base URL. */
+    URI baseUrl() {
+        return server;
+    }
+
+    /** The domain of the server this client talks to. */
+    String serverDomain() {
+        return serverDomain;
+    }
+
+    /**
+     * The attachments service at {@code base}, logged in as this client is: users of a domain at its
+     * {@code /attachments} (password) or {@code /attachments-cert}, visitors at
+     * {@code /attachments-federated}. Contents travel as MTOM parts, streamed from and to files;
+     * WS-Security signs the XML only, never reading the parts. The server must prove it is
+     * {@code domain}'s.
+     */
+    org.wsemail.wire.attachments.Attachments attachmentsService(URI base, String domain) {
+        String service = switch (path) {
+            case CERTIFICATE_PATH -> "/attachments-cert";
+            case FEDERATED_PATH -> "/attachments-federated";
+            default -> "/attachments";
+        };
+        Map<String, Object> streaming = new HashMap<>(security);
+        streaming.put(ConfigurationConstants.EXPAND_XOP_INCLUDE, "false");
+        streaming.put(ConfigurationConstants.STORE_BYTES_IN_ATTACHMENT, "false");
+        JaxWsProxyFactoryBean factory = new JaxWsProxyFactoryBean();
+        factory.setServiceClass(org.wsemail.wire.attachments.Attachments.class);
+        factory.setAddress(base.toString().replaceAll("/+$", "") + service);
+        factory.getOutInterceptors().add(new WSS4JOutInterceptor(streaming));
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(org.apache.cxf.message.Message.MTOM_ENABLED, Boolean.TRUE);
+        properties.put("attachment-memory-threshold", String.valueOf(64 * 1024));
+        factory.setProperties(properties);
+        org.wsemail.wire.attachments.Attachments port = (org.wsemail.wire.attachments.Attachments) factory.create();
+        HTTPClientPolicy policy = new HTTPClientPolicy();
+        policy.setConnectionTimeout(10_000);
+        policy.setReceiveTimeout(300_000);
+        policy.setAllowChunking(true);
+        HTTPConduit conduit = (HTTPConduit) ClientProxy.getClient(port).getConduit();
+        conduit.setClient(policy);
+        conduit.setTlsClientParameters(tls(ResponseSignatures.checking(domain, trusted), trusted));
+        return port;
+    }
+
+    /**
+     * A client of {@code domain}'s server at {@code base} as a visitor, with a token this client's
+     * own server issues for that domain; only a client logged in with a certificate can get one.
+     */
+    WsemailClient visitorAt(URI base, String domain) throws WsemailException {
+        if (key == null) {
+            throw new WsemailException(WsemailException.NOT_AUTHENTICATED, "reaching " + domain + "'s server needs a token from "
+                    + user.domain() + ", which only a client logged in with a certificate gets (--certificate)", null);
+        }
+        Element token = requestToken(domain);
+        return visiting(base, domain, token, key, keyPassword, trusted);
+    }
+
+    /** Runs a call to a service of a server, with its faults in the client's words. */
+    <T> T callService(String address, ServiceCall<T> call) throws WsemailException {
+        try {
+            return call.run();
+        } catch (org.wsemail.wire.attachments.MailFault fault) {
+            String code = fault.getFaultInfo() == null ? "Fault" : fault.getFaultInfo().getCode();
+            String message = fault.getFaultInfo() == null ? fault.getMessage() : fault.getFaultInfo().getMessage();
+            throw new WsemailException(code, message, fault);
+        } catch (SOAPFaultException fault) {
+            throw refusal(fault);
+        } catch (WebServiceException e) {
+            throw new WsemailException(WsemailException.CONNECTION_FAILED, "cannot reach " + address + ": " + TransportErrors.describe(e), e);
+        }
+    }
+
+    /** A call to a service other than the client service. */
+    interface ServiceCall<T> {
+        T run() throws org.wsemail.wire.attachments.MailFault;
     }
 
     /** The bytes of the last request's SOAP message, as sent (the HTTP body). */
@@ -296,7 +398,11 @@ public final class WsemailClient {
             org.wsemail.wire.soap.Attachment wire = new org.wsemail.wire.soap.Attachment();
             wire.setName(attachment.name());
             wire.setContentType(attachment.contentType());
-            wire.setContent(attachment.content());
+            if (attachment.onDemand().isPresent()) {
+                wire.setOnDemand(MessageCodec.toWire(attachment.onDemand().get()));
+            } else {
+                wire.setContent(attachment.content());
+            }
             message.getAttachment().add(wire);
         }
         for (MessageFlag flag : flags) {
@@ -375,6 +481,16 @@ public final class WsemailClient {
         return call(() -> port.delete(ids));
     }
 
+    private WsemailException refusal(SOAPFaultException fault) {
+        String text = fault.getMessage() == null ? "" : fault.getMessage();
+        if (text.contains("security") || text.contains("authenticat")) {
+            return new WsemailException(WsemailException.NOT_AUTHENTICATED, path.equals(CERTIFICATE_PATH)
+                    ? "the server refused the certificate" : path.equals(FEDERATED_PATH)
+                    ? "the server refused the token" : "the server refused the user name or password", fault);
+        }
+        return new WsemailException("Fault", text, fault);
+    }
+
     private interface Call<T> {
         T run() throws MailFault;
     }
@@ -388,13 +504,7 @@ public final class WsemailClient {
             String message = fault.getFaultInfo() == null ? fault.getMessage() : fault.getFaultInfo().getMessage();
             throw new WsemailException(code, message, fault);
         } catch (SOAPFaultException fault) {
-            String text = fault.getMessage() == null ? "" : fault.getMessage();
-            if (text.contains("security") || text.contains("authenticat")) {
-                throw new WsemailException(WsemailException.NOT_AUTHENTICATED, url.endsWith(CERTIFICATE_PATH)
-                        ? "the server refused the certificate" : url.endsWith(FEDERATED_PATH)
-                        ? "the server refused the token" : "the server refused the user name or password", fault);
-            }
-            throw new WsemailException("Fault", text, fault);
+            throw refusal(fault);
         } catch (WebServiceException e) {
             throw new WsemailException(WsemailException.CONNECTION_FAILED,
                     "cannot reach " + url + ": " + TransportErrors.describe(e), e);

@@ -52,6 +52,17 @@ public final class InMemoryPluginStore implements PluginStore {
     }
 
     @Override
+    public Map<String, String> entriesStartingWith(String prefix) {
+        Map<String, String> entries = new TreeMap<>();
+        ownedBy(PLUGIN_WIDE).forEach((key, value) -> {
+            if (key.startsWith(prefix)) {
+                entries.put(key, value);
+            }
+        });
+        return entries;
+    }
+
+    @Override
     public Map<Address, String> values(String key) {
         Map<Address, String> values = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
         owners.forEach((owner, entries) -> {

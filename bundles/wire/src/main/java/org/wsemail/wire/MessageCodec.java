@@ -43,6 +43,7 @@ import org.wsemail.api.MessageFlag;
 import org.wsemail.api.plugin.PluginXml;
 import org.wsemail.wire.soap.Flag;
 import org.wsemail.wire.soap.Message;
+import org.wsemail.wire.soap.OnDemand;
 import org.wsemail.wire.soap.ObjectFactory;
 
 /**
@@ -120,7 +121,11 @@ public final class MessageCodec {
             org.wsemail.wire.soap.Attachment a = new org.wsemail.wire.soap.Attachment();
             a.setName(attachment.name());
             a.setContentType(attachment.contentType());
-            a.setContent(attachment.content());
+            if (attachment.onDemand().isPresent()) {
+                a.setOnDemand(toWire(attachment.onDemand().get()));
+            } else {
+                a.setContent(attachment.content());
+            }
             wire.getAttachment().add(a);
         }
         return wire;
@@ -166,10 +171,51 @@ public final class MessageCodec {
             if (a == null || a.getName() == null || a.getContentType() == null) {
                 throw new IllegalArgumentException("an attachment needs a name and a content type");
             }
-            attachments.add(new Attachment(a.getName(), a.getContentType(), a.getContent() == null ? new byte[0] : a.getContent()));
+            if (a.getOnDemand() != null) {
+                if (a.getContent() != null) {
+                    throw new IllegalArgumentException("attachment " + a.getName() + " has both content and an on-demand description");
+                }
+                attachments.add(Attachment.onDemand(a.getName(), a.getContentType(), fromWire(a.getOnDemand())));
+            } else {
+                attachments.add(new Attachment(a.getName(), a.getContentType(), a.getContent() == null ? new byte[0] : a.getContent()));
+            }
         }
         return MailMessage.builder().recipients(recipients).subject(nullToEmpty(wire.getSubject()))
                 .body(nullToEmpty(wire.getBody())).flags(flags).attachments(attachments);
+    }
+
+    /** The wire form of an on-demand attachment's description. */
+    public static OnDemand toWire(Attachment.OnDemand onDemand) {
+        OnDemand wire = new OnDemand();
+        wire.setGuid(onDemand.guid());
+        wire.setSize(onDemand.size());
+        wire.setSha256(onDemand.sha256());
+        wire.setVersion(onDemand.version());
+        wire.setLocation(onDemand.location() == null ? null : onDemand.location().toString());
+        return wire;
+    }
+
+    /**
+     * The model form of an on-demand attachment's description.
+     *
+     * @throws IllegalArgumentException if a part is missing or malformed
+     */
+    public static Attachment.OnDemand fromWire(OnDemand wire) {
+        if (wire.getGuid() == null || wire.getSha256() == null || !wire.getSha256().matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("an on-demand attachment needs a guid and a SHA-256 in lower-case hex");
+        }
+        java.net.URI location = null;
+        if (wire.getLocation() != null) {
+            try {
+                location = new java.net.URI(wire.getLocation());
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("not a URL: " + wire.getLocation());
+            }
+            if (!"https".equalsIgnoreCase(location.getScheme())) {
+                throw new IllegalArgumentException("an attachment is fetched over https only, not from " + wire.getLocation());
+            }
+        }
+        return new Attachment.OnDemand(wire.getGuid(), wire.getSize(), wire.getSha256(), wire.getVersion(), location);
     }
 
     private static String nullToEmpty(String text) {

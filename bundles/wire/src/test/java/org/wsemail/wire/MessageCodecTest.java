@@ -43,6 +43,25 @@ public class MessageCodecTest {
     }
 
     @Test
+    public void anOnDemandAttachmentTravelsAsItsDescriptionAndAPlainHttpLocationIsRefused() {
+        Attachment.OnDemand described = new Attachment.OnDemand("5a29-guid", 300_000, "ab".repeat(32), 2,
+                java.net.URI.create("https://mail.a.test:8443/wsemail"));
+        MailMessage message = sample().toBuilder().attachments(List.of(Attachment.onDemand("report.pdf", "application/pdf", described)))
+                .build();
+        Element element = CODEC.toElement(message, "msg-2");
+        assertEquals(message, CODEC.fromElement(element));
+        assertEquals(described, CODEC.fromElement(element).attachments().get(0).onDemand().orElseThrow());
+
+        String plainHttp = CODEC.toText(element).replace("https://mail.a.test", "http://mail.a.test");
+        try {
+            CODEC.fromElement(CODEC.parse(plainHttp));
+            fail("an attachment fetched over plain HTTP");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("https only"));
+        }
+    }
+
+    @Test
     public void theServerNotTheClientDecidesSenderIdAndTime() {
         Message fromClient = CODEC.toWire(sample());
         fromClient.setSender("mallory@evil.test");

@@ -61,4 +61,7 @@ public interface PluginStore {
 
     /** Removes the plug-in-wide value under {@code key}; false if there was none. */
     boolean remove(String key);
+
+    /** The plug-in-wide values whose keys start with {@code prefix} (all for an empty one), by key. */
+    Map<String, String> entriesStartingWith(String prefix);
 }

@@ -24,6 +24,13 @@ public final class SoapIntents {
     /** Requests over the size, nesting, fan-out or element limits, or with a document type declaration, are refused before they are read. */
     public static final String XML_LIMITS = "wsemail.xml-limits";
 
+    /**
+     * Binary contents travel as MTOM/XOP parts, streamed: parts beyond a small size are kept on disk
+     * while a request is read, not in memory, and no part may be larger than the server's attachment
+     * limit; with {@link #XML_LIMITS}, the XML itself stays within those limits.
+     */
+    public static final String STREAMED_ATTACHMENTS = "wsemail.streamed-attachments";
+
     private SoapIntents() {
     }
 }

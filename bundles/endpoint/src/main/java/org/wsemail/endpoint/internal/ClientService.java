@@ -112,6 +112,12 @@ class ClientService implements MailClient {
         } catch (IllegalArgumentException e) {
             throw refused(user, FaultCodes.BAD_REQUEST, e.getMessage());
         }
+        for (Attachment attachment : message.attachments()) {
+            if (attachment.onDemand().filter(described -> described.location() != null).isPresent()) {
+                throw refused(user, FaultCodes.BAD_REQUEST, "attachment " + attachment.name() + " says where to fetch it; only the"
+                        + " sending server writes that, for an attachment it keeps; nothing was sent");
+            }
+        }
         List<Address> unknown = message.recipients().stream()
                 .filter(recipient -> domain.isLocal(recipient) && !users.exists(recipient)).toList();
         if (!unknown.isEmpty()) {
@@ -145,6 +151,13 @@ class ClientService implements MailClient {
                 throw refused(user, FaultCodes.REJECTED, outcome.reason().orElseThrow());
             }
             MailMessage accepted = outcome.message().orElseThrow().toBuilder().sender(user).build();
+            for (Attachment attachment : accepted.attachments()) {
+                if (attachment.onDemand().filter(described -> described.location() == null).isPresent()) {
+                    throw refused(user, FaultCodes.REJECTED, "attachment " + attachment.name() + " was uploaded to be kept on this"
+                            + " server, but no plug-in here keeps attachments (on-demand-attachments is not installed); attach"
+                            + " the file itself; nothing was sent");
+                }
+            }
             try {
                 List<Long> entries = queue.submit(accepted);
                 messageId.value = accepted.messageId();

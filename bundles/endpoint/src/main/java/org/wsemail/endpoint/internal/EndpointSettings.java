@@ -34,6 +34,10 @@ public @interface EndpointSettings {
     @AttributeDefinition(name = "Volume an hour (MiB), visitors")
     long visitor_hourly_mib() default 100;
 
+    @AttributeDefinition(name = "Largest streamed attachment (MiB)",
+            description = "The most one attachment sent to an endpoint with streamed attachments (the on-demand attachments) may hold")
+    long max_attachment_mib() default 512;
+
     @AttributeDefinition(name = "Timestamp lifetime (s)", description = "How old a request's wsu:Timestamp may be")
     int timestamp_ttl_seconds() default 300;
 

@@ -27,13 +27,21 @@ final class RequestSizeLimit extends AbstractPhaseInterceptor<Message> {
 
     @Override
     public void handleMessage(Message message) {
-        if (declaredLength(message) > maxBytes) {
-            throw new Fault(tooLarge());
+        long limit = limit(message);
+        if (declaredLength(message) > limit) {
+            throw new Fault(tooLarge(limit));
         }
         InputStream body = message.getContent(InputStream.class);
         if (body != null) {
-            message.setContent(InputStream.class, new Limited(body));
+            message.setContent(InputStream.class, new Limited(body, limit));
         }
+    }
+
+    /** The limit, unless the endpoint streams attachments and says how much it takes. */
+    private long limit(Message message) {
+        Object own = message.getExchange() == null || message.getExchange().getEndpoint() == null ? null
+                : message.getExchange().getEndpoint().get(StreamedAttachmentsIntent.MAX_REQUEST_BYTES);
+        return own instanceof Long bytes ? Math.max(bytes, maxBytes) : maxBytes;
     }
 
     /** The Content-Length header, or -1 if there is none (chunked) or it is not a number. */
@@ -49,15 +57,17 @@ final class RequestSizeLimit extends AbstractPhaseInterceptor<Message> {
         return -1;
     }
 
-    private XMLStreamException tooLarge() {
-        return new XMLStreamException("Request size limit (" + maxBytes + " bytes) exceeded");
+    private static XMLStreamException tooLarge(long limit) {
+        return new XMLStreamException("Request size limit (" + limit + " bytes) exceeded");
     }
 
-    private final class Limited extends FilterInputStream {
+    private static final class Limited extends FilterInputStream {
+        private final long limit;
         private long read;
 
-        Limited(InputStream in) {
+        Limited(InputStream in, long limit) {
             super(in);
+            this.limit = limit;
         }
 
         @Override
@@ -80,8 +90,8 @@ final class RequestSizeLimit extends AbstractPhaseInterceptor<Message> {
 
         private void count(int n) throws IOException {
             read += n;
-            if (read > maxBytes) {
-                throw new IOException(tooLarge());
+            if (read > limit) {
+                throw new IOException(tooLarge(limit));
             }
         }
     }

@@ -179,6 +179,36 @@ public class ClientServiceTest {
     }
 
     @Test
+    public void aClientCannotHaveTheServerSignAnAttachmentDescriptionItDidNotWrite() {
+        Message claimsALocation = message("s", "b", "anne@a.test");
+        claimsALocation.getAttachment().add(onDemand("report.pdf", "https://c.test/wsemail"));
+        assertRefused(() -> alice().send(claimsALocation, new Holder<>(), new Holder<>()), FaultCodes.BAD_REQUEST,
+                "attachment report.pdf says where to fetch it; only the sending server writes that, for an attachment it keeps;"
+                        + " nothing was sent");
+
+        Message staged = message("s", "b", "anne@a.test");
+        staged.getAttachment().add(onDemand("report.pdf", null));
+        assertRefused(() -> alice().send(staged, new Holder<>(), new Holder<>()), FaultCodes.REJECTED,
+                "attachment report.pdf was uploaded to be kept on this server, but no plug-in here keeps attachments"
+                        + " (on-demand-attachments is not installed); attach the file itself; nothing was sent");
+        assertTrue(queue.queued().isEmpty());
+    }
+
+    private static org.wsemail.wire.soap.Attachment onDemand(String name, String location) {
+        org.wsemail.wire.soap.OnDemand described = new org.wsemail.wire.soap.OnDemand();
+        described.setGuid("3f1c0a52-upload");
+        described.setSize(1234);
+        described.setSha256("ab".repeat(32));
+        described.setVersion(1);
+        described.setLocation(location);
+        org.wsemail.wire.soap.Attachment attachment = new org.wsemail.wire.soap.Attachment();
+        attachment.setName(name);
+        attachment.setContentType("application/pdf");
+        attachment.setOnDemand(described);
+        return attachment;
+    }
+
+    @Test
     public void aMalformedRecipientIsABadRequest() {
         assertRefused(() -> alice().send(message("s", "b", "anne"), new Holder<>(), new Holder<>()), FaultCodes.BAD_REQUEST,
                 "not a mail address (expected local@domain): 'anne'");

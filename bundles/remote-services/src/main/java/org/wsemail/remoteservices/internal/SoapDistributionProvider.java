@@ -68,13 +68,15 @@ import org.wsemail.api.runtime.RemoteEndpoints;
             RemoteConstants.REMOTE_INTENTS_SUPPORTED + "=" + SoapIntents.FEDERATED_LOGIN,
             RemoteConstants.REMOTE_INTENTS_SUPPORTED + "=" + SoapIntents.PEER,
             RemoteConstants.REMOTE_INTENTS_SUPPORTED + "=" + SoapIntents.SIGNED_ANSWERS,
-            RemoteConstants.REMOTE_INTENTS_SUPPORTED + "=" + SoapIntents.XML_LIMITS})
+            RemoteConstants.REMOTE_INTENTS_SUPPORTED + "=" + SoapIntents.XML_LIMITS,
+            RemoteConstants.REMOTE_INTENTS_SUPPORTED + "=" + SoapIntents.STREAMED_ATTACHMENTS})
 public class SoapDistributionProvider implements DistributionProvider, RemoteEndpoints {
     private static final Logger LOG = LoggerFactory.getLogger(SoapDistributionProvider.class);
 
     /** The intents this provider applies: all of {@link SoapIntents}. */
     static final Set<String> KNOWN_INTENTS = Set.of(SoapIntents.PASSWORD_LOGIN, SoapIntents.CERTIFICATE_LOGIN,
-            SoapIntents.FEDERATED_LOGIN, SoapIntents.PEER, SoapIntents.SIGNED_ANSWERS, SoapIntents.XML_LIMITS);
+            SoapIntents.FEDERATED_LOGIN, SoapIntents.PEER, SoapIntents.SIGNED_ANSWERS, SoapIntents.XML_LIMITS,
+            SoapIntents.STREAMED_ATTACHMENTS);
 
     /** The servlet context the CXF servlet serves, below which addresses are (feature wsemail-endpoint sets it). */
     private static final String CONTEXT = "/wsemail";

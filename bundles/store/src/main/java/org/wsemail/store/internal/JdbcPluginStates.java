@@ -119,6 +119,27 @@ public class JdbcPluginStates implements PluginStates {
         }
 
         @Override
+        public Map<String, String> entriesStartingWith(String prefix) {
+            String pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+            Map<String, String> entries = new LinkedHashMap<>();
+            try (Connection c = database.dataSource().getConnection();
+                    PreparedStatement select = c.prepareStatement("SELECT state_key, state_value FROM plugin_state"
+                            + " WHERE plugin = ? AND owner = ? AND state_key LIKE ? ESCAPE '\\' ORDER BY state_key")) {
+                select.setString(1, plugin);
+                select.setString(2, PLUGIN_WIDE);
+                select.setString(3, pattern);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        entries.put(rows.getString(1), rows.getString(2));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new StoreException("cannot read the state of plug-in " + plugin, e);
+            }
+            return entries;
+        }
+
+        @Override
         public Map<Address, String> values(String key) {
             checkKey(key);
             Map<Address, String> values = new LinkedHashMap<>();

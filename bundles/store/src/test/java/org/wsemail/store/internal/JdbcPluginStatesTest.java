@@ -116,4 +116,19 @@ public class JdbcPluginStatesTest {
         users.delete(BOB);
         assertEquals(Optional.empty(), store.get(BOB, "name"));
     }
+
+    @Test
+    public void pluginWideValuesAreListedByTheStartOfTheirKeysWithLikeCharactersTakenLiterally() {
+        PluginStore store = new JdbcPluginStates(database).forPlugin("org.example.listing");
+        store.put("attachment.1", "one");
+        store.put("attachment.2", "two");
+        store.put("attachment%x", "percent");
+        store.put("attachments_all", "underscore");
+        store.put("staged.9", "other");
+        store.put(org.wsemail.api.Address.parse("bob@b.test"), "attachment.3", "a user's, not plug-in-wide");
+        assertEquals(java.util.Map.of("attachment.1", "one", "attachment.2", "two"), store.entriesStartingWith("attachment."));
+        assertEquals(java.util.Map.of("attachment%x", "percent"), store.entriesStartingWith("attachment%"));
+        assertEquals(java.util.Map.of("attachments_all", "underscore"), store.entriesStartingWith("attachments_"));
+        assertEquals(5, store.entriesStartingWith("").size());
+    }
 }
