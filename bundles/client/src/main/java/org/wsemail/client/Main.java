@@ -35,6 +35,9 @@ import org.wsemail.api.Address;
 import org.wsemail.api.Attachment;
 import org.wsemail.api.MessageFlag;
 import org.wsemail.api.MailMessage;
+import org.wsemail.api.plugin.PluginXml;
+import org.wsemail.wire.MessageCodec;
+import org.w3c.dom.Element;
 import org.wsemail.wire.soap.Header;
 
 /**
@@ -65,6 +68,14 @@ public final class Main {
             "                   publishes <file> as the next version of an attachment you sent",
             "  attachment-withdraw <message-id> <name>",
             "                   withdraws an attachment you sent: no one fetches it any more",
+            "  address-book [<search text>]",
+            "                   your domain's directory (the address-book plug-in), all or those matching",
+            "  token <domain> [--out <file>]",
+            "                   a federated identity token from your server for <domain> (needs --certificate)",
+            "  visit <url> send --to ... (as send)",
+            "                   sends as a visitor straight to another domain's server at <url>, on a token from yours",
+            "  extension <id> <xml>",
+            "                   calls a server extension (a plug-in) with an XML request and prints its signed answer",
             "  delete <id>...",
             "",
             "options (or keys of the config file, without the dashes):",
@@ -79,7 +90,7 @@ public final class Main {
             "  --config <file>         the config file (default ~/.wsemail/client.properties)");
 
     private static final Set<String> BUILT_IN = Set.of("send", "inbox", "read", "delete", "fetch", "attachment-update",
-            "attachment-withdraw");
+            "attachment-withdraw", "address-book", "token", "visit", "extension");
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
@@ -165,6 +176,10 @@ public final class Main {
                 case "fetch" -> fetch(settings, options, positional);
                 case "attachment-update" -> attachmentUpdate(settings, positional);
                 case "attachment-withdraw" -> attachmentWithdraw(settings, positional);
+                case "address-book" -> addressBook(settings, positional);
+                case "token" -> token(settings, options, positional);
+                case "visit" -> visit(settings, options, positional, attach);
+                case "extension" -> extension(settings, positional);
                 default -> delete(settings, positional);
             };
         } catch (UsageException e) {
@@ -289,6 +304,10 @@ public final class Main {
 
     private int send(ClientSettings settings, Map<String, String> options, List<Path> attach)
             throws UsageException, WsemailException {
+        return send(settings.connect(), options, attach);
+    }
+
+    private int send(WsemailClient client, Map<String, String> options, List<Path> attach) throws UsageException, WsemailException {
         String to = options.get("to");
         String subject = options.get("subject");
         if (to == null || subject == null) {
@@ -318,7 +337,6 @@ public final class Main {
             }
         }
         Set<MessageFlag> flags = options.containsKey("encrypt") ? Set.of(MessageFlag.ENCRYPTED_DELIVERY) : Set.of();
-        WsemailClient client = settings.connect();
         List<Attachment> attachments = new ArrayList<>();
         for (Path file : attach) {
             attachments.add(attachment(client, file));
@@ -469,6 +487,95 @@ public final class Main {
         }
         int deleted = settings.connect().delete(ids);
         out.println("Deleted " + deleted + " of " + ids.size() + " message" + (ids.size() == 1 ? "" : "s"));
+        return OK;
+    }
+
+    private int addressBook(ClientSettings settings, List<String> positional) throws UsageException, WsemailException {
+        if (positional.size() > 1) {
+            throw new UsageException("address-book takes at most one search text (quote it if it has spaces)");
+        }
+        Element request = PluginXml.answer(positional.isEmpty() ? "list" : "search");
+        if (!positional.isEmpty()) {
+            request.setAttribute("query", positional.get(0));
+        }
+        Element entries = settings.connect().extension("address-book", request);
+        org.w3c.dom.NodeList listed = entries.getElementsByTagNameNS("*", "entry");
+        if (listed.getLength() == 0) {
+            out.println(positional.isEmpty() ? "The address book is empty." : "No one matches '" + positional.get(0) + "'.");
+        }
+        for (int i = 0; i < listed.getLength(); i++) {
+            Element entry = (Element) listed.item(i);
+            out.printf("%-32s  %s%n", entry.getAttribute("address"), entry.getAttribute("name"));
+        }
+        return OK;
+    }
+
+    private int token(ClientSettings settings, Map<String, String> options, List<String> positional)
+            throws UsageException, WsemailException {
+        if (positional.size() != 1) {
+            throw new UsageException("token needs the domain it is for");
+        }
+        if (settings.certificate() == null) {
+            throw new UsageException("a token is bound to your certificate: log in with --certificate");
+        }
+        String token = new MessageCodec().toText(settings.connect().requestToken(positional.get(0)));
+        if (options.containsKey("out")) {
+            try {
+                Files.writeString(Path.of(options.get("out")), token, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UsageException("cannot write " + options.get("out") + ": " + e.getMessage());
+            }
+            out.println("Wrote a token for " + positional.get(0) + " to " + options.get("out"));
+        } else {
+            out.println(token);
+        }
+        return OK;
+    }
+
+    /** {@code visit <url> send ...}: the send, as a visitor at another domain's server, on a token from the user's own. */
+    private int visit(ClientSettings settings, Map<String, String> options, List<String> positional, List<Path> attach)
+            throws UsageException, WsemailException {
+        if (positional.size() != 2 || !positional.get(1).equals("send")) {
+            throw new UsageException("visit needs the other server's URL and then send with its options");
+        }
+        if (settings.certificate() == null) {
+            throw new UsageException("a visitor presents a token bound to their certificate: log in with --certificate");
+        }
+        URI server;
+        try {
+            server = new URI(positional.get(0));
+        } catch (URISyntaxException e) {
+            throw new UsageException("not a URL: " + positional.get(0));
+        }
+        List<Address> recipients;
+        try {
+            recipients = Address.parseList(options.getOrDefault("to", ""));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (recipients.isEmpty()) {
+            throw new UsageException("send needs --to");
+        }
+        String domain = recipients.get(0).domain();
+        WsemailClient home = settings.connect();
+        Element token = home.requestToken(domain);
+        WsemailClient visitor = WsemailClient.visiting(server, domain, token, settings.certificate(), settings.password(),
+                settings.trusted());
+        return send(visitor, options, attach);
+    }
+
+    private int extension(ClientSettings settings, List<String> positional) throws UsageException, WsemailException {
+        if (positional.size() != 2) {
+            throw new UsageException("extension needs the extension's id and an XML request, e.g. extension address-book '<list/>'");
+        }
+        MessageCodec codec = new MessageCodec();
+        Element request;
+        try {
+            request = codec.parse(positional.get(1));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("the request is not XML: " + e.getMessage());
+        }
+        out.println(codec.toText(settings.connect().extension(positional.get(0), request)));
         return OK;
     }
 

@@ -57,6 +57,31 @@ public class MainTest {
                 + " keep the password"));
     }
 
+    private int asAlice(String... command) throws Exception {
+        List<String> line = new ArrayList<>(List.of("--server", "https://mail.a.test:8443/wsemail", "--user", "alice@a.test",
+                "--trust", "system"));
+        line.addAll(List.of(command));
+        return run(line.toArray(new String[0]));
+    }
+
+    @Test
+    public void commandsThatNeedACertificateOrXmlSaySoBeforeConnecting() throws Exception {
+        assertEquals(Main.USAGE, asAlice("token", "b.test"));
+        assertEquals("wsemail: a token is bound to your certificate: log in with --certificate", firstErrorLine());
+        err.reset();
+        assertEquals(Main.USAGE, asAlice("visit", "https://mail.b.test:8443/wsemail", "send", "--to", "bob@b.test"));
+        assertEquals("wsemail: a visitor presents a token bound to their certificate: log in with --certificate", firstErrorLine());
+        err.reset();
+        assertEquals(Main.USAGE, asAlice("extension", "address-book", "<list"));
+        assertTrue(firstErrorLine(), firstErrorLine().startsWith("wsemail: the request is not XML"));
+        err.reset();
+        assertEquals(Main.USAGE, asAlice("send", "--to", "bob@b.test", "--subject", "s", "--body", "b", "--attach", "/no/such/file"));
+        assertEquals("wsemail: no file /no/such/file to attach", firstErrorLine());
+        err.reset();
+        assertEquals(Main.USAGE, asAlice("fetch", "3", "report.pdf"));
+        assertEquals("wsemail: fetch needs a message id, an attachment name and --out <file>", firstErrorLine());
+    }
+
     @Test
     public void theSystemRootsAreThereOnlyWhenChosen() {
         assertTrue("the JVM knows public roots", !WsemailClient.systemRoots().isEmpty());

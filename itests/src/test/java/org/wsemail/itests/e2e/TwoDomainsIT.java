@@ -626,6 +626,12 @@ public class TwoDomainsIT {
             assertEquals("anne@a.test", entry.getAttribute("address"));
             assertEquals("Anne Able", entry.getAttribute("name"));
             assertEquals(null, entry.getNextSibling());
+
+            String listed = wsemail(a, "alice@a.test", "alice-password-1", "address-book", "able");
+            assertTrue(listed, listed.startsWith("exit 0\n") && listed.matches("(?s).*anne@a\\.test +Anne Able.*"));
+            String answer = wsemail(a, "alice@a.test", "alice-password-1", "extension", "address-book", "<search query=\"ABLE\"/>");
+            assertTrue(answer, answer.startsWith("exit 0\n") && answer.contains("address=\"anne@a.test\"")
+                    && answer.contains("name=\"Anne Able\""));
         } finally {
             a.shell("wsemail:plugin-uninstall address-book");
         }
@@ -689,6 +695,34 @@ public class TwoDomainsIT {
 
     private interface Call {
         void run() throws Exception;
+    }
+
+    @Test
+    public void bobSendsAsAVisitorFromTheCommandLine() throws Exception {
+        Path p12 = bobsCertificate();
+        List<String> line = List.of(b.home.resolve("bin/wsemail").toString(), "--server", b.base().toString(), "--certificate",
+                p12.toString(), "--trust", caPem.toString());
+        Path tokenFile = root.resolve("bob-token.xml");
+        String token = run(line, new String(BOB_P12_SECRET), "token", "a.test", "--out", tokenFile.toString());
+        assertTrue(token, token.startsWith("exit 0\n"));
+        assertTrue(Files.readString(tokenFile).contains("a.test"));
+        String sent = run(line, new String(BOB_P12_SECRET), "visit", a.base().toString(), "send", "--to", "alice@a.test",
+                "--subject", "Visiting from the command line", "--body", "on a token from b.test");
+        assertTrue(sent, sent.startsWith("exit 0\n") && sent.contains("Sent "));
+        Header arrived = awaitMessage(alice(), "Visiting from the command line")
+                .orElseThrow(() -> new AssertionError("alice never got it"));
+        assertEquals("bob@b.test", arrived.getSender());
+    }
+
+    private static String run(List<String> line, String password, String... command) throws Exception {
+        List<String> full = new java.util.ArrayList<>(line);
+        full.addAll(List.of(command));
+        ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true);
+        builder.environment().put("WSEMAIL_PASSWORD", password);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("wsemail did not finish", process.waitFor(60, TimeUnit.SECONDS));
+        return "exit " + process.exitValue() + "\n" + output;
     }
 
     private static void assertVisitorRefused(Call call, String message) throws Exception {
