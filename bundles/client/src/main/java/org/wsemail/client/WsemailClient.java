@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
@@ -235,9 +236,14 @@ public final class WsemailClient {
         ResponseSignatures.Checks checks = ResponseSignatures.checking(serverDomain, trusted);
         factory.getInInterceptors().addAll(checks.interceptors());
         this.port = (MailClient) factory.create();
+        connect(port, Duration.ofSeconds(60), checks, trusted);
+    }
+
+    /** The HTTPS connection of a service proxy: time limits, and the server checked as {@code checks} say. */
+    private static void connect(Object port, Duration receiveTimeout, ResponseSignatures.Checks checks, Set<TrustAnchor> trusted) {
         HTTPClientPolicy policy = new HTTPClientPolicy();
         policy.setConnectionTimeout(10_000);
-        policy.setReceiveTimeout(60_000);
+        policy.setReceiveTimeout(receiveTimeout.toMillis());
         HTTPConduit conduit = (HTTPConduit) ClientProxy.getClient(port).getConduit();
         conduit.setClient(policy);
         conduit.setTlsClientParameters(tls(checks, trusted));
@@ -283,13 +289,7 @@ public final class WsemailClient {
         properties.put("attachment-memory-threshold", String.valueOf(64 * 1024));
         factory.setProperties(properties);
         org.wsemail.wire.attachments.Attachments port = (org.wsemail.wire.attachments.Attachments) factory.create();
-        HTTPClientPolicy policy = new HTTPClientPolicy();
-        policy.setConnectionTimeout(10_000);
-        policy.setReceiveTimeout(300_000);
-        policy.setAllowChunking(true);
-        HTTPConduit conduit = (HTTPConduit) ClientProxy.getClient(port).getConduit();
-        conduit.setClient(policy);
-        conduit.setTlsClientParameters(tls(ResponseSignatures.checking(domain, trusted), trusted));
+        connect(port, Duration.ofMinutes(5), ResponseSignatures.checking(domain, trusted), trusted);
         return port;
     }
 
@@ -311,9 +311,7 @@ public final class WsemailClient {
         try {
             return call.run();
         } catch (org.wsemail.wire.attachments.MailFault fault) {
-            String code = fault.getFaultInfo() == null ? "Fault" : fault.getFaultInfo().getCode();
-            String message = fault.getFaultInfo() == null ? fault.getMessage() : fault.getFaultInfo().getMessage();
-            throw new WsemailException(code, message, fault);
+            throw refusal(fault, fault.getFaultInfo());
         } catch (SOAPFaultException fault) {
             throw refusal(fault);
         } catch (WebServiceException e) {
@@ -481,6 +479,12 @@ public final class WsemailClient {
         return call(() -> port.delete(ids));
     }
 
+    /** A server's refusal ({@code mail:fault}, from any of its services), in the client's terms. */
+    private static WsemailException refusal(Exception fault, org.wsemail.wire.soap.Fault info) {
+        return info == null ? new WsemailException("Fault", fault.getMessage(), fault)
+                : new WsemailException(info.getCode(), info.getMessage(), fault);
+    }
+
     private WsemailException refusal(SOAPFaultException fault) {
         String text = fault.getMessage() == null ? "" : fault.getMessage();
         if (text.contains("security") || text.contains("authenticat")) {
@@ -500,9 +504,7 @@ public final class WsemailClient {
         try {
             return call.run();
         } catch (MailFault fault) {
-            String code = fault.getFaultInfo() == null ? "Fault" : fault.getFaultInfo().getCode();
-            String message = fault.getFaultInfo() == null ? fault.getMessage() : fault.getFaultInfo().getMessage();
-            throw new WsemailException(code, message, fault);
+            throw refusal(fault, fault.getFaultInfo());
         } catch (SOAPFaultException fault) {
             throw refusal(fault);
         } catch (WebServiceException e) {

@@ -31,7 +31,6 @@ import org.wsemail.client.AttachmentTransfer;
 import org.wsemail.client.ReadMessage;
 import org.wsemail.client.WsemailClient;
 import org.wsemail.client.WsemailException;
-import org.wsemail.dns.internal.Dnsmasq;
 import org.wsemail.security.Pki;
 import org.wsemail.security.SamlTokens;
 import org.wsemail.wire.soap.Header;
@@ -55,7 +54,7 @@ public class AttachmentsIT {
 
     private static Path root;
     private static Path caPem;
-    private static Dnsmasq dns;
+    private static TwoDomains domains;
     private static ServerProcess a;
     private static ServerProcess b;
     private static Path bobP12;
@@ -63,24 +62,11 @@ public class AttachmentsIT {
 
     @BeforeClass
     public static void startTwoDomains() throws Exception {
-        root = Path.of("target", "e2e-attachments").toAbsolutePath();
-        ServerProcess.deleteRecursively(root);
-        Files.createDirectories(root);
-        caPem = root.resolve("ca.pem");
-        Pki.writePem(caPem, CA.certificate());
-        Path archive = Path.of(System.getProperty("wsemail.assembly"));
-        a = new ServerProcess(archive, root, "a.test", "127.0.0.7", 18700);
-        b = new ServerProcess(archive, root, "b.test", "127.0.0.8", 18800);
-        dns = new Dnsmasq(60, List.of("mail.a.test,127.0.0.7", "mail.b.test,127.0.0.8"),
-                "_wsemail._tcp.a.test,mail.a.test," + a.tlsPort + ",10,0",
-                "_wsemail._tcp.b.test,mail.b.test," + b.tlsPort + ",10,0");
-        for (ServerProcess server : List.of(a, b)) {
-            server.credentials(CA);
-            server.nameServer(dns.address());
-            server.launch();
-        }
-        a.awaitReady();
-        b.awaitReady();
+        domains = new TwoDomains("e2e-attachments", CA, 18700, 18800);
+        root = domains.root;
+        caPem = domains.caPem;
+        a = domains.a;
+        b = domains.b;
         String password = passwordFile(PASSWORD);
         a.shell("wsemail:user-add --password-file " + password + " " + ALICE, "wsemail:user-add --password-file " + password + " " + ANNE);
         b.shell("wsemail:user-add --password-file " + password + " " + BOB, "wsemail:user-add --password-file " + password + " " + CARL,
@@ -95,10 +81,8 @@ public class AttachmentsIT {
 
     @AfterClass
     public static void stopTwoDomains() throws Exception {
-        for (AutoCloseable resource : new AutoCloseable[] {a, b, dns}) {
-            if (resource != null) {
-                resource.close();
-            }
+        if (domains != null) {
+            domains.close();
         }
     }
 

@@ -36,7 +36,6 @@ import org.w3c.dom.Element;
 import org.wsemail.api.Address;
 import org.wsemail.client.WsemailClient;
 import org.wsemail.client.WsemailException;
-import org.wsemail.dns.internal.Dnsmasq;
 import org.wsemail.messaging.InstantMessages;
 import org.wsemail.messaging.InstantMessages.Delivery;
 import org.wsemail.security.Pki;
@@ -62,30 +61,17 @@ public class InstantMessagingIT {
 
     private static Path root;
     private static Path caPem;
-    private static Dnsmasq dns;
+    private static TwoDomains domains;
     private static ServerProcess a;
     private static ServerProcess b;
 
     @BeforeClass
     public static void startTwoDomains() throws Exception {
-        root = Path.of("target", "e2e-im").toAbsolutePath();
-        ServerProcess.deleteRecursively(root);
-        Files.createDirectories(root);
-        caPem = root.resolve("ca.pem");
-        Pki.writePem(caPem, CA.certificate());
-        Path archive = Path.of(System.getProperty("wsemail.assembly"));
-        a = new ServerProcess(archive, root, "a.test", "127.0.0.7", 18500);
-        b = new ServerProcess(archive, root, "b.test", "127.0.0.8", 18600);
-        dns = new Dnsmasq(60, List.of("mail.a.test,127.0.0.7", "mail.b.test,127.0.0.8"),
-                "_wsemail._tcp.a.test,mail.a.test," + a.tlsPort + ",10,0",
-                "_wsemail._tcp.b.test,mail.b.test," + b.tlsPort + ",10,0");
-        for (ServerProcess server : List.of(a, b)) {
-            server.credentials(CA);
-            server.nameServer(dns.address());
-            server.launch();
-        }
-        a.awaitReady();
-        b.awaitReady();
+        domains = new TwoDomains("e2e-im", CA, 18500, 18600);
+        root = domains.root;
+        caPem = domains.caPem;
+        a = domains.a;
+        b = domains.b;
         String password = passwordFile(PASSWORD);
         a.shell("wsemail:user-add --password-file " + password + " " + ALICE, "wsemail:user-add --password-file " + password + " " + ANNE);
         b.shell("wsemail:user-add --password-file " + password + " " + BOB, "wsemail:user-add --password-file " + password + " " + CARL);
@@ -104,10 +90,8 @@ public class InstantMessagingIT {
 
     @AfterClass
     public static void stopTwoDomains() throws Exception {
-        for (AutoCloseable resource : new AutoCloseable[] {a, b, dns}) {
-            if (resource != null) {
-                resource.close();
-            }
+        if (domains != null) {
+            domains.close();
         }
     }
 

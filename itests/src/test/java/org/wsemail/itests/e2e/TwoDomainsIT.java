@@ -127,15 +127,8 @@ public class TwoDomainsIT {
 
     /** The wsemail command of the a.test distribution, run as a user would. */
     private static String wsemail(ServerProcess server, String user, String password, String... command) throws Exception {
-        List<String> line = new java.util.ArrayList<>(List.of(server.home.resolve("bin/wsemail").toString(),
-                "--server", server.base().toString(), "--user", user, "--trust", caPem.toString()));
-        line.addAll(List.of(command));
-        ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
-        builder.environment().put("WSEMAIL_PASSWORD", password);
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue("wsemail did not finish", process.waitFor(60, TimeUnit.SECONDS));
-        return "exit " + process.exitValue() + "\n" + output;
+        return run(List.of(server.home.resolve("bin/wsemail").toString(), "--server", server.base().toString(), "--user", user,
+                "--trust", caPem.toString()), password, command);
     }
 
     @Test
@@ -714,6 +707,7 @@ public class TwoDomainsIT {
         assertEquals("bob@b.test", arrived.getSender());
     }
 
+    /** {@code line} and then {@code command}, with the password in the environment: "exit N" and what it printed. */
     private static String run(List<String> line, String password, String... command) throws Exception {
         List<String> full = new java.util.ArrayList<>(line);
         full.addAll(List.of(command));
