@@ -72,7 +72,7 @@ public class AttachmentsIT {
         b.shell("wsemail:user-add --password-file " + password + " " + BOB, "wsemail:user-add --password-file " + password + " " + CARL,
                 "wsemail:ca-create");
         String installed = a.shell("config:edit org.wsemail.plugins.ondemandattachments",
-                "config:property-set base.url " + a.base(), "config:update",
+                "config:property-set base.url " + a.base(), "config:property-set max.attachment.mib 2", "config:update",
                 "wsemail:plugin-install mvn:org.wsemail.plugins/on-demand-attachments/" + VERSION);
         assertTrue(installed, installed.contains("on-demand-attachments"));
         bobP12 = certificate(b, BOB);
@@ -317,6 +317,22 @@ public class AttachmentsIT {
         assertEquals(refused.text(), 1, refused.exit());
         assertTrue(refused.text(), refused.text().contains("the sender withdrew minutes.txt"));
         assertTrue(bob.attachments().versions(bob.read(bobsId), "minutes.txt").withdrawn());
+    }
+
+    @Test
+    public void anAttachmentOverTheLimitIsRefusedInWordsAndNothingIsKeptOrSent() throws Exception {
+        byte[] big = random(3 * 1024 * 1024, 7);
+        Run sent = wsemail(a, ALICE, "send", "--to", BOB, "--subject", "Too big", "--body", "x", "--attach",
+                file("too-big.bin", big).toString());
+        assertEquals(sent.text(), 1, sent.exit());
+        assertTrue(sent.text(), sent.text().contains("the attachment is larger than the 2097152 bytes an attachment may have"
+                + " (MessageTooLarge)"));
+        String sha = sha256(big);
+        assertFalse(Files.exists(a.home.resolve("data/wsemail/attachments/objects").resolve(sha.substring(0, 2)).resolve(sha)));
+        try (var partial = Files.list(a.home.resolve("data/wsemail/attachments/incoming"))) {
+            assertEquals("no partial upload left behind", 0, partial.count());
+        }
+        assertTrue(withCertificate(b, bobP12).inbox(Instant.EPOCH).stream().noneMatch(h -> h.getSubject().equals("Too big")));
     }
 
     @Test
