@@ -232,14 +232,24 @@ public class AttachmentLibrary {
         return kept;
     }
 
-    /** Publishes a staged upload of the owner as the next version of their attachment. */
-    Version publish(Address owner, String messageId, String name, String uploadId) throws Refused {
-        Kept kept = owned(owner, messageId, name);
-        if (kept.withdrawn()) {
-            throw new Refused(WITHDRAWN, "attachment " + name + " of message " + messageId + " was withdrawn");
-        }
+    /**
+     * Publishes a staged upload of the owner as the next version of their attachment. A refused
+     * publication discards the caller's upload at once (it was made for it), rather than leaving it
+     * on their quota until the sweep.
+     */
+    Version publish(Address owner, String messageId, String name, String uploadId) throws Refused, IOException {
         Staged staged = records.staged(uploadId).filter(s -> s.owner().equals(owner))
                 .orElseThrow(() -> new Refused(NOT_FOUND, "no upload " + uploadId + " of yours to publish"));
+        Kept kept;
+        try {
+            kept = owned(owner, messageId, name);
+            if (kept.withdrawn()) {
+                throw new Refused(WITHDRAWN, "attachment " + name + " of message " + messageId + " was withdrawn");
+            }
+        } catch (Refused e) {
+            discard(staged);
+            throw e;
+        }
         Version next = new Version(kept.newest().number() + 1, kept.newest().name(), staged.contentType(), staged.size(), staged.sha256(),
                 clock.instant());
         List<Version> versions = new ArrayList<>(kept.versions());
@@ -259,14 +269,19 @@ public class AttachmentLibrary {
         LOG.info("{} withdrew attachment {} ({}) of message {}", owner, kept.guid(), name, messageId);
     }
 
+    /** Forgets an upload, gives its size back to its owner, and removes its content unless something else holds it. */
+    private void discard(Staged staged) throws IOException {
+        records.unstage(staged.id());
+        records.refund(staged.owner(), staged.size());
+        deleteIfUnreferenced(staged.sha256());
+    }
+
     /** Removes unsent uploads and attachments past their retention. */
     void sweep() {
         try {
             Instant now = clock.instant();
             for (Staged staged : records.stagedBefore(now.minus(stagedFor))) {
-                records.unstage(staged.id());
-                records.refund(staged.owner(), staged.size());
-                deleteIfUnreferenced(staged.sha256());
+                discard(staged);
             }
             for (Kept kept : records.all()) {
                 if (kept.lastPublished().isBefore(now.minus(retention))) {

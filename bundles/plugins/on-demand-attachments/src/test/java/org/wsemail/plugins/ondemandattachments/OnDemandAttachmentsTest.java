@@ -150,12 +150,16 @@ public class OnDemandAttachmentsTest {
         assertArrayEquals(second, Files.readAllBytes(library.fetch(first.guid(), null, BOB).file()));
         assertArrayEquals(REPORT, Files.readAllBytes(library.fetch(first.guid(), 1, BOB).file()));
 
+        Records.Staged mallorys = library.upload(MALLORY, "report.txt", "text/plain", new ByteArrayInputStream(REPORT));
         try {
-            plugin.handle(request("publish", "message", "m1@a.test", "name", "report.txt", "upload", upload.id()), calling(MALLORY, true));
+            plugin.handle(request("publish", "message", "m1@a.test", "name", "report.txt", "upload", mallorys.id()),
+                    calling(MALLORY, true));
             fail("only the sender publishes");
         } catch (ExtensionException e) {
             assertEquals(ExtensionException.NOT_AUTHORIZED, e.code());
         }
+        assertTrue("the refused upload is discarded", library.records().staged(mallorys.id()).isEmpty());
+        assertEquals("and no longer counts against her quota", 0, library.records().usage(MALLORY));
 
         plugin.handle(request("withdraw", "message", "m1@a.test", "name", "report.txt"), calling(ALICE, true));
         assertEquals("true", plugin.handle(request("versions", "guid", first.guid()), calling(BOB, false)).getAttribute("withdrawn"));
