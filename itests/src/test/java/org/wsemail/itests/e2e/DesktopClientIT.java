@@ -1,0 +1,287 @@
+package org.wsemail.itests.e2e;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.wsemail.itests.e2e.ServerProcess.passwordFile;
+
+import java.awt.Component;
+import java.awt.Container;
+import java.awt.Rectangle;
+import java.awt.Robot;
+import java.awt.Window;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+
+import javax.imageio.ImageIO;
+import javax.swing.AbstractButton;
+import javax.swing.JFrame;
+import javax.swing.JLabel;
+import javax.swing.JOptionPane;
+import javax.swing.JTable;
+import javax.swing.SwingUtilities;
+import javax.swing.text.JTextComponent;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+import org.wsemail.desktop.DesktopClient;
+import org.wsemail.security.Pki;
+
+/**
+ * The desktop client's real windows on an X server of the test's own (Xvfb on display :97, which the
+ * build gives the test JVM), against a real server from the distribution: logging in (and a wrong
+ * password said in words), sending, the message arriving by itself, read with its signature status,
+ * deleted. Screenshots of the main screens go to docs/screenshots/, checked to show what they should.
+ */
+public class DesktopClientIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Pki.CertifiedKey CA = Pki.createAuthority("Desktop test CA", Duration.ofDays(1));
+    private static final String ALICE = "alice@a.test";
+    private static final String PASSWORD = "desktop-password-1";
+
+    private static ServerProcess server;
+    private static Path root;
+    private static Path shots;
+
+    @BeforeClass
+    public static void startDisplayAndServer() throws Exception {
+        assertEquals("the build runs this test with DISPLAY=:97", ":97", System.getenv("DISPLAY"));
+        Path socket = Path.of("/tmp/.X11-unix/X97");
+        Files.deleteIfExists(Path.of("/tmp/.X97-lock"));
+        // -terminate: the X server ends when its last client, this JVM, goes. It is never stopped from
+        // here: a JVM whose X server goes away under it exits at once, before its results are reported.
+        try {
+            new ProcessBuilder("Xvfb", ":97", "-screen", "0", "1280x900x24", "-nolisten", "tcp", "-terminate").redirectErrorStream(true)
+                    .redirectOutput(Path.of("target", "xvfb.log").toFile()).start();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("cannot start Xvfb (Debian: apt-get install xvfb): " + e.getMessage(), e);
+        }
+        await("Xvfb to listen", () -> Files.exists(socket));
+        root = Path.of("target", "e2e-desktop").toAbsolutePath();
+        ServerProcess.deleteRecursively(root);
+        Files.createDirectories(root);
+        shots = Files.createDirectories(Path.of(System.getProperty("wsemail.screenshots", "target/screenshots")));
+        server = new ServerProcess(Path.of(System.getProperty("wsemail.assembly")), root, "a.test", "127.0.0.9", 18900);
+        server.credentials(CA);
+        server.start();
+        server.shell("wsemail:user-add --password-file " + passwordFile(PASSWORD) + " " + ALICE);
+    }
+
+    @AfterClass
+    public static void stop() {
+        for (Window window : Window.getWindows()) {
+            SwingUtilities.invokeLater(window::dispose);
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static void await(String what, Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("waited " + WAIT.toSeconds() + " s for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static <T> T onScreen(Callable<T> read) throws Exception {
+        AtomicReference<T> value = new AtomicReference<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        SwingUtilities.invokeAndWait(() -> {
+            try {
+                value.set(read.call());
+            } catch (Exception e) {
+                failure.set(e);
+            }
+        });
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return value.get();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Component> T find(Container in, String name) {
+        for (Component child : in.getComponents()) {
+            if (name.equals(child.getName())) {
+                return (T) child;
+            }
+            if (child instanceof Container container) {
+                T found = find(container, name);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Optional<Window> window(String titleStart) {
+        for (Window window : Window.getWindows()) {
+            String title = window instanceof java.awt.Frame frame ? frame.getTitle()
+                    : window instanceof java.awt.Dialog dialog ? dialog.getTitle() : "";
+            if (window.isShowing() && title != null && title.startsWith(titleStart)) {
+                return Optional.of(window);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void type(Window window, String field, String text) throws Exception {
+        onScreen(() -> {
+            JTextComponent component = find(window, field);
+            component.setText(text);
+            return null;
+        });
+    }
+
+    private static void click(Window window, String button) throws Exception {
+        onScreen(() -> {
+            AbstractButton component = find(window, button);
+            component.doClick();
+            return null;
+        });
+    }
+
+    private static String text(Window window, String name) throws Exception {
+        return onScreen(() -> {
+            Component component = find(window, name);
+            return component instanceof JLabel label ? label.getText() : ((JTextComponent) component).getText();
+        });
+    }
+
+    /** The window as the screen shows it, written to docs/screenshots/NAME.png; checked not to be blank. */
+    private static BufferedImage screenshot(Window window, String name) throws Exception {
+        Rectangle bounds = onScreen(window::getBounds);
+        Thread.sleep(300); // the X server has the last paint; nothing is waited for but the pixels
+        BufferedImage image = new Robot().createScreenCapture(bounds);
+        ImageIO.write(image, "png", shots.resolve(name + ".png").toFile());
+        Set<Integer> colours = new HashSet<>();
+        for (int x = 0; x < image.getWidth(); x += 3) {
+            for (int y = 0; y < image.getHeight(); y += 3) {
+                colours.add(image.getRGB(x, y));
+            }
+        }
+        assertTrue(name + " looks blank: " + colours.size() + " colours", colours.size() > 20);
+        return image;
+    }
+
+    private static Path settings(String password) throws Exception {
+        Path file = root.resolve("client-" + password.hashCode() + ".properties");
+        Pki.writePem(root.resolve("ca.pem"), CA.certificate());
+        Files.writeString(file, "server=" + server.base() + "\nuser=" + ALICE + "\ntrust=" + root.resolve("ca.pem") + "\n");
+        return file;
+    }
+
+    @Test
+    public void aWrongPasswordIsSaidInWords() throws Exception {
+        JFrame login = onScreen(() -> DesktopClient.start(settings("wrong"), Duration.ofSeconds(1), main -> { }));
+        try {
+            type(login, "password", "not-the-password");
+            click(login, "login");
+            await("the refusal", () -> text(login, "status").contains("did not accept your login"));
+            assertTrue(onScreen(login::isShowing));
+        } finally {
+            SwingUtilities.invokeAndWait(login::dispose);
+        }
+    }
+
+    @Test
+    public void logInSendSeeItArriveReadItWithItsSignatureAndDeleteIt() throws Exception {
+        AtomicReference<JFrame> opened = new AtomicReference<>();
+        JFrame login = onScreen(() -> DesktopClient.start(settings(PASSWORD), Duration.ofSeconds(1), opened::set));
+        assertEquals(server.base().toString(), text(login, "server"));
+        type(login, "password", PASSWORD);
+        screenshot(login, "login");
+        click(login, "login");
+        await("the main window", () -> opened.get() != null);
+        JFrame main = opened.get();
+        await("the inbox", () -> text(main, "status").contains("checked"));
+
+        String subject = "Quarterly figures " + System.nanoTime();
+        click(main, "compose");
+        await("the compose window", () -> window("New message").isPresent());
+        Window compose = window("New message").orElseThrow();
+        type(compose, "to", ALICE);
+        type(compose, "subject", subject);
+        type(compose, "body", "The figures are in.\nAlice");
+        screenshot(compose, "compose");
+        click(compose, "send");
+        await("the message sent", () -> !onScreen(compose::isShowing));
+
+        JTable inbox = onScreen(() -> find(main, "inbox"));
+        await("the message to arrive, without a refresh asked for", () -> onScreen(() -> row(inbox, subject)) >= 0);
+        await("its signature to be checked", () -> onScreen(() -> String.valueOf(inbox.getValueAt(row(inbox, subject), 0)))
+                .startsWith("✓"));
+        onScreen(() -> {
+            int row = row(inbox, subject);
+            inbox.setRowSelectionInterval(row, row);
+            return null;
+        });
+        await("the message shown", () -> text(main, "message").contains("Subject:   " + subject));
+        String shown = text(main, "message");
+        assertTrue(shown, shown.contains("Signature: verified, signed by a.test"));
+        assertTrue(shown, shown.contains("The figures are in."));
+
+        BufferedImage picture = screenshot(main, "inbox");
+        Rectangle cell = onScreen(() -> {
+            Rectangle inTable = inbox.getCellRect(row(inbox, subject), 3, true);
+            assertTrue("the subject's cell is in view", inbox.getVisibleRect().contains(inTable));
+            java.awt.Point at = SwingUtilities.convertPoint(inbox, inTable.getLocation(), main);
+            return new Rectangle(at.x, at.y, inTable.width, inTable.height);
+        });
+        Set<Integer> inCell = new HashSet<>();
+        for (int x = cell.x; x < cell.x + cell.width; x++) {
+            for (int y = cell.y; y < cell.y + cell.height; y++) {
+                inCell.add(picture.getRGB(x, y));
+            }
+        }
+        assertTrue("the subject is drawn in its cell on screen (" + inCell.size() + " colours there)", inCell.size() > 5);
+
+        // Later, not waited for: the confirmation is modal, and holds the event thread until answered.
+        SwingUtilities.invokeLater(() -> ((AbstractButton) find(main, "delete")).doClick());
+        await("the confirmation", () -> window("Delete").isPresent());
+        Window confirm = window("Delete").orElseThrow();
+        onScreen(() -> {
+            JOptionPane pane = findPane(confirm);
+            pane.setValue(JOptionPane.OK_OPTION);
+            return null;
+        });
+        await("the message gone", () -> onScreen(() -> row(inbox, subject)) < 0);
+        await("the count said", () -> text(main, "status").startsWith("0 messages"));
+    }
+
+    private static JOptionPane findPane(Container in) {
+        for (Component child : in.getComponents()) {
+            if (child instanceof JOptionPane pane) {
+                return pane;
+            }
+            if (child instanceof Container container) {
+                JOptionPane found = findPane(container);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static int row(JTable table, String subject) {
+        for (int row = 0; row < table.getRowCount(); row++) {
+            if (subject.equals(table.getValueAt(row, 3))) {
+                return row;
+            }
+        }
+        return -1;
+    }
+}
