@@ -163,8 +163,17 @@ public class DesktopClientIT {
     /** The window as the screen shows it, written to docs/screenshots/NAME.png; checked not to be blank. */
     private static BufferedImage screenshot(Window window, String name) throws Exception {
         Rectangle bounds = onScreen(window::getBounds);
-        Thread.sleep(300); // the X server has the last paint; nothing is waited for but the pixels
-        BufferedImage image = new Robot().createScreenCapture(bounds);
+        Robot robot = new Robot();
+        robot.waitForIdle();
+        // The screen has settled once two captures in a row are the same.
+        AtomicReference<BufferedImage> last = new AtomicReference<>(robot.createScreenCapture(bounds));
+        await("the screen to settle", () -> {
+            BufferedImage next = robot.createScreenCapture(bounds);
+            boolean same = samePixels(last.get(), next);
+            last.set(next);
+            return same;
+        });
+        BufferedImage image = last.get();
         ImageIO.write(image, "png", shots.resolve(name + ".png").toFile());
         Set<Integer> colours = new HashSet<>();
         for (int x = 0; x < image.getWidth(); x += 3) {
@@ -174,6 +183,17 @@ public class DesktopClientIT {
         }
         assertTrue(name + " looks blank: " + colours.size() + " colours", colours.size() > 20);
         return image;
+    }
+
+    private static boolean samePixels(BufferedImage a, BufferedImage b) {
+        for (int x = 0; x < a.getWidth(); x++) {
+            for (int y = 0; y < a.getHeight(); y++) {
+                if (a.getRGB(x, y) != b.getRGB(x, y)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static Path settings(String password) throws Exception {
