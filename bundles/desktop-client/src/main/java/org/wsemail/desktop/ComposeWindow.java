@@ -1,9 +1,7 @@
 package org.wsemail.desktop;
 
 import java.awt.BorderLayout;
-import java.awt.GridBagConstraints;
 import java.awt.GridBagLayout;
-import java.awt.Insets;
 import java.awt.event.KeyEvent;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,8 +70,8 @@ final class ComposeWindow extends JDialog {
 
         JPanel head = new JPanel(new GridBagLayout());
         head.setBorder(BorderFactory.createEmptyBorder(12, 12, 4, 12));
-        row(head, 0, "To:", 'T', to);
-        row(head, 1, "Subject:", 'U', subject);
+        Forms.row(head, 0, "To:", 'T', to, null);
+        Forms.row(head, 1, "Subject:", 'U', subject, null);
         JList<Path> attached = new JList<>(files);
         attached.setName("attachments");
         attached.setVisibleRowCount(3);
@@ -114,20 +112,6 @@ final class ComposeWindow extends JDialog {
         setLocationRelativeTo(owner);
     }
 
-    private static void row(JPanel panel, int y, String label, char mnemonic, JTextField field) {
-        JLabel text = new JLabel(label);
-        text.setDisplayedMnemonic(mnemonic);
-        text.setLabelFor(field);
-        GridBagConstraints at = new GridBagConstraints();
-        at.gridy = y;
-        at.anchor = GridBagConstraints.LINE_START;
-        at.insets = new Insets(3, 3, 3, 3);
-        panel.add(text, at);
-        at.gridx = 1;
-        at.weightx = 1;
-        at.fill = GridBagConstraints.HORIZONTAL;
-        panel.add(field, at);
-    }
 
     private void send() {
         List<Address> recipients;

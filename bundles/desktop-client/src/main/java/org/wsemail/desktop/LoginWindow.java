@@ -1,9 +1,7 @@
 package org.wsemail.desktop;
 
 import java.awt.BorderLayout;
-import java.awt.GridBagConstraints;
 import java.awt.GridBagLayout;
-import java.awt.Insets;
 import java.awt.event.KeyEvent;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,7 +10,6 @@ import java.util.function.Consumer;
 
 import javax.swing.BorderFactory;
 import javax.swing.JButton;
-import javax.swing.JComponent;
 import javax.swing.JFileChooser;
 import javax.swing.JFrame;
 import javax.swing.JLabel;
@@ -57,11 +54,11 @@ final class LoginWindow extends JFrame {
 
         JPanel form = new JPanel(new GridBagLayout());
         form.setBorder(BorderFactory.createEmptyBorder(16, 16, 8, 16));
-        row(form, 0, "Server:", 'S', server, null);
-        row(form, 1, "Address:", 'A', user, null);
-        row(form, 2, "Certificate file (instead of a password):", 'C', certificate, chooser(certificate));
-        row(form, 3, "Password:", 'P', password, null);
-        row(form, 4, "Trusted root certificates (or system):", 'T', trust, chooser(trust));
+        Forms.row(form, 0, "Server:", 'S', server, null);
+        Forms.row(form, 1, "Address:", 'A', user, null);
+        Forms.row(form, 2, "Certificate file (instead of a password):", 'C', certificate, chooser(certificate));
+        Forms.row(form, 3, "Password:", 'P', password, null);
+        Forms.row(form, 4, "Trusted root certificates (or system):", 'T', trust, chooser(trust));
 
         JPanel bottom = new JPanel(new BorderLayout(8, 8));
         bottom.setBorder(BorderFactory.createEmptyBorder(0, 16, 16, 16));
@@ -96,25 +93,6 @@ final class LoginWindow extends JFrame {
         return choose;
     }
 
-    private static void row(JPanel form, int y, String label, char mnemonic, JComponent field, JComponent extra) {
-        JLabel text = new JLabel(label);
-        text.setDisplayedMnemonic(mnemonic);
-        text.setLabelFor(field);
-        GridBagConstraints at = new GridBagConstraints();
-        at.gridy = y;
-        at.anchor = GridBagConstraints.LINE_START;
-        at.insets = new Insets(4, 4, 4, 4);
-        form.add(text, at);
-        at.gridx = 1;
-        at.fill = GridBagConstraints.HORIZONTAL;
-        at.weightx = 1;
-        form.add(field, at);
-        if (extra != null) {
-            at.gridx = 2;
-            at.weightx = 0;
-            form.add(extra, at);
-        }
-    }
 
     private void logIn() {
         Session session = new Session(server.getText(), user.getText(), certificate.getText(), trust.getText());
