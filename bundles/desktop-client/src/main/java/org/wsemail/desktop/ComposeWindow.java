@@ -143,6 +143,12 @@ final class ComposeWindow extends JDialog {
         new SwingWorker<String, Integer>() {
             @Override
             protected String doInBackground() throws Exception {
+                synchronized (client) {
+                    return sendNow();
+                }
+            }
+
+            private String sendNow() throws Exception {
                 if (asInstant) {
                     List<InstantMessages.Delivery> outcome = new InstantMessages(client).send(recipients, text, false);
                     return String.join("; ", outcome.stream().map(d -> d.recipient() + ": " + d.describe()).toList());

@@ -46,7 +46,8 @@ import org.wsemail.wire.soap.Header;
  * The main window (the paper's Figure 8): the inbox with date, sender, subject, size and marks for
  * the signature (verified or not), instant messages, forms and attachments; the message read in a
  * pane below with who signed it; compose, reply, forward, delete (several at once) and refresh, each
- * with a key. New mail appears by itself: the inbox is fetched again every few seconds.
+ * with a key. New mail appears by itself: the inbox is fetched again every few seconds. The client
+ * library is used from one thread at a time (its calls are made holding the client's lock).
  */
 final class MainWindow extends JFrame {
     private static final long serialVersionUID = 1L;
@@ -150,17 +151,19 @@ final class MainWindow extends JFrame {
         new SwingWorker<List<Header>, Void>() {
             @Override
             protected List<Header> doInBackground() throws Exception {
-                List<Header> headers = client.inbox(Instant.EPOCH);
-                for (Header header : headers) {
-                    read.computeIfAbsent(header.getId(), id -> {
-                        try {
-                            return client.read(id);
-                        } catch (org.wsemail.client.WsemailException e) {
-                            return null;
-                        }
-                    });
+                synchronized (client) {
+                    List<Header> headers = client.inbox(Instant.EPOCH);
+                    for (Header header : headers) {
+                        read.computeIfAbsent(header.getId(), id -> {
+                            try {
+                                return client.read(id);
+                            } catch (org.wsemail.client.WsemailException e) {
+                                return null;
+                            }
+                        });
+                    }
+                    return headers;
                 }
-                return headers;
             }
 
             @Override
@@ -261,7 +264,9 @@ final class MainWindow extends JFrame {
         new SwingWorker<Integer, Void>() {
             @Override
             protected Integer doInBackground() throws Exception {
-                return client.delete(ids);
+                synchronized (client) {
+                    return client.delete(ids);
+                }
             }
 
             @Override
