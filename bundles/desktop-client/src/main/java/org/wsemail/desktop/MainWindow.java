@@ -61,6 +61,7 @@ final class MainWindow extends JFrame {
     /** What reading each message showed, by id: filled in the background as messages arrive. */
     private final transient Map<Long, ReadMessage> read = new ConcurrentHashMap<>();
     private final Timer refresher;
+    private final transient Conversations conversations;
     private boolean refreshing;
 
     MainWindow(WsemailClient client, Duration refreshEvery) {
@@ -115,11 +116,14 @@ final class MainWindow extends JFrame {
         refresher = new Timer((int) refreshEvery.toMillis(), e -> refresh());
         refresher.setInitialDelay(0);
         refresher.start();
+        conversations = new Conversations(client);
+        conversations.start();
     }
 
     @Override
     public void dispose() {
         refresher.stop();
+        conversations.stop();
         super.dispose();
     }
 

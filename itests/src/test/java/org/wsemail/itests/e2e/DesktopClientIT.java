@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -45,6 +46,7 @@ public class DesktopClientIT {
     private static final Pki.CertifiedKey CA = Pki.createAuthority("Desktop test CA", Duration.ofDays(1));
     private static final String ALICE = "alice@a.test";
     private static final String PASSWORD = "desktop-password-1";
+    private static final String BOB = "bob@a.test";
 
     private static ServerProcess server;
     private static Path root;
@@ -71,7 +73,9 @@ public class DesktopClientIT {
         server = new ServerProcess(Path.of(System.getProperty("wsemail.assembly")), root, "a.test", "127.0.0.9", 18900);
         server.credentials(CA);
         server.start();
-        server.shell("wsemail:user-add --password-file " + passwordFile(PASSWORD) + " " + ALICE);
+        server.shell("wsemail:user-add --password-file " + passwordFile(PASSWORD) + " " + ALICE,
+                "wsemail:user-add --password-file " + passwordFile(PASSWORD) + " " + BOB,
+                "wsemail:plugin-install mvn:org.wsemail.plugins/instant-messaging/" + System.getProperty("wsemail.version"));
     }
 
     @AfterClass
@@ -279,6 +283,47 @@ public class DesktopClientIT {
         });
         await("the message gone", () -> onScreen(() -> row(inbox, subject)) < 0);
         await("the count said", () -> text(main, "status").startsWith("0 messages"));
+    }
+
+    @Test
+    public void anInstantMessageOpensItsConversationWindowWhereTheUserAnswers() throws Exception {
+        AtomicReference<JFrame> opened = new AtomicReference<>();
+        JFrame login = onScreen(() -> DesktopClient.start(settings(PASSWORD), Duration.ofSeconds(1), opened::set));
+        type(login, "password", PASSWORD);
+        click(login, "login");
+        await("the main window", () -> opened.get() != null);
+        JFrame main = opened.get();
+        try {
+            org.wsemail.messaging.InstantMessages bob = new org.wsemail.messaging.InstantMessages(new org.wsemail.client.WsemailClient(
+                    server.base(), org.wsemail.api.Address.parse(BOB), PASSWORD.toCharArray(),
+                    Set.of(new java.security.cert.TrustAnchor(CA.certificate(), null))));
+            // Until the window's client has registered, a message goes to the mailbox; the first one
+            // handed to it live is the one to see.
+            AtomicReference<String> live = new AtomicReference<>();
+            await("a message delivered live to the desktop client", () -> {
+                String text = "Lunch at noon? " + System.nanoTime();
+                if ("CONSUMED".equals(bob.send(List.of(org.wsemail.api.Address.parse(ALICE)), text, false).get(0).outcome())) {
+                    live.set(text);
+                    return true;
+                }
+                return false;
+            });
+            await("the conversation window", () -> window("Conversation with " + BOB).isPresent());
+            Window conversation = window("Conversation with " + BOB).orElseThrow();
+            await("the message in it", () -> text(conversation, "conversation").contains(BOB + ": " + live.get()));
+            assertTrue("its signature verified", !text(conversation, "conversation").contains("NOT verified"));
+            screenshot(conversation, "conversation");
+
+            onScreen(() -> {
+                javax.swing.JTextField answer = find(conversation, "answer");
+                answer.setText("Yes, at noon.");
+                answer.postActionEvent();
+                return null;
+            });
+            await("the answer and what became of it", () -> text(conversation, "conversation").contains(ALICE + ": Yes, at noon.   ("));
+        } finally {
+            SwingUtilities.invokeAndWait(main::dispose);
+        }
     }
 
     private static JOptionPane findPane(Container in) {
