@@ -13,7 +13,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import javax.activation.DataHandler;
@@ -32,6 +34,10 @@ import org.wsemail.wire.MessageCodec;
  * federated token when the sender's domain is not the user's own), and, for the sender, publishing a
  * new version or withdrawing it. A fetched file is saved only if its SHA-256 is the one the sending
  * server signed: in the message for the version sent, in the version list for later ones.
+ *
+ * <p>One instance serves one task (a command, say): it keeps the services it reached, the senders'
+ * servers with the tokens it got for them included, for the rest of its life, so that several
+ * attachments of one message cost one token and one service set-up. Not thread-safe.
  */
 public final class AttachmentTransfer {
     /** The server extension of the on-demand-attachments plug-in. */
@@ -59,6 +65,10 @@ public final class AttachmentTransfer {
     }
 
     private final WsemailClient home;
+    /** The user's own attachments service, once used. */
+    private org.wsemail.wire.attachments.Attachments own;
+    /** The senders' servers reached so far, by domain and location. */
+    private final Map<String, Server> servers = new HashMap<>();
 
     AttachmentTransfer(WsemailClient home) {
         this.home = home;
@@ -74,9 +84,12 @@ public final class AttachmentTransfer {
         }
         String type = contentType != null ? contentType : probe(file);
         URI base = home.baseUrl();
+        if (own == null) {
+            own = home.attachmentsService(base, home.serverDomain());
+        }
         org.wsemail.wire.soap.OnDemand staged;
         try {
-            staged = home.callService(base.toString(), () -> home.attachmentsService(base, home.serverDomain())
+            staged = home.callService(base.toString(), () -> own
                     .upload(file.getFileName().toString(), type, new DataHandler(new FileDataSource(file.toFile()))));
         } catch (WsemailException e) {
             if (notFound(e)) {
@@ -193,11 +206,15 @@ public final class AttachmentTransfer {
         if (base == null) {
             throw new WsemailException("NoSuchAttachment", "the message does not say where its attachment is kept", null);
         }
-        if (domain.equalsIgnoreCase(home.serverDomain())) {
-            return new Server(base, home, home.attachmentsService(base, domain));
+        String key = domain.toLowerCase(java.util.Locale.ROOT) + " " + base;
+        Server known = servers.get(key);
+        if (known != null) {
+            return known;
         }
-        WsemailClient visitor = home.visitorAt(base, domain);
-        return new Server(base, visitor, visitor.attachmentsService(base, domain));
+        WsemailClient client = domain.equalsIgnoreCase(home.serverDomain()) ? home : home.visitorAt(base, domain);
+        Server server = new Server(base, client, client.attachmentsService(base, domain));
+        servers.put(key, server);
+        return server;
     }
 
     private static Versions versions(Server server, String guid) throws WsemailException {

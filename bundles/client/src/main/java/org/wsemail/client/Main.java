@@ -338,8 +338,9 @@ public final class Main {
         }
         Set<MessageFlag> flags = options.containsKey("encrypt") ? Set.of(MessageFlag.ENCRYPTED_DELIVERY) : Set.of();
         List<Attachment> attachments = new ArrayList<>();
+        AttachmentTransfer transfer = client.attachments();
         for (Path file : attach) {
-            attachments.add(attachment(client, file));
+            attachments.add(attachment(transfer, file));
         }
         String id = client.send(recipients, subject, body, attachments, flags);
         out.println("Sent " + id + " to " + String.join(", ", recipients.stream().map(Address::toString).toList()));
@@ -347,9 +348,9 @@ public final class Main {
     }
 
     /** The file uploaded to be kept on the server, or, where the server keeps no attachments, inline (said so). */
-    private Attachment attachment(WsemailClient client, Path file) throws UsageException, WsemailException {
+    private Attachment attachment(AttachmentTransfer transfer, Path file) throws UsageException, WsemailException {
         try {
-            return client.attachments().upload(file, null);
+            return transfer.upload(file, null);
         } catch (WsemailException e) {
             if (!AttachmentTransfer.NOT_OFFERED.equals(e.code())) {
                 throw e;
@@ -391,7 +392,8 @@ public final class Main {
         if (positional.size() != 1) {
             throw new UsageException("read needs exactly one message id");
         }
-        ReadMessage read = settings.connect().read(id(positional.get(0)));
+        WsemailClient client = settings.connect();
+        ReadMessage read = client.read(id(positional.get(0)));
         MailMessage message = read.message();
         out.println("From:      " + message.sender());
         out.println("To:        " + String.join(", ", message.recipients().stream().map(Address::toString).toList()));
@@ -401,9 +403,9 @@ public final class Main {
         out.println("Signature: " + signature);
         if (!message.attachments().isEmpty()) {
             out.println("Attachments:");
-            WsemailClient client = settings.connect();
+            AttachmentTransfer transfer = client.attachments();
             for (Attachment attachment : message.attachments()) {
-                out.println("  " + describe(client, read, attachment));
+                out.println("  " + describe(transfer, read, attachment));
             }
         }
         out.println();
@@ -412,7 +414,7 @@ public final class Main {
     }
 
     /** An attachment's line in {@code read}: name, size, SHA-256, version, and where it is. */
-    private static String describe(WsemailClient client, ReadMessage read, Attachment attachment) {
+    private static String describe(AttachmentTransfer transfer, ReadMessage read, Attachment attachment) {
         Optional<Attachment.OnDemand> onDemand = attachment.onDemand();
         if (onDemand.isEmpty()) {
             return attachment.name() + "  " + attachment.size() + " bytes  " + attachment.contentType() + "  inline";
@@ -421,7 +423,7 @@ public final class Main {
         String line = attachment.name() + "  " + described.size() + " bytes  " + attachment.contentType() + "  SHA-256 "
                 + described.sha256() + "  version " + described.version() + "  on demand from " + described.location();
         try {
-            AttachmentTransfer.Versions versions = client.attachments().versions(read, attachment.name());
+            AttachmentTransfer.Versions versions = transfer.versions(read, attachment.name());
             if (versions.withdrawn()) {
                 return line + "  (withdrawn by the sender)";
             }

@@ -249,7 +249,10 @@ public final class WsemailClient {
         conduit.setTlsClientParameters(tls(checks, trusted));
     }
 
-    /** Attachments kept on servers: upload for sending, fetch, versions; see {@link AttachmentTransfer}. */
+    /**
+     * Attachments kept on servers: upload for sending, fetch, versions; see {@link AttachmentTransfer}.
+     * Take one for a task and use it for all of it: it keeps the servers it reached.
+     */
     public AttachmentTransfer attachments() {
         return new AttachmentTransfer(this);
     }

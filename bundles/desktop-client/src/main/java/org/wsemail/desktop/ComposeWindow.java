@@ -154,8 +154,9 @@ final class ComposeWindow extends JDialog {
                     return String.join("; ", outcome.stream().map(d -> d.recipient() + ": " + d.describe()).toList());
                 }
                 List<Attachment> attachments = new ArrayList<>();
+                AttachmentTransfer transfer = client.attachments();
                 for (Path file : attach) {
-                    attachments.add(attachment(file));
+                    attachments.add(attachment(transfer, file));
                     publish(attachments.size());
                 }
                 String id = client.send(recipients, title, text, attachments);
@@ -186,9 +187,9 @@ final class ComposeWindow extends JDialog {
     }
 
     /** The file kept on the user's server, or inline where the server keeps no attachments. */
-    private Attachment attachment(Path file) throws WsemailException, IOException {
+    private static Attachment attachment(AttachmentTransfer transfer, Path file) throws WsemailException, IOException {
         try {
-            return client.attachments().upload(file, null);
+            return transfer.upload(file, null);
         } catch (WsemailException e) {
             if (!AttachmentTransfer.NOT_OFFERED.equals(e.code())) {
                 throw e;

@@ -223,9 +223,14 @@ public class OnDemandAttachmentsTest {
     public void mailOfVisitorsAndMailWithoutAttachmentsPassesUntouched() {
         MailMessage plain = MailMessage.builder().sender(ALICE).recipients(List.of(BOB)).subject("s").body("b").messageId("m3@a.test")
                 .timestamp(clock.instant()).build();
-        assertEquals(plain, plugin.process(plain, calling(ALICE, true)).replacement().orElse(plain));
+        SendingDecision plainDecision = plugin.process(plain, calling(ALICE, true));
+        assertFalse(plainDecision.isRejected());
+        assertTrue("unchanged", plainDecision.replacement().isEmpty());
         MailMessage visitors = plain.toBuilder().sender(BOB).attachments(List.of(new Attachment("a", "text/plain", REPORT))).build();
-        assertEquals(visitors, plugin.process(visitors, calling(BOB, false)).replacement().orElse(visitors));
+        SendingDecision visitorsDecision = plugin.process(visitors, calling(BOB, false));
+        assertFalse(visitorsDecision.isRejected());
+        assertTrue("unchanged: a visitor's attachment is not kept here", visitorsDecision.replacement().isEmpty());
+        assertEquals(List.of(), library.records().all());
     }
 
     private static Element request(String name, String... attributes) {
