@@ -20,7 +20,13 @@ public enum MessageFlag {
     /** The body is encrypted to the receiving server's certificate. */
     ENCRYPTED_DELIVERY(64),
     /** Sent by the client straight to the recipient's server with a federated token. */
-    DIRECT_DELIVERY(128);
+    DIRECT_DELIVERY(128),
+    /**
+     * Internet mail: taken in over SMTP by this domain's gateway, which signed it as itself. Its
+     * sender's domain signed nothing, so a client shows it as legacy mail, never as verified from
+     * the sender.
+     */
+    LEGACY_MAIL(256);
 
     private final int bit;
 

@@ -8,7 +8,7 @@
  * <p>Every type here is an immutable value: safe to share between threads and between plug-ins.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.wsemail.api;
 
 import org.osgi.annotation.bundle.Export;

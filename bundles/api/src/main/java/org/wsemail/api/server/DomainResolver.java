@@ -31,6 +31,24 @@ public interface DomainResolver {
      */
     List<ServerEndpoint> resolve(String domain);
 
+    /** The port Internet mail servers listen on for mail from other servers (RFC 5321). */
+    int SMTP_PORT = 25;
+
+    /**
+     * The Internet mail servers of a domain that publishes no WSEmail server, for the SMTP gateway:
+     * its MX records, lowest preference first and shuffled among equals; without MX records the
+     * domain's own host (the implicit MX of RFC 5321). Each is given with {@link #SMTP_PORT}, its
+     * preference as the priority, and its addresses; internal addresses are refused as for {@link
+     * #resolve}.
+     *
+     * @return an empty list if the domain says it takes no mail (a "null MX", RFC 7505) or has
+     *     neither MX records nor addresses
+     * @throws IllegalArgumentException if {@code domain} is not a domain name
+     * @throws IllegalStateException if every mail server of the domain is at an internal address
+     * @throws java.io.UncheckedIOException if no name server answered: worth trying again later
+     */
+    List<ServerEndpoint> mailExchangers(String domain);
+
     /**
      * One server of a domain, from one SRV record.
      *

@@ -8,10 +8,13 @@ import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 
@@ -31,6 +34,7 @@ import org.xbill.DNS.Cache;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Lookup;
+import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.NioClient;
@@ -86,6 +90,7 @@ public class SrvDomainResolver implements DomainResolver {
     private final Resolver resolver;
     private final Cache cache = new Cache(DClass.IN);
     private final Map<Name, List<SRVRecord>> staticRecords;
+    private final Map<Name, List<MXRecord>> staticExchangers;
     private final Map<Name, List<InetAddress>> staticAddresses;
     private final boolean useNameServers;
     private final boolean allowInternal;
@@ -103,12 +108,14 @@ public class SrvDomainResolver implements DomainResolver {
         this.resolver = useNameServers ? resolver(config.nameservers(), Duration.ofMillis(config.timeout_ms())) : null;
         ZoneFile zone = config.zone_file().isBlank() ? ZoneFile.EMPTY : readZoneFile(config.zone_file().trim());
         this.staticRecords = zone.services();
+        this.staticExchangers = zone.exchangers();
         this.staticAddresses = zone.addresses();
     }
 
     /** What a static zone file says: SRV records, and host addresses (A and AAAA records). */
-    private record ZoneFile(Map<Name, List<SRVRecord>> services, Map<Name, List<InetAddress>> addresses) {
-        static final ZoneFile EMPTY = new ZoneFile(Map.of(), Map.of());
+    private record ZoneFile(Map<Name, List<SRVRecord>> services, Map<Name, List<MXRecord>> exchangers,
+            Map<Name, List<InetAddress>> addresses) {
+        static final ZoneFile EMPTY = new ZoneFile(Map.of(), Map.of(), Map.of());
     }
 
     /**
@@ -151,11 +158,14 @@ public class SrvDomainResolver implements DomainResolver {
 
     private static ZoneFile readZoneFile(String file) {
         Map<Name, List<SRVRecord>> records = new HashMap<>();
+        Map<Name, List<MXRecord>> exchangers = new HashMap<>();
         Map<Name, List<InetAddress>> addresses = new HashMap<>();
         try (Master master = new Master(file, Name.root)) {
             for (Record record = master.nextRecord(); record != null; record = master.nextRecord()) {
                 if (record instanceof SRVRecord srv) {
                     records.computeIfAbsent(srv.getName(), n -> new ArrayList<>()).add(srv);
+                } else if (record instanceof MXRecord mx) {
+                    exchangers.computeIfAbsent(mx.getName(), n -> new ArrayList<>()).add(mx);
                 } else if (record instanceof ARecord a) {
                     addresses.computeIfAbsent(a.getName(), n -> new ArrayList<>()).add(a.getAddress());
                 } else if (record instanceof AAAARecord aaaa) {
@@ -167,7 +177,7 @@ public class SrvDomainResolver implements DomainResolver {
         }
         LOG.info("Static zone file {} holds SRV records for {} names and addresses for {} hosts", file, records.size(),
                 addresses.size());
-        return new ZoneFile(Map.copyOf(records), Map.copyOf(addresses));
+        return new ZoneFile(Map.copyOf(records), Map.copyOf(exchangers), Map.copyOf(addresses));
     }
 
     @Override
@@ -181,13 +191,58 @@ public class SrvDomainResolver implements DomainResolver {
             return List.of();
         }
         List<ServerEndpoint> endpoints = new ArrayList<>(records.size());
+        for (SRVRecord record : SrvOrder.order(records, random)) {
+            endpoints.add(new ServerEndpoint(record.getTarget().toString(true), record.getPort(), record.getPriority(),
+                    record.getWeight(), Duration.ofSeconds(record.getTTL())));
+        }
+        return withAddresses(domain, endpoints);
+    }
+
+    @Override
+    public List<ServerEndpoint> mailExchangers(String domain) {
+        Name name = domainName(domain, "");
+        List<MXRecord> records = staticExchangers.get(name);
+        if (records == null) {
+            records = useNameServers ? queryRecords(name, Type.MX, MXRecord.class) : List.of();
+        }
+        if (records.size() == 1 && records.get(0).getTarget().equals(Name.root)) {
+            return List.of();
+        }
+        if (records.isEmpty()) {
+            ServerEndpoint implicit = new ServerEndpoint(name.toString(true), SMTP_PORT, 0, 0, Duration.ZERO);
+            try {
+                return withAddresses(domain, List.of(implicit));
+            } catch (UncheckedIOException e) {
+                return List.of();
+            }
+        }
+        List<MXRecord> shuffled = new ArrayList<>(records);
+        Collections.shuffle(shuffled, new Random(random.nextLong()));
+        shuffled.sort(Comparator.comparingInt(MXRecord::getPriority));
+        List<ServerEndpoint> endpoints = new ArrayList<>(records.size());
+        for (MXRecord record : shuffled) {
+            endpoints.add(new ServerEndpoint(record.getTarget().toString(true), SMTP_PORT, record.getPriority(), 0,
+                    Duration.ofSeconds(record.getTTL())));
+        }
+        return withAddresses(domain, endpoints);
+    }
+
+    /**
+     * The servers, in the order given, each with its addresses looked up; those at internal addresses
+     * dropped unless allowed, and those whose addresses nobody knows skipped.
+     *
+     * @throws UncheckedIOException if no server's addresses could be found
+     * @throws IllegalStateException if every server found is at internal addresses
+     */
+    private List<ServerEndpoint> withAddresses(String domain, List<ServerEndpoint> servers) {
+        List<ServerEndpoint> endpoints = new ArrayList<>(servers.size());
         List<String> internal = new ArrayList<>();
         UncheckedIOException unresolved = null;
-        for (SRVRecord record : SrvOrder.order(records, random)) {
-            String host = record.getTarget().toString(true);
+        for (ServerEndpoint server : servers) {
+            String host = server.host();
             List<InetAddress> addresses;
             try {
-                addresses = addresses(record.getTarget());
+                addresses = addresses(Name.fromConstantString(host.endsWith(".") ? host : host + "."));
             } catch (UncheckedIOException e) {
                 LOG.info("Skipping server {} of domain {}: {}", host, domain, e.getCause().getMessage());
                 unresolved = e;
@@ -205,8 +260,7 @@ public class SrvDomainResolver implements DomainResolver {
                     continue;
                 }
             }
-            endpoints.add(new ServerEndpoint(host, record.getPort(), record.getPriority(), record.getWeight(),
-                    Duration.ofSeconds(record.getTTL()), addresses));
+            endpoints.add(new ServerEndpoint(host, server.port(), server.priority(), server.weight(), server.ttl(), addresses));
         }
         if (endpoints.isEmpty() && unresolved != null) {
             throw unresolved;
@@ -262,17 +316,21 @@ public class SrvDomainResolver implements DomainResolver {
     }
 
     private List<SRVRecord> query(Name name) {
-        Lookup lookup = new Lookup(name, Type.SRV, DClass.IN);
+        return queryRecords(name, Type.SRV, SRVRecord.class);
+    }
+
+    private <R extends Record> List<R> queryRecords(Name name, int type, Class<R> recordClass) {
+        Lookup lookup = new Lookup(name, type, DClass.IN);
         lookup.setResolver(resolver);
         lookup.setCache(cache);
         lookup.setSearchPath((Name[]) null);
         Record[] answers = lookup.run();
         switch (lookup.getResult()) {
             case Lookup.SUCCESSFUL:
-                List<SRVRecord> records = new ArrayList<>();
+                List<R> records = new ArrayList<>();
                 for (Record answer : answers) {
-                    if (answer instanceof SRVRecord srv) {
-                        records.add(srv);
+                    if (recordClass.isInstance(answer)) {
+                        records.add(recordClass.cast(answer));
                     }
                 }
                 return records;
@@ -286,6 +344,11 @@ public class SrvDomainResolver implements DomainResolver {
     }
 
     static Name srvName(String domain) {
+        return domainName(domain, SRV_PREFIX);
+    }
+
+    /** The domain's name, below {@code prefix}. */
+    private static Name domainName(String domain, String prefix) {
         String lower = domain == null ? "" : domain.trim().toLowerCase(Locale.ROOT);
         if (lower.endsWith(".")) {
             lower = lower.substring(0, lower.length() - 1);
@@ -294,7 +357,7 @@ public class SrvDomainResolver implements DomainResolver {
             throw new IllegalArgumentException("not a domain name: '" + domain + "'");
         }
         try {
-            return Name.fromString(SRV_PREFIX + lower + ".");
+            return Name.fromString(prefix + lower + ".");
         } catch (TextParseException e) {
             throw new IllegalArgumentException("not a domain name: '" + domain + "'", e);
         }

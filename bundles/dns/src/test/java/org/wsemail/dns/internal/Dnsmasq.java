@@ -35,6 +35,14 @@ public final class Dnsmasq implements AutoCloseable {
      * @param hostRecords dnsmasq {@code --host-record} values: {@code name,address}
      */
     public Dnsmasq(int ttlSeconds, List<String> hostRecords, String... srvHosts) throws IOException, InterruptedException {
+        this(ttlSeconds, hostRecords, List.of(), srvHosts);
+    }
+
+    /**
+     * @param options more dnsmasq options, e.g. {@code --mx-host=legacy.test,mx.legacy.test,10}
+     */
+    public Dnsmasq(int ttlSeconds, List<String> hostRecords, List<String> options, String... srvHosts)
+            throws IOException, InterruptedException {
         String binary = binary();
         this.port = freeUdpPort();
         this.log = Files.createTempFile("dnsmasq", ".log");
@@ -48,6 +56,7 @@ public final class Dnsmasq implements AutoCloseable {
         for (String hostRecord : hostRecords) {
             command.add("--host-record=" + hostRecord);
         }
+        command.addAll(options);
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         awaitListening();
     }

@@ -53,6 +53,31 @@ public class SrvDomainResolverTest {
     }
 
     @Test
+    public void internetMailServersComeFromMxRecordsByPreferenceElseFromTheDomainsOwnAddress() throws Exception {
+        try (Dnsmasq dns = new Dnsmasq(300, List.of("mx1.legacy.test,127.0.0.11", "mx2.legacy.test,127.0.0.12",
+                "implicit.test,127.0.0.13", "mail.null.test,127.0.0.14"),
+                List.of("--mx-host=legacy.test,mx2.legacy.test,20", "--mx-host=legacy.test,mx1.legacy.test,10",
+                        "--mx-host=null.test,.,0"))) {
+            SrvDomainResolver resolver = resolver(new String[] {dns.address()}, "", true);
+
+            assertEquals(List.of(
+                    new ServerEndpoint("mx1.legacy.test", 25, 10, 0, Duration.ofSeconds(300), List.of(InetAddress.getByName("127.0.0.11"))),
+                    new ServerEndpoint("mx2.legacy.test", 25, 20, 0, Duration.ofSeconds(300), List.of(InetAddress.getByName("127.0.0.12")))),
+                    resolver.mailExchangers("Legacy.test"));
+            assertEquals("no MX: the domain's own host", List.of(InetAddress.getByName("127.0.0.13")),
+                    resolver.mailExchangers("implicit.test").get(0).addresses());
+            assertEquals("a null MX: the domain takes no mail", List.of(), resolver.mailExchangers("null.test"));
+            assertEquals("neither MX nor address", List.of(), resolver.mailExchangers("nothing.test"));
+            try {
+                resolver(new String[] {dns.address()}, "", true, false).mailExchangers("legacy.test");
+                fail("loopback mail servers were given");
+            } catch (IllegalStateException expected) {
+                assertTrue(expected.getMessage(), expected.getMessage().startsWith("the servers of legacy.test are at internal addresses"));
+            }
+        }
+    }
+
+    @Test
     public void serversAtInternalAddressesAreRefusedUnlessAllowed() throws Exception {
         try (Dnsmasq dns = new Dnsmasq(300, List.of("mail.b.test,127.0.0.5", "mx.c.test,10.0.0.7", "mx.c.test,192.0.2.7"),
                 "_wsemail._tcp.b.test,mail.b.test,8443,10,50",

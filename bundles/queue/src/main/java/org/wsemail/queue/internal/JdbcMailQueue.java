@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
@@ -12,6 +13,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -24,6 +28,7 @@ import org.wsemail.api.ProcessingEnvironment;
 import org.wsemail.api.server.DatabaseManager;
 import org.wsemail.api.server.DeliveryResult;
 import org.wsemail.api.server.DomainResolver;
+import org.wsemail.api.server.InternetMail;
 import org.wsemail.api.server.LocalMta;
 import org.wsemail.api.server.MailDomain;
 import org.wsemail.api.server.MailQueue;
@@ -76,6 +81,11 @@ public class JdbcMailQueue implements MailQueue {
     private final Settlement settlement;
     private final DeliveryWorker worker;
 
+    /** The SMTP gateway's way out to Internet mail, while its feature is installed. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile InternetMail internetMail;
+
     @Activate
     public JdbcMailQueue(Config config, @Reference DatabaseManager database, @Reference MailDomain domain,
             @Reference LocalMta localMta, @Reference MessageSigner signer, @Reference DomainResolver resolver,
@@ -99,7 +109,7 @@ public class JdbcMailQueue implements MailQueue {
         this.clock = clock;
         Duration lifetime = Duration.ofSeconds(config.lifetime_seconds());
         this.entries = new QueueEntries(database, clock, lifetime);
-        this.remote = new RemoteDelivery(resolver, peers);
+        this.remote = new RemoteDelivery(resolver, peers, () -> Optional.ofNullable(internetMail), reader);
         this.settlement = new Settlement(entries,
                 new Backoff(Duration.ofSeconds(config.first_retry_seconds()), Duration.ofSeconds(config.max_retry_seconds())),
                 lifetime, clock, (entry, failures) -> bounce(reader.apply(entry.signedXml()), failures));

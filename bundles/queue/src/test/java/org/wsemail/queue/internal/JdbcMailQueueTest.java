@@ -25,6 +25,7 @@ import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.server.DeliveryResult;
 import org.wsemail.api.server.DeliveryResult.Status;
+import org.wsemail.api.server.DomainResolver;
 import org.wsemail.api.server.DomainResolver.ServerEndpoint;
 import org.wsemail.api.server.PeerTransport;
 import org.wsemail.api.server.QueueEntry;
@@ -85,14 +86,53 @@ public class JdbcMailQueueTest {
                     localMessages.add(mail.message());
                     return recipients.stream().map(r -> new DeliveryResult(r, Status.STORED, "message 1")).toList();
                 },
-                signer, signer::read, domain -> {
-                    if (domain.equals("internal.test")) {
-                        throw new IllegalStateException("the servers of internal.test are at internal addresses: mx.internal.test"
-                                + " (10.0.0.7); this server delivers only to public addresses");
+                signer, signer::read, new DomainResolver() {
+                    @Override
+                    public List<ServerEndpoint> resolve(String domain) {
+                        if (domain.equals("internal.test")) {
+                            throw new IllegalStateException("the servers of internal.test are at internal addresses: mx.internal.test"
+                                    + " (10.0.0.7); this server delivers only to public addresses");
+                        }
+                        return domain.equals("b.test") ? bServers : List.of();
                     }
-                    return domain.equals("b.test") ? bServers : List.of();
+
+                    @Override
+                    public List<ServerEndpoint> mailExchangers(String domain) {
+                        throw new AssertionError("the queue leaves Internet mail servers to the SMTP gateway");
+                    }
                 }, peerServers, clock, null,
                 deliveries);
+    }
+
+    @Test
+    public void mailForADomainWithoutWsemailServersGoesToTheSmtpGatewayWhileItIsInstalled() {
+        Address carol = Address.parse("carol@legacy.test");
+        Address dave = Address.parse("dave@legacy.test");
+        Address eve = Address.parse("eve@legacy.test");
+        List<String> handed = new ArrayList<>();
+        queue.internetMail = (domain, mail, recipients) -> {
+            handed.add(domain + " " + mail.message().subject() + " " + recipients);
+            return List.of(new DeliveryResult(carol, Status.CONSUMED, "accepted by mx.legacy.test"),
+                    new DeliveryResult(dave, Status.FAILED, "451 try again later"),
+                    new DeliveryResult(eve, Status.UNKNOWN_RECIPIENT, "550 no such user"));
+        };
+        enqueue(send("To the Internet", ALICE, carol, dave, eve));
+
+        queue.runDue();
+
+        assertEquals(List.of("legacy.test To the Internet [carol@legacy.test, dave@legacy.test, eve@legacy.test]"), handed);
+        assertEquals("only the recipient refused for now waits for a retry", List.of(List.of(dave)),
+                queue.entries().stream().filter(e -> e.domain().equals("legacy.test")).map(QueueEntry::recipients).toList());
+        queue.runDue();
+        assertEquals("the permanent refusal is bounced to the sender", 1, localMessages.size());
+        assertTrue(localMessages.get(0).body(), localMessages.get(0).body().contains("550 no such user"));
+
+        queue.internetMail = null;
+        enqueue(send("Gateway gone", ALICE, carol));
+        queue.runDue();
+        queue.runDue();
+        assertEquals("without the gateway such mail is bounced", 2, localMessages.size());
+        assertTrue(localMessages.get(1).body(), localMessages.get(1).body().contains("publishes no WSEmail server"));
     }
 
     private MailMessage send(String subject, Address from, Address... to) {
