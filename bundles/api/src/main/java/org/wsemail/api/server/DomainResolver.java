@@ -50,6 +50,16 @@ public interface DomainResolver {
     List<ServerEndpoint> mailExchangers(String domain);
 
     /**
+     * The TXT records of a name (a DKIM key's {@code selector._domainkey.domain}, say), each one's
+     * strings joined, from the same name servers as the SRV records.
+     *
+     * @return an empty list if the name has none
+     * @throws IllegalArgumentException if {@code name} is not a domain name
+     * @throws java.io.UncheckedIOException if no name server answered
+     */
+    List<String> textRecords(String name);
+
+    /**
      * One server of a domain, from one SRV record.
      *
      * @param host the target host name

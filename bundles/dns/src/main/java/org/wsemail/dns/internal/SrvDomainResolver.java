@@ -42,6 +42,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -225,6 +226,21 @@ public class SrvDomainResolver implements DomainResolver {
                     Duration.ofSeconds(record.getTTL())));
         }
         return withAddresses(domain, endpoints);
+    }
+
+    @Override
+    public List<String> textRecords(String name) {
+        if (!useNameServers) {
+            return List.of();
+        }
+        Name absolute;
+        try {
+            absolute = Name.fromString(name.endsWith(".") ? name : name + ".");
+        } catch (TextParseException | NullPointerException e) {
+            throw new IllegalArgumentException("not a domain name: '" + name + "'", e);
+        }
+        return queryRecords(absolute, Type.TXT, TXTRecord.class).stream()
+                .map(txt -> String.join("", txt.getStrings())).toList();
     }
 
     /**

@@ -57,7 +57,7 @@ public class SrvDomainResolverTest {
         try (Dnsmasq dns = new Dnsmasq(300, List.of("mx1.legacy.test,127.0.0.11", "mx2.legacy.test,127.0.0.12",
                 "implicit.test,127.0.0.13", "mail.null.test,127.0.0.14"),
                 List.of("--mx-host=legacy.test,mx2.legacy.test,20", "--mx-host=legacy.test,mx1.legacy.test,10",
-                        "--mx-host=null.test,.,0"))) {
+                        "--mx-host=null.test,.,0", "--txt-record=wsemail._domainkey.legacy.test,v=DKIM1; k=rsa; p=AB"))) {
             SrvDomainResolver resolver = resolver(new String[] {dns.address()}, "", true);
 
             assertEquals(List.of(
@@ -68,6 +68,7 @@ public class SrvDomainResolverTest {
                     resolver.mailExchangers("implicit.test").get(0).addresses());
             assertEquals("a null MX: the domain takes no mail", List.of(), resolver.mailExchangers("null.test"));
             assertEquals("neither MX nor address", List.of(), resolver.mailExchangers("nothing.test"));
+            assertEquals(List.of("v=DKIM1; k=rsa; p=AB"), resolver.textRecords("wsemail._domainkey.legacy.test"));
             try {
                 resolver(new String[] {dns.address()}, "", true, false).mailExchangers("legacy.test");
                 fail("loopback mail servers were given");

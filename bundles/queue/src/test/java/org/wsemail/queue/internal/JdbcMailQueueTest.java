@@ -100,6 +100,11 @@ public class JdbcMailQueueTest {
                     public List<ServerEndpoint> mailExchangers(String domain) {
                         throw new AssertionError("the queue leaves Internet mail servers to the SMTP gateway");
                     }
+
+                    @Override
+                    public List<String> textRecords(String name) {
+                        throw new AssertionError("the queue reads no TXT records");
+                    }
                 }, peerServers, clock, null,
                 deliveries);
     }
