@@ -450,6 +450,13 @@ public final class WsemailClient {
         try {
             MessageSignatures.Signer signer = signatures.verify(element, trusted);
             String domain = message.sender().domain();
+            if (message.hasFlag(MessageFlag.LEGACY_MAIL)) {
+                // Internet mail: the gateway that took it over SMTP signed it; the sender's domain signed nothing.
+                String gateway = signer.names(user.domain()) ? "your own server's gateway " + user.domain()
+                        : "the gateway of another domain (" + subject(signer) + ")";
+                return new ReadMessage(id, message, signer.names(user.domain()), "Internet mail (SMTP), not signed by "
+                        + domain + ": taken in and signed by " + gateway);
+            }
             if (!signer.names(domain) && signer.names(user.domain())) {
                 // Only a visitor's message is signed by the reader's own server for a foreign sender:
                 // the server accepted it from the sender directly, on a token from the sender's domain.

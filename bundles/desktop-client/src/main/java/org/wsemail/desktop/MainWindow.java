@@ -336,13 +336,16 @@ final class MainWindow extends JFrame {
             };
         }
 
-        /** ✓ signature verified, ✗ not, IM instant message, F form, @ attachments. */
+        /** ✓ signature verified, ✗ not, IM instant message, SMTP Internet mail, F form, @ attachments. */
         private String marks(Header header) {
             StringBuilder marks = new StringBuilder();
             ReadMessage shown = read.get(header.getId());
             marks.append(shown == null ? "·" : shown.verified() ? "✓" : "✗");
             if (header.getFlag().contains(Flag.INSTANT_MESSAGE)) {
                 marks.append(" IM");
+            }
+            if (header.getFlag().contains(Flag.LEGACY_MAIL)) {
+                marks.append(" SMTP");
             }
             if (header.getFlag().contains(Flag.FORM)) {
                 marks.append(" F");

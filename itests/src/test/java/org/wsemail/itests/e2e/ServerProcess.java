@@ -316,7 +316,8 @@ final class ServerProcess implements AutoCloseable {
         return home.resolve("etc").resolve(file);
     }
 
-    private void write(String file, String... lines) throws IOException {
+    /** Writes a file in {@code etc/} anew, replacing what the distribution shipped. */
+    void write(String file, String... lines) throws IOException {
         Files.writeString(etc(file), String.join("\n", lines) + "\n");
     }
 

@@ -25,12 +25,12 @@ import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.server.DeliveryResult;
 import org.wsemail.api.server.DeliveryResult.Status;
-import org.wsemail.api.server.DomainResolver;
 import org.wsemail.api.server.DomainResolver.ServerEndpoint;
 import org.wsemail.api.server.PeerTransport;
 import org.wsemail.api.server.QueueEntry;
 import org.wsemail.db.internal.PooledDatabaseManager;
 import org.wsemail.testing.Configs;
+import org.wsemail.testing.SrvOnlyResolver;
 import org.wsemail.testing.EmbeddedDerby;
 import org.wsemail.testing.MovableClock;
 import org.wsemail.testing.RecordingSigner;
@@ -86,26 +86,13 @@ public class JdbcMailQueueTest {
                     localMessages.add(mail.message());
                     return recipients.stream().map(r -> new DeliveryResult(r, Status.STORED, "message 1")).toList();
                 },
-                signer, signer::read, new DomainResolver() {
-                    @Override
-                    public List<ServerEndpoint> resolve(String domain) {
-                        if (domain.equals("internal.test")) {
-                            throw new IllegalStateException("the servers of internal.test are at internal addresses: mx.internal.test"
-                                    + " (10.0.0.7); this server delivers only to public addresses");
-                        }
-                        return domain.equals("b.test") ? bServers : List.of();
+                signer, signer::read, new SrvOnlyResolver(domain -> {
+                    if (domain.equals("internal.test")) {
+                        throw new IllegalStateException("the servers of internal.test are at internal addresses: mx.internal.test"
+                                + " (10.0.0.7); this server delivers only to public addresses");
                     }
-
-                    @Override
-                    public List<ServerEndpoint> mailExchangers(String domain) {
-                        throw new AssertionError("the queue leaves Internet mail servers to the SMTP gateway");
-                    }
-
-                    @Override
-                    public List<String> textRecords(String name) {
-                        throw new AssertionError("the queue reads no TXT records");
-                    }
-                }, peerServers, clock, null,
+                    return domain.equals("b.test") ? bServers : List.of();
+                }), peerServers, clock, null,
                 deliveries);
     }
 

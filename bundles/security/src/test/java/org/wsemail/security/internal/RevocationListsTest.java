@@ -20,6 +20,7 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.wsemail.security.Pki;
 import org.wsemail.testing.Configs;
+import org.wsemail.testing.SrvOnlyResolver;
 
 /** Revocation of other domains' server certificates, with real keys and signed lists. */
 public class RevocationListsTest {
@@ -32,7 +33,7 @@ public class RevocationListsTest {
     /** b.test's servers cannot be reached: lists come from files or not at all. */
     private RevocationLists lists(Path etc, String mode) {
         return new RevocationLists(Configs.of(RevocationLists.Config.class).with("revocation_check", mode).build(), etc,
-                domain -> List.of(), Clock.systemUTC());
+                new SrvOnlyResolver(domain -> List.of()), Clock.systemUTC());
     }
 
     private KeyStoreTrustedRoots roots(Revocation revocation) {
@@ -68,7 +69,7 @@ public class RevocationListsTest {
 
         Path stale = folder.newFolder("stale").toPath();
         place(stale, "b.crl", B_CA, Map.of(), Duration.ofSeconds(1));
-        RevocationLists later = new RevocationLists(Configs.defaults(RevocationLists.Config.class), stale, domain -> List.of(),
+        RevocationLists later = new RevocationLists(Configs.defaults(RevocationLists.Config.class), stale, new SrvOnlyResolver(domain -> List.of()),
                 Clock.fixed(Instant.now().plus(Duration.ofMinutes(5)), ZoneOffset.UTC));
         assertRefused(roots(later), "is out of date");
     }

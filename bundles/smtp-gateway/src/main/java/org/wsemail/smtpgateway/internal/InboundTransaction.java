@@ -2,6 +2,7 @@ package org.wsemail.smtpgateway.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
@@ -13,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
-import org.subethamail.smtp.TooMuchDataException;
 import org.subethamail.smtp.server.Session;
 import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
@@ -82,12 +82,14 @@ final class InboundTransaction implements MessageHandler {
     }
 
     @Override
-    public String data(InputStream data) throws RejectException, TooMuchDataException, IOException {
+    public String data(InputStream data) throws RejectException, IOException {
         byte[] raw = data.readNBytes(maxBytes + 1);
         if (raw.length > maxBytes) {
+            // The client sends to the end before it can hear the refusal: read the rest, keep none of it.
+            data.transferTo(OutputStream.nullOutputStream());
             activity.refusal("552 message over " + maxBytes + " bytes from " + client());
             LOG.info("SMTP from {}: refused a message over {} bytes", client(), maxBytes);
-            throw new TooMuchDataException("5.3.4 message too big: this server takes at most " + maxBytes + " bytes");
+            throw new RejectException(552, "5.3.4 message too big: this server takes at most " + maxBytes + " bytes");
         }
         Envelope envelope = new Envelope(client(), session.getHelo().orElse(""), mailFrom, recipients,
                 session instanceof Session s && s.isTLSStarted(), clock.instant());

@@ -45,7 +45,7 @@ final class InternetMessages {
                     .setTo(recipients.stream().map(Address::toString).toArray(String[]::new))
                     .setSubject(message.subject())
                     .setDate(Date.from(message.timestamp()))
-                    .setMessageId("<" + message.messageId() + "@" + domain + ">")
+                    .setMessageId("<" + (message.messageId().contains("@") ? message.messageId() : message.messageId() + "@" + domain) + ">")
                     .setField(new RawField(MESSAGE_ID_HEADER, message.messageId()));
             String body = message.body() + onDemandNotes(message);
             List<Attachment> files = message.attachments().stream().filter(a -> a.onDemand().isEmpty()).toList();

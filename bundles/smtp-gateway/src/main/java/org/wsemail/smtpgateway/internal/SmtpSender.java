@@ -73,6 +73,7 @@ final class SmtpSender {
         settings.put("mail.smtp.starttls.enable", "true");
         settings.put("mail.smtp.starttls.required", Boolean.toString(requireTls));
         settings.put("mail.smtp.ssl.trust", "*");
+        settings.put("mail.smtp.ssl.checkserveridentity", "false");
         settings.put("mail.smtp.ssl.protocols", "TLSv1.3 TLSv1.2");
         settings.put("mail.smtp.sendpartial", "true");
         settings.put("mail.smtp.connectiontimeout", Integer.toString(timeoutMillis));

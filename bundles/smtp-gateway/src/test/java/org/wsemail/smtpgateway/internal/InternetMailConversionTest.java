@@ -123,6 +123,8 @@ public class InternetMailConversionTest {
             return List.of(record);
         });
         assertEquals(1, verifier.verify(new java.io.ByteArrayInputStream(signed)).size());
+        String text = new String(signed, StandardCharsets.UTF_8);
+        assertTrue(text, text.contains("Message-ID: <" + message.messageId() + "@local.test>"));
         MailMessage read = LegacyMessages.fromSmtp(signed, ENVELOPE, "none");
         assertEquals("Report", read.subject());
         assertEquals("Numbers inside", read.body().trim());
