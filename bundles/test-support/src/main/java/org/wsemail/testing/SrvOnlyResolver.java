@@ -6,7 +6,7 @@ import java.util.function.Function;
 import org.wsemail.api.server.DomainResolver;
 
 /**
- * A DNS resolver for unit tests that answers SRV lookups from a function and knows no MX or TXT
+ * A DNS resolver for unit tests that answers SRV lookups from a function and knows no other
  * records (a test that needs those runs a real name server).
  */
 public final class SrvOnlyResolver implements DomainResolver {
@@ -27,7 +27,7 @@ public final class SrvOnlyResolver implements DomainResolver {
     }
 
     @Override
-    public List<String> textRecords(String name) {
+    public List<String> records(String name, String type) {
         return List.of();
     }
 }

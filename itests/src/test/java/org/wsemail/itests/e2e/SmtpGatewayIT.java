@@ -72,7 +72,8 @@ public class SmtpGatewayIT {
                 "max.message.bytes = " + MAX_BYTES, "timeout.ms = 10000");
         dkimRecord = "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(serverKey(a).getEncoded());
         dns = new Dnsmasq(60, List.of("mx.legacy.test,127.0.0.1", "mail.a.test," + IP),
-                List.of("--mx-host=legacy.test,mx.legacy.test,10", "--txt-record=wsemail._domainkey.a.test," + txtStrings(dkimRecord)),
+                List.of("--mx-host=legacy.test,mx.legacy.test,10", "--txt-record=legacy.test,v=spf1 ip4:127.0.0.1 -all",
+                        "--txt-record=wsemail._domainkey.a.test," + txtStrings(dkimRecord)),
                 "_wsemail._tcp.a.test,mail.a.test," + a.tlsPort + ",10,0");
         a.nameServer(dns.address());
         a.start();
@@ -217,7 +218,8 @@ public class SmtpGatewayIT {
                 read.signatureReport());
         String trace = attachment(read, "smtp-trace.txt");
         assertTrue(trace, trace.contains("Envelope sender: <carol@legacy.test>") && trace.contains("Client: 127.0.0.1")
-                && trace.contains("Encrypted (STARTTLS): yes") && trace.contains("DKIM: none"));
+                && trace.contains("Encrypted (STARTTLS): yes") && trace.contains("DKIM: none")
+                && trace.contains("SPF: pass") && trace.contains("for 127.0.0.1 sending as carol@legacy.test"));
         String headers = alice().inbox(Instant.EPOCH).stream().filter(h -> h.getSubject().equals(subject)).findFirst()
                 .orElseThrow().getFlag().toString();
         assertTrue("the inbox shows the mark: " + headers, headers.contains("LEGACY_MAIL"));
@@ -280,6 +282,18 @@ public class SmtpGatewayIT {
         Swaks tls = toGateway("--tls", "--from", "carol@legacy.test", "--to", "alice@a.test", "--header", "Subject: " + subject);
         assertEquals(tls.replies(), 0, tls.exit());
         assertTrue(attachment(awaitMessage(subject), "smtp-trace.txt").contains("Encrypted (STARTTLS): yes"));
+    }
+
+    @Test
+    public void aSenderThatTheDomainsSpfPolicyDoesNotAllowIsRecordedAsSuchNotRefused() throws Exception {
+        String subject = unique("From an address legacy.test does not send from");
+        Swaks sent = toGateway("--local-interface", "127.0.0.2", "--from", "carol@legacy.test", "--to", "alice@a.test",
+                "--header", "Subject: " + subject);
+        assertEquals(sent.replies(), 0, sent.exit());
+
+        String trace = attachment(awaitMessage(subject), "smtp-trace.txt");
+
+        assertTrue(trace, trace.contains("SPF: fail") && trace.contains("for 127.0.0.2 sending as carol@legacy.test"));
     }
 
     @Test

@@ -50,14 +50,17 @@ public interface DomainResolver {
     List<ServerEndpoint> mailExchangers(String domain);
 
     /**
-     * The TXT records of a name (a DKIM key's {@code selector._domainkey.domain}, say), each one's
-     * strings joined, from the same name servers as the SRV records.
+     * Any records of a name, as text, from the same name servers as the SRV records: for the SMTP
+     * gateway's checks of Internet mail (a DKIM key's {@code selector._domainkey.domain} TXT record,
+     * the SPF policy and what it names).
      *
-     * @return an empty list if the name has none
-     * @throws IllegalArgumentException if {@code name} is not a domain name
+     * @param type {@code A} or {@code AAAA} (addresses), {@code MX} or {@code PTR} (host names, without
+     *     the final dot), {@code TXT} (each record's strings joined)
+     * @return an empty list if the name has no such records
+     * @throws IllegalArgumentException if {@code name} is not a domain name or the type is not one of those
      * @throws java.io.UncheckedIOException if no name server answered
      */
-    List<String> textRecords(String name);
+    List<String> records(String name, String type);
 
     /**
      * One server of a domain, from one SRV record.

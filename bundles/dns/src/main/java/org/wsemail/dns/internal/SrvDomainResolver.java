@@ -37,6 +37,7 @@ import org.xbill.DNS.Lookup;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.NioClient;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
@@ -229,7 +230,15 @@ public class SrvDomainResolver implements DomainResolver {
     }
 
     @Override
-    public List<String> textRecords(String name) {
+    public List<String> records(String name, String type) {
+        int dnsType = switch (type) {
+            case "A" -> Type.A;
+            case "AAAA" -> Type.AAAA;
+            case "MX" -> Type.MX;
+            case "PTR" -> Type.PTR;
+            case "TXT" -> Type.TXT;
+            default -> throw new IllegalArgumentException("record type " + type + " is not looked up here");
+        };
         if (!useNameServers) {
             return List.of();
         }
@@ -239,8 +248,23 @@ public class SrvDomainResolver implements DomainResolver {
         } catch (TextParseException | NullPointerException e) {
             throw new IllegalArgumentException("not a domain name: '" + name + "'", e);
         }
-        return queryRecords(absolute, Type.TXT, TXTRecord.class).stream()
-                .map(txt -> String.join("", txt.getStrings())).toList();
+        return queryRecords(absolute, dnsType, Record.class).stream().map(SrvDomainResolver::text)
+                .filter(java.util.Objects::nonNull).toList();
+    }
+
+    private static String text(Record record) {
+        if (record instanceof ARecord a) {
+            return a.getAddress().getHostAddress();
+        } else if (record instanceof AAAARecord aaaa) {
+            return aaaa.getAddress().getHostAddress();
+        } else if (record instanceof MXRecord mx) {
+            return mx.getTarget().toString(true);
+        } else if (record instanceof PTRRecord ptr) {
+            return ptr.getTarget().toString(true);
+        } else if (record instanceof TXTRecord txt) {
+            return String.join("", txt.getStrings());
+        }
+        return null;
     }
 
     /**

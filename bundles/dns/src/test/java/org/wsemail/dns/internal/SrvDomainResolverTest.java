@@ -68,7 +68,9 @@ public class SrvDomainResolverTest {
                     resolver.mailExchangers("implicit.test").get(0).addresses());
             assertEquals("a null MX: the domain takes no mail", List.of(), resolver.mailExchangers("null.test"));
             assertEquals("neither MX nor address", List.of(), resolver.mailExchangers("nothing.test"));
-            assertEquals(List.of("v=DKIM1; k=rsa; p=AB"), resolver.textRecords("wsemail._domainkey.legacy.test"));
+            assertEquals(List.of("v=DKIM1; k=rsa; p=AB"), resolver.records("wsemail._domainkey.legacy.test", "TXT"));
+            assertEquals(List.of("127.0.0.11"), resolver.records("mx1.legacy.test", "A"));
+            assertEquals(List.of("mx1.legacy.test"), resolver.records("legacy.test", "MX").stream().filter(h -> h.startsWith("mx1")).toList());
             try {
                 resolver(new String[] {dns.address()}, "", true, false).mailExchangers("legacy.test");
                 fail("loopback mail servers were given");

@@ -29,7 +29,7 @@ final class DkimCheck {
     String check(byte[] raw) {
         DKIMVerifier verifier = new DKIMVerifier((method, selector, token) -> {
             try {
-                return resolver.textRecords(selector + "._domainkey." + token);
+                return resolver.records(selector + "._domainkey." + token, "TXT");
             } catch (UncheckedIOException e) {
                 throw new TempFailException(e.getMessage());
             } catch (IllegalArgumentException e) {

@@ -34,6 +34,7 @@ final class InboundTransaction implements MessageHandler {
     private final String domain;
     private final UserDirectory users;
     private final MailQueue queue;
+    private final SpfCheck spf;
     private final DkimCheck dkim;
     private final int maxBytes;
     private final Clock clock;
@@ -41,12 +42,13 @@ final class InboundTransaction implements MessageHandler {
     private String mailFrom = "";
     private final List<Address> recipients = new ArrayList<>();
 
-    InboundTransaction(MessageContext session, String domain, UserDirectory users, MailQueue queue, DkimCheck dkim,
+    InboundTransaction(MessageContext session, String domain, UserDirectory users, MailQueue queue, SpfCheck spf, DkimCheck dkim,
             int maxBytes, Clock clock, GatewayActivity activity) {
         this.session = session;
         this.domain = domain;
         this.users = users;
         this.queue = queue;
+        this.spf = spf;
         this.dkim = dkim;
         this.maxBytes = maxBytes;
         this.clock = clock;
@@ -93,7 +95,8 @@ final class InboundTransaction implements MessageHandler {
         }
         Envelope envelope = new Envelope(client(), session.getHelo().orElse(""), mailFrom, recipients,
                 session instanceof Session s && s.isTLSStarted(), clock.instant());
-        MailMessage message = LegacyMessages.fromSmtp(raw, envelope, dkim.check(raw));
+        MailMessage message = LegacyMessages.fromSmtp(raw, envelope, spf.check(envelope.client(), mailFrom, envelope.helo()),
+                dkim.check(raw));
         try {
             queue.submit(message);
         } catch (RuntimeException e) {

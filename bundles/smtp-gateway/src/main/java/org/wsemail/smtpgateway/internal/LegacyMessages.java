@@ -34,7 +34,7 @@ import org.wsemail.api.MessageFlag;
 /**
  * Internet mail, as it arrived over SMTP, made a WSEmail message: sender, subject, the plain text as
  * the body, an HTML version kept as the attachment {@value #HTML_NAME}, files as attachments, and the
- * gateway's trace ({@value #TRACE_NAME}: the SMTP envelope, the DKIM result, the original headers).
+ * gateway's trace ({@value #TRACE_NAME}: the SMTP envelope, the SPF and DKIM results, the original headers).
  * Flagged {@link MessageFlag#LEGACY_MAIL}. A message that is not well-formed MIME loses nothing: what
  * could be read becomes the message, and the bytes as they arrived are attached as {@value #ORIGINAL_NAME}.
  * Stateless and thread-safe.
@@ -57,9 +57,10 @@ final class LegacyMessages {
     /**
      * @param raw the message as it arrived (after the DATA command)
      * @param envelope what the session said
+     * @param spf the SPF result, in words ("pass ...", "fail ...", "none ...")
      * @param dkim the DKIM result, in words ("pass (d=example.org)", "none", "fail: ...")
      */
-    static MailMessage fromSmtp(byte[] raw, Envelope envelope, String dkim) {
+    static MailMessage fromSmtp(byte[] raw, Envelope envelope, String spf, String dkim) {
         Message mime;
         String unreadable = null;
         try {
@@ -101,7 +102,7 @@ final class LegacyMessages {
             message.attachment(new Attachment(ORIGINAL_NAME, "message/rfc822", raw));
         }
         message.attachment(new Attachment(TRACE_NAME, "text/plain; charset=UTF-8",
-                trace(envelope, dkim, mime).getBytes(StandardCharsets.UTF_8)));
+                trace(envelope, spf, dkim, mime).getBytes(StandardCharsets.UTF_8)));
         return message.build();
     }
 
@@ -131,7 +132,7 @@ final class LegacyMessages {
         }
     }
 
-    private static String trace(Envelope envelope, String dkim, Message mime) {
+    private static String trace(Envelope envelope, String spf, String dkim, Message mime) {
         StringBuilder trace = new StringBuilder();
         trace.append("Received over SMTP by this domain's gateway; the sender's domain signed nothing.\n");
         trace.append("Client: ").append(envelope.client()).append(" (HELO ").append(envelope.helo()).append(")\n");
@@ -139,6 +140,7 @@ final class LegacyMessages {
         trace.append("Envelope recipients: ").append(envelope.recipients()).append('\n');
         trace.append("Encrypted (STARTTLS): ").append(envelope.tls() ? "yes" : "no").append('\n');
         trace.append("Received: ").append(DateTimeFormatter.ISO_INSTANT.format(envelope.received())).append('\n');
+        trace.append("SPF: ").append(spf).append('\n');
         trace.append("DKIM: ").append(dkim).append('\n');
         if (mime != null) {
             trace.append("\nOriginal headers:\n");

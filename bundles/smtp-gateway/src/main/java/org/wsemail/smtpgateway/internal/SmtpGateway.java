@@ -112,12 +112,13 @@ public class SmtpGateway implements InternetMail {
             throw new IllegalArgumentException("max.message.bytes must be at least 1024 and max.recipients at least 1");
         }
         this.sender = new SmtpSender(hostName, config.outbound_require_tls(), config.timeout_ms(), config.outbound_port());
+        SpfCheck spf = new SpfCheck(resolver);
         DkimCheck dkim = new DkimCheck(resolver);
         Clock clock = Clock.systemUTC();
         SMTPServer.Builder builder = SMTPServer.port(config.port())
                 .hostName(hostName)
                 .softwareName("WSEmail SMTP gateway")
-                .messageHandlerFactory(session -> new InboundTransaction(session, domain, users, queue, dkim,
+                .messageHandlerFactory(session -> new InboundTransaction(session, domain, users, queue, spf, dkim,
                         config.max_message_bytes(), clock, activity))
                 .maxMessageSize(config.max_message_bytes())
                 .maxRecipients(config.max_recipients())

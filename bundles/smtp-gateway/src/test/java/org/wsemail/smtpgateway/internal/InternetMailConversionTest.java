@@ -58,7 +58,7 @@ public class InternetMailConversionTest {
                 --b1--
                 """);
 
-        MailMessage message = LegacyMessages.fromSmtp(raw, ENVELOPE, "none");
+        MailMessage message = LegacyMessages.fromSmtp(raw, ENVELOPE, "none", "none");
 
         assertEquals("carol@legacy.test", message.sender().toString());
         assertEquals(List.of(ALICE), message.recipients());
@@ -89,7 +89,7 @@ public class InternetMailConversionTest {
                 What could be read
                 """);
 
-        MailMessage message = LegacyMessages.fromSmtp(raw, ENVELOPE, "none");
+        MailMessage message = LegacyMessages.fromSmtp(raw, ENVELOPE, "none", "none");
 
         assertTrue(message.body(), message.body().startsWith("(This message is not well-formed Internet mail"));
         assertTrue(message.body(), message.body().contains("What could be read"));
@@ -99,10 +99,10 @@ public class InternetMailConversionTest {
 
     @Test
     public void withoutAUsableFromHeaderTheEnvelopeSenderIsTheSender() {
-        MailMessage message = LegacyMessages.fromSmtp(crlf("Subject: no from\n\nbody\n"), ENVELOPE, "none");
+        MailMessage message = LegacyMessages.fromSmtp(crlf("Subject: no from\n\nbody\n"), ENVELOPE, "none", "none");
         assertEquals("carol@legacy.test", message.sender().toString());
         Envelope bounce = new Envelope("192.0.2.1", "mx", "", List.of(ALICE), false, ENVELOPE.received());
-        assertEquals(LegacyMessages.UNKNOWN_SENDER, LegacyMessages.fromSmtp(crlf("Subject: x\n\nbody\n"), bounce, "none").sender());
+        assertEquals(LegacyMessages.UNKNOWN_SENDER, LegacyMessages.fromSmtp(crlf("Subject: x\n\nbody\n"), bounce, "none", "none").sender());
     }
 
     @Test
@@ -125,7 +125,7 @@ public class InternetMailConversionTest {
         assertEquals(1, verifier.verify(new java.io.ByteArrayInputStream(signed)).size());
         String text = new String(signed, StandardCharsets.UTF_8);
         assertTrue(text, text.contains("Message-ID: <" + message.messageId() + "@local.test>"));
-        MailMessage read = LegacyMessages.fromSmtp(signed, ENVELOPE, "none");
+        MailMessage read = LegacyMessages.fromSmtp(signed, ENVELOPE, "none", "none");
         assertEquals("Report", read.subject());
         assertEquals("Numbers inside", read.body().trim());
         assertEquals("n.csv", read.attachments().get(0).name());
