@@ -17,11 +17,14 @@ import org.wsemail.security.Pki;
  * A real Postfix (Debian's), the Internet mail server of {@code legacy.test}: an instance of its own
  * in a folder below {@code target/}, listening on 127.0.0.1 only, with STARTTLS, a maildir for
  * every user of legacy.test, and mail for the WSEmail domain relayed to that domain's SMTP gateway.
- * {@code loop@legacy.test} forwards to a WSEmail user, so that mail can go out and come back.
+ * {@code loop@legacy.test} forwards to a WSEmail user, so that mail can go out and come back;
+ * {@link #CLOSED} is refused.
  * Needs root (Postfix's master runs as root and drops to the postfix user), as CI has.
  */
 final class PostfixPeer implements AutoCloseable {
     static final String DOMAIN = "legacy.test";
+    /** An address Postfix refuses for good (550) when it is named at RCPT. */
+    static final String CLOSED = "gone@" + DOMAIN;
     private static final String[] POSTFIX = {"/usr/sbin/postfix", "/usr/bin/postfix"};
 
     final Path folder;
@@ -83,6 +86,7 @@ final class PostfixPeer implements AutoCloseable {
                 "maillog_file_prefixes = " + folder,
                 "maillog_file = " + folder.resolve("postfix.log"),
                 "smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination",
+                "smtpd_recipient_restrictions = check_recipient_access inline:{ { " + CLOSED + " = REJECT this mailbox is closed } }",
                 "smtputf8_enable = no",
                 "biff = no",
                 "queue_run_delay = 1s",

@@ -248,6 +248,20 @@ public class SmtpGatewayIT {
     }
 
     @Test
+    public void aRecipientThatPostfixRefusesForGoodIsBouncedToTheSenderWithPostfixsWords() throws Exception {
+        String subject = unique("To a closed mailbox");
+        alice().send(List.of(Address.parse(PostfixPeer.CLOSED)), subject, "Is anyone there?");
+
+        ReadMessage bounce = awaitMessage("Undelivered mail: " + subject);
+
+        assertEquals(Address.parse("postmaster@a.test"), bounce.message().sender());
+        assertTrue(bounce.message().body(), bounce.message().body().contains(PostfixPeer.CLOSED)
+                && bounce.message().body().contains("554 5.7.1") && bounce.message().body().contains("this mailbox is closed"));
+        assertFalse("nothing was stored at legacy.test", postfix.mailbox().stream()
+                .anyMatch(m -> new String(m, StandardCharsets.UTF_8).contains(subject)));
+    }
+
+    @Test
     public void mailThatGoesOutAndComesBackCarriesAPassingDkimResult() throws Exception {
         String subject = unique("Round trip");
         alice().send(List.of(Address.parse("loop@legacy.test")), subject, "Out through the gateway and back in.");
