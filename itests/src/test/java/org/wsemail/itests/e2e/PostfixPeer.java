@@ -40,6 +40,9 @@ final class PostfixPeer implements AutoCloseable {
     PostfixPeer(Path folder, int port, String relayDomain, String gateway, String loopTarget) throws Exception {
         this.binary = Stream.of(POSTFIX).filter(p -> Files.isExecutable(Path.of(p))).findFirst().orElseThrow(() ->
                 new IllegalStateException("these tests need Postfix as the outside world: apt-get install postfix; .ci/run does"));
+        if (!command("id", "-u").trim().equals("0")) {
+            throw new IllegalStateException("these tests start a Postfix instance, which needs root (as CI runs)");
+        }
         this.folder = folder;
         this.port = port;
         Files.createDirectories(folder.resolve("mail"));
