@@ -311,6 +311,24 @@ public class SmtpGatewayIT {
     }
 
     @Test
+    public void theGatewayIsRemovedAndInstalledWhileTheServerRunsAndWithoutItSuchMailIsBounced() throws Exception {
+        a.shell("feature:uninstall wsemail-smtp");
+        try {
+            await("the SMTP port closed", () -> !listening(IP, GATEWAY_PORT));
+            String subject = unique("Without the gateway");
+            alice().send(List.of(Address.parse("carol@legacy.test")), subject, "Nobody to carry this.");
+            ReadMessage bounce = awaitMessage("Undelivered mail: " + subject);
+            assertTrue(bounce.message().body(), bounce.message().body().contains("publishes no WSEmail server"));
+        } finally {
+            a.shell("feature:install wsemail-smtp");
+        }
+        await("the gateway listening again", () -> listening(IP, GATEWAY_PORT));
+        String subject = unique("With the gateway back");
+        alice().send(List.of(Address.parse("carol@legacy.test")), subject, "Carried again.");
+        assertTrue(awaitAtPostfix(subject).contains("Carried again"));
+    }
+
+    @Test
     public void aMalformedMimeMessageIsAcceptedWithoutLossItsBytesAttachedAsTheyArrived() throws Exception {
         String subject = unique("Broken MIME");
         Path data = root.resolve("broken.eml");
