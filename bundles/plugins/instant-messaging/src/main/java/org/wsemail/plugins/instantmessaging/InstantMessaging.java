@@ -121,6 +121,7 @@ public class InstantMessaging implements DeliveryProcessor, ExtensionProcessor {
     private final Duration handoverWait;
     private final Duration pushTimeout;
     private final boolean allowInternal;
+    private final PushTarget.Pusher pusher;
     private final Semaphore polls;
     private final Clock clock;
     /** Reaches the several clients of one recipient at once. */
@@ -145,6 +146,7 @@ public class InstantMessaging implements DeliveryProcessor, ExtensionProcessor {
         this.handoverWait = Duration.ofMillis(config.handover_wait_ms());
         this.pushTimeout = Duration.ofMillis(config.push_timeout_ms());
         this.allowInternal = config.allow_private_targets();
+        this.pusher = new PushTarget.Pusher(pushTimeout);
         this.polls = new Semaphore(config.max_waiting_polls());
         AtomicInteger threads = new AtomicInteger();
         this.fanOut = Executors.newFixedThreadPool(16, task -> {
@@ -271,7 +273,7 @@ public class InstantMessaging implements DeliveryProcessor, ExtensionProcessor {
         Duration lifetime = seconds(request.getAttribute("expires"), Duration.ofSeconds(120), maxRegistration);
         Element pushRequest = PluginXml.child(request, "push");
         PushTarget push = pushRequest == null ? null
-                : PushTarget.parse(pushRequest.getAttribute("url"), pushRequest.getAttribute("fingerprint"), allowInternal);
+                : PushTarget.parse(pushRequest.getAttribute("url"), pushRequest.getAttribute("fingerprint"), allowInternal, pusher);
         String renewing = request.getAttribute("client");
         Presence.Client client = presence.register(user, renewing.isEmpty() ? null : renewing, push, lifetime);
         if (!client.id.equals(renewing)) {

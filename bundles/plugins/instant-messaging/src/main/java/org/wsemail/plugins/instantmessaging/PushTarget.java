@@ -1,14 +1,14 @@
 package org.wsemail.plugins.instantmessaging;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -17,11 +17,11 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -31,40 +31,30 @@ import org.wsemail.api.NetworkAddresses;
  * A client's own HTTPS endpoint, where the server posts its instant messages (the paper's "client
  * viewed as a server"). The client's certificate is its own, made for the run, so it is not checked
  * against any authority: the client named its SHA-256 fingerprint when it registered, over its
- * authenticated connection, and the server talks to that certificate alone.
+ * authenticated connection, and the server talks to that certificate alone. Pushes go through the
+ * plug-in's one {@link Pusher}, whose HTTP client keeps connections alive between them.
  */
 final class PushTarget {
     static final String NAMESPACE = "http://wsemail.org/2026/im";
 
     private final URI url;
     private final String fingerprint;
-    /** A connection idle longer than this is not reused: the client's end may have closed it meanwhile. */
-    private static final Duration IDLE = Duration.ofSeconds(20);
+    private final Pusher pusher;
 
-    private final SSLSocketFactory tls;
-    /** The connection kept open between pushes, so that a push costs no TLS handshake; guarded by this. */
-    private SSLSocket connection;
-    private long lastUsed;
-
-    private PushTarget(URI url, String fingerprint) {
+    private PushTarget(URI url, String fingerprint, Pusher pusher) {
         this.url = url;
         this.fingerprint = fingerprint;
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new Pinned(fingerprint)}, null);
-            this.tls = context.getSocketFactory();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot set up TLS for pushing", e);
-        }
+        this.pusher = pusher;
     }
 
     /**
      * The endpoint a client named, checked: an {@code https} URL with a host and port, whose host is
-     * a public address unless {@code allowInternal}, and a SHA-256 fingerprint in hex.
+     * a public address unless {@code allowInternal}, and a SHA-256 fingerprint in hex. From now on
+     * {@code pusher} accepts that certificate, and only that one, at that host and port.
      *
      * @throws IllegalArgumentException saying what is wrong
      */
-    static PushTarget parse(String url, String fingerprint, boolean allowInternal) {
+    static PushTarget parse(String url, String fingerprint, boolean allowInternal, Pusher pusher) {
         URI uri;
         try {
             uri = new URI(url);
@@ -88,7 +78,9 @@ final class PushTarget {
             throw new IllegalArgumentException(address.getHostAddress() + " is an internal address (loopback, private or"
                     + " link-local); this server pushes to public addresses only; poll instead");
         }
-        return new PushTarget(uri, pin);
+        PushTarget target = new PushTarget(uri, pin, pusher);
+        pusher.pin(target);
+        return target;
     }
 
     URI url() {
@@ -104,98 +96,18 @@ final class PushTarget {
      *
      * @throws IOException if it could not be reached or refused it
      */
-    synchronized void push(String signedXml, Duration timeout) throws IOException {
-        byte[] body = envelope(signedXml).getBytes(StandardCharsets.UTF_8);
-        boolean reused = connection != null && System.nanoTime() - lastUsed < IDLE.toNanos();
-        if (!reused) {
-            close();
-        }
-        try {
-            post(body, timeout);
-        } catch (IOException e) {
-            close();
-            if (!reused) {
-                throw e;
-            }
-            // The kept connection had gone stale: once more on a new one.
-            post(body, timeout);
-        }
+    void push(String signedXml, Duration timeout) throws IOException {
+        pusher.push(this, signedXml, timeout);
     }
 
-    /** One HTTP/1.1 POST on the kept connection (opened if need be); the answer must be 200. */
-    private void post(byte[] body, Duration timeout) throws IOException {
-        if (connection == null) {
-            connection = (SSLSocket) tls.createSocket();
-            connection.connect(new InetSocketAddress(url.getHost(), url.getPort()), (int) timeout.toMillis());
-            connection.startHandshake();
-        }
-        connection.setSoTimeout((int) timeout.toMillis());
-        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-        String head = "POST " + path + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
-                + "\r\nContent-Type: text/xml; charset=UTF-8\r\nSOAPAction: \"" + NAMESPACE + "/push\"\r\nContent-Length: "
-                + body.length + "\r\n\r\n";
-        OutputStream out = connection.getOutputStream();
-        out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-        out.write(body);
-        out.flush();
-        InputStream in = connection.getInputStream();
-        String status = line(in);
-        if (status == null) {
-            throw new IOException(url + " closed the connection without an answer");
-        }
-        long length = -1;
-        boolean close = false;
-        for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
-            String lower = header.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("content-length:")) {
-                length = Long.parseLong(header.substring(15).trim());
-            } else if (lower.startsWith("connection:") && lower.contains("close")) {
-                close = true;
-            }
-        }
-        if (length < 0) {
-            in.readAllBytes();
-            close = true;
-        } else {
-            in.skipNBytes(length);
-        }
-        lastUsed = System.nanoTime();
-        if (close) {
-            close();
-        }
-        String[] parts = status.split(" ");
-        if (parts.length < 2 || !"200".equals(parts[1])) {
-            throw new IOException(url + " answered " + status);
-        }
+    /** The client is gone: its certificate is no longer accepted there. */
+    void close() {
+        pusher.unpin(this);
     }
 
-    /** A header line, without its end; null at the end of the stream. */
-    private static String line(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        for (int c = in.read(); c != -1; c = in.read()) {
-            if (c == '\n') {
-                return line.toString();
-            }
-            if (c != '\r') {
-                line.append((char) c);
-            }
-            if (line.length() > 8192) {
-                throw new IOException("an answer header longer than 8 KiB");
-            }
-        }
-        return line.length() == 0 ? null : line.toString();
-    }
-
-    /** Closes the kept connection, if any. */
-    synchronized void close() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (IOException e) {
-                // gone already
-            }
-            connection = null;
-        }
+    /** Where the endpoint listens, as its TLS peer is named: {@code host:port}. */
+    String peer() {
+        return url.getHost().toLowerCase(Locale.ROOT) + ":" + url.getPort();
     }
 
     /** The SOAP request that carries a message: its signed XML, as text, so that not a byte changes. */
@@ -207,38 +119,85 @@ final class PushTarget {
     }
 
     /**
-     * Trusts exactly the certificate with the pinned fingerprint, whatever host name it carries (it is
-     * the one the client named); an extended trust manager, so that no host name check is added.
+     * Posts to the clients' push endpoints over one HTTP/1.1 client (the JDK's), which keeps each
+     * endpoint's connection alive between pushes so that a push costs no new TLS handshake. Its TLS
+     * accepts at each endpoint exactly the certificate pinned for it, whatever host name it carries.
+     * One per plug-in instance; thread-safe. The JDK's client has no close in Java 17: its thread
+     * ends once the plug-in drops it.
      */
-    private static final class Pinned extends X509ExtendedTrustManager {
-        private final String fingerprint;
+    static final class Pusher {
+        /** Each endpoint's certificate fingerprint, by {@code host:port}. */
+        private final Map<String, String> pins = new ConcurrentHashMap<>();
+        private final HttpClient http;
 
-        Pinned(String fingerprint) {
-            this.fingerprint = fingerprint;
+        Pusher(Duration connectTimeout) {
+            try {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, new TrustManager[] {new Pinned(pins)}, null);
+                this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(context)
+                        .connectTimeout(connectTimeout).build();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot set up TLS for pushing", e);
+            }
         }
 
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            checkServerTrusted(chain, authType);
+        void pin(PushTarget target) {
+            pins.put(target.peer(), target.fingerprint);
+        }
+
+        void unpin(PushTarget target) {
+            pins.remove(target.peer(), target.fingerprint);
+        }
+
+        void push(PushTarget target, String signedXml, Duration timeout) throws IOException {
+            HttpRequest request = HttpRequest.newBuilder(target.url).timeout(timeout)
+                    .header("Content-Type", "text/xml; charset=UTF-8")
+                    .header("SOAPAction", "\"" + NAMESPACE + "/push\"")
+                    .POST(HttpRequest.BodyPublishers.ofString(envelope(signedXml), StandardCharsets.UTF_8)).build();
+            HttpResponse<Void> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while pushing to " + target.url, e);
+            }
+            if (response.statusCode() != 200) {
+                throw new IOException(target.url + " answered " + response.statusCode());
+            }
+        }
+    }
+
+    /**
+     * Trusts at each endpoint exactly the certificate pinned for its host and port; an extended trust
+     * manager, so that no host name check is added.
+     */
+    private static final class Pinned extends X509ExtendedTrustManager {
+        private final Map<String, String> pins;
+
+        Pinned(Map<String, String> pins) {
+            this.pins = pins;
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            checkServerTrusted(chain, authType);
+            check(chain, engine.getPeerHost() + ":" + engine.getPeerPort());
         }
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            checkClientTrusted(chain, authType);
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            throw new CertificateException("pushes go through the HTTP client's engines only");
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("pushes go through the HTTP client's engines only");
+        }
+
+        private void check(X509Certificate[] chain, String peer) throws CertificateException {
+            String fingerprint = pins.get(peer.toLowerCase(Locale.ROOT));
+            if (fingerprint == null) {
+                throw new CertificateException("no client registered a push endpoint at " + peer);
+            }
             if (chain == null || chain.length == 0) {
                 throw new CertificateException("the push endpoint presented no certificate");
             }
@@ -251,6 +210,16 @@ final class PushTarget {
             if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.US_ASCII), fingerprint.getBytes(StandardCharsets.US_ASCII))) {
                 throw new CertificateException("the push endpoint's certificate is not the one its client registered");
             }
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            throw new CertificateException("not a server");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            throw new CertificateException("not a server");
         }
 
         @Override
