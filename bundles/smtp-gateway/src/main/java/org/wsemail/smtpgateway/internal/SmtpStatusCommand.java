@@ -4,6 +4,7 @@ import java.util.stream.Collectors;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
@@ -16,6 +17,9 @@ public class SmtpStatusCommand implements Action {
 
     @Reference
     SmtpGateway gateway;
+
+    @Option(name = "--no-format", description = "Plain output without table borders, for scripts")
+    boolean noFormat;
 
     @Override
     public Object execute() {
@@ -38,7 +42,7 @@ public class SmtpStatusCommand implements Action {
                     .map(r -> r.recipient() + " " + r.status() + (r.status() == DeliveryResult.Status.CONSUMED ? "" : ": " + r.detail()))
                     .collect(Collectors.joining("; ")));
         }
-        table.print(System.out);
+        table.print(System.out, !noFormat);
         if (!status.lastRefusals().isEmpty()) {
             System.out.println("Last refusals:");
             status.lastRefusals().forEach(refusal -> System.out.println("  " + refusal));
