@@ -1,5 +1,6 @@
 package org.wsemail.client;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 import javax.activation.DataHandler;
 import javax.activation.FileDataSource;
@@ -79,6 +81,14 @@ public final class AttachmentTransfer {
      * this returns (as one of {@link WsemailClient#send}'s attachments) or published as a new version.
      */
     public Attachment upload(Path file, String contentType) throws WsemailException {
+        return upload(file, contentType, sent -> { });
+    }
+
+    /**
+     * As {@link #upload(Path, String)}, telling {@code progress} how many of the file's bytes have
+     * gone out so far, as they go (on the calling thread).
+     */
+    public Attachment upload(Path file, String contentType, LongConsumer progress) throws WsemailException {
         if (!Files.isRegularFile(file)) {
             throw new WsemailException("BadRequest", "no file " + file, null);
         }
@@ -90,7 +100,7 @@ public final class AttachmentTransfer {
         org.wsemail.wire.soap.OnDemand staged;
         try {
             staged = home.callService(base.toString(), () -> own
-                    .upload(file.getFileName().toString(), type, new DataHandler(new FileDataSource(file.toFile()))));
+                    .upload(file.getFileName().toString(), type, new DataHandler(new CountedFile(file, progress))));
         } catch (WsemailException e) {
             if (notFound(e)) {
                 throw new WsemailException(NOT_OFFERED, base + " keeps no attachments on demand (its on-demand-attachments"
@@ -296,6 +306,42 @@ public final class AttachmentTransfer {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
             // a partial file left behind holds nothing trusted; its name says so
+        }
+    }
+
+    /** A file as the upload reads it, counting the bytes read. */
+    private static final class CountedFile extends FileDataSource {
+        private final LongConsumer progress;
+
+        CountedFile(Path file, LongConsumer progress) {
+            super(file.toFile());
+            this.progress = progress;
+        }
+
+        @Override
+        public InputStream getInputStream() throws IOException {
+            return new FilterInputStream(super.getInputStream()) {
+                private long read;
+
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    if (b >= 0) {
+                        progress.accept(++read);
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    int n = super.read(buffer, offset, length);
+                    if (n > 0) {
+                        read += n;
+                        progress.accept(read);
+                    }
+                    return n;
+                }
+            };
         }
     }
 }

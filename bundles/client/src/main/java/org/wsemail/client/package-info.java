@@ -4,7 +4,7 @@
  * is the {@code wsemail} command built on it.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.wsemail.client;
 
 import org.osgi.annotation.bundle.Export;

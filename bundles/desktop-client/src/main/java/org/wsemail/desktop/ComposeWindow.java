@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 import javax.swing.BorderFactory;
 import javax.swing.DefaultListModel;
@@ -35,7 +36,7 @@ import org.wsemail.messaging.InstantMessages;
 /**
  * Writing a message (the paper's Figure 7): recipients, subject, text, files attached (kept on the
  * sender's server where it keeps attachments, inline where it does not), and "send as instant
- * message". A progress bar runs while files are uploaded and the message is sent.
+ * message". A progress bar follows the bytes of each file as it is uploaded, then the message as it is sent.
  */
 final class ComposeWindow extends JDialog {
     private static final long serialVersionUID = 1L;
@@ -137,7 +138,18 @@ final class ComposeWindow extends JDialog {
         String title = subject.getText();
         String text = body.getText();
         send.setEnabled(false);
-        progress.setMaximum(attach.size() + 1);
+        // The bar counts kilobytes: every file's, as they go out, and one more step for the message itself.
+        long totalKib = 1;
+        for (Path file : attach) {
+            try {
+                totalKib += Files.size(file) / 1024 + 1;
+            } catch (IOException e) {
+                status.setText("Cannot read " + file + ": " + e.getMessage());
+                send.setEnabled(true);
+                return;
+            }
+        }
+        progress.setMaximum((int) Math.min(Integer.MAX_VALUE, totalKib));
         progress.setValue(0);
         progress.setStringPainted(true);
         new SwingWorker<String, Integer>() {
@@ -155,18 +167,21 @@ final class ComposeWindow extends JDialog {
                 }
                 List<Attachment> attachments = new ArrayList<>();
                 AttachmentTransfer transfer = client.attachments();
+                long doneKib = 0;
                 for (Path file : attach) {
-                    attachments.add(attachment(transfer, file));
-                    publish(attachments.size());
+                    long before = doneKib;
+                    attachments.add(attachment(transfer, file, sent -> publish((int) (before + sent / 1024))));
+                    doneKib += Files.size(file) / 1024 + 1;
+                    publish((int) doneKib);
                 }
                 String id = client.send(recipients, title, text, attachments);
-                publish(attach.size() + 1);
+                publish(Integer.MAX_VALUE);
                 return "Sent " + id;
             }
 
             @Override
             protected void process(List<Integer> done) {
-                progress.setValue(done.get(done.size() - 1));
+                progress.setValue(Math.min(progress.getMaximum(), done.get(done.size() - 1)));
             }
 
             @Override
@@ -187,9 +202,10 @@ final class ComposeWindow extends JDialog {
     }
 
     /** The file kept on the user's server, or inline where the server keeps no attachments. */
-    private static Attachment attachment(AttachmentTransfer transfer, Path file) throws WsemailException, IOException {
+    private static Attachment attachment(AttachmentTransfer transfer, Path file, LongConsumer sent)
+            throws WsemailException, IOException {
         try {
-            return transfer.upload(file, null);
+            return transfer.upload(file, null, sent);
         } catch (WsemailException e) {
             if (!AttachmentTransfer.NOT_OFFERED.equals(e.code())) {
                 throw e;

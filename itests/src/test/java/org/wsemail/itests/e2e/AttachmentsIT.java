@@ -223,6 +223,24 @@ public class AttachmentsIT {
     }
 
     @Test
+    public void anUploadTellsHowManyOfTheFilesBytesHaveGoneOutAsTheyGo() throws Exception {
+        Path file = root.resolve("progress.bin");
+        byte[] bytes = new byte[1536 * 1024];
+        new Random(7).nextBytes(bytes);
+        Files.write(file, bytes);
+        List<Long> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        Attachment staged = withPassword(a, ALICE).attachments().upload(file, "application/octet-stream", sent::add);
+
+        assertTrue("several reports within the one file, not one at its end: " + sent.size(), sent.size() > 10);
+        assertEquals(bytes.length, (long) sent.get(sent.size() - 1));
+        for (int i = 1; i < sent.size(); i++) {
+            assertTrue("the count only grows: " + sent, sent.get(i) >= sent.get(i - 1));
+        }
+        assertEquals(bytes.length, staged.onDemand().orElseThrow().size());
+    }
+
+    @Test
     public void someoneWhoIsNotARecipientIsRefusedEvenWithAGoodToken() throws Exception {
         aliceSends("Only for Bob and Anne", file("secret.bin", random(10_000, 2)));
         ReadMessage bobs = arrived(withCertificate(b, bobP12), "Only for Bob and Anne");
