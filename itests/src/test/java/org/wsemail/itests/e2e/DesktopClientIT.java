@@ -208,6 +208,31 @@ public class DesktopClientIT {
     }
 
     @Test
+    public void logInWithACertificateFileFromTheDomainsAuthority() throws Exception {
+        Path p12 = root.resolve("alice.p12");
+        String secret = "alice-p12-secret";
+        server.shell("wsemail:ca-create",
+                "wsemail:cert-issue-user --password-file " + passwordFile(secret) + " --out " + p12 + " " + ALICE);
+        Path settings = root.resolve("client-certificate.properties");
+        Files.writeString(settings, "server=" + server.base() + "\ntrust=" + root.resolve("ca.pem") + "\n");
+        Pki.writePem(root.resolve("ca.pem"), CA.certificate());
+        AtomicReference<JFrame> opened = new AtomicReference<>();
+        JFrame login = onScreen(() -> DesktopClient.start(settings, Duration.ofSeconds(1), opened::set));
+        try {
+            type(login, "certificate", p12.toString());
+            type(login, "password", secret);
+            click(login, "login");
+            await("the main window", () -> opened.get() != null);
+            JFrame main = opened.get();
+            assertEquals("the user the certificate names", "WSEmail: " + ALICE, onScreen(main::getTitle));
+            await("the inbox", () -> text(main, "status").contains("checked"));
+            SwingUtilities.invokeAndWait(main::dispose);
+        } finally {
+            SwingUtilities.invokeAndWait(login::dispose);
+        }
+    }
+
+    @Test
     public void aWrongPasswordIsSaidInWords() throws Exception {
         JFrame login = onScreen(() -> DesktopClient.start(settings("wrong"), Duration.ofSeconds(1), main -> { }));
         try {
