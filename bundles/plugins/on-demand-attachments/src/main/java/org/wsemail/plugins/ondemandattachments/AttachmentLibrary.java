@@ -9,9 +9,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -283,13 +285,24 @@ public class AttachmentLibrary {
             for (Staged staged : records.stagedBefore(now.minus(stagedFor))) {
                 discard(staged);
             }
+            // The records are read once for all expired attachments, not once for each of their versions.
+            Set<String> released = new HashSet<>();
             for (Kept kept : records.all()) {
                 if (kept.lastPublished().isBefore(now.minus(retention))) {
                     records.forget(kept);
                     if (!kept.withdrawn()) {
-                        release(kept);
+                        for (Version version : kept.versions()) {
+                            records.refund(kept.owner(), version.size());
+                            released.add(version.sha256());
+                        }
                     }
                     LOG.info("Attachment {} of {} passed its retention and was removed", kept.guid(), kept.owner());
+                }
+            }
+            if (!released.isEmpty()) {
+                released.removeAll(records.referencedContents());
+                for (String sha256 : released) {
+                    contents.delete(sha256);
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -5,6 +5,7 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -118,9 +119,16 @@ final class Records {
 
     /** Whether any kept attachment still has a version with this content. */
     boolean referenced(String sha256) {
-        return all().stream().filter(k -> !k.withdrawn()).flatMap(k -> k.versions().stream()).anyMatch(v -> v.sha256().equals(sha256))
-                || keys(STAGED).stream().map(k -> staged(k.substring(STAGED.length()))).flatMap(Optional::stream)
-                        .anyMatch(s -> s.sha256().equals(sha256));
+        return referencedContents().contains(sha256);
+    }
+
+    /** The contents (SHA-256) that a version of an attachment still kept, or an upload, uses: read once, for many checks. */
+    Set<String> referencedContents() {
+        Set<String> used = new HashSet<>();
+        all().stream().filter(k -> !k.withdrawn()).flatMap(k -> k.versions().stream()).forEach(v -> used.add(v.sha256()));
+        keys(STAGED).stream().map(k -> staged(k.substring(STAGED.length()))).flatMap(Optional::stream)
+                .forEach(s -> used.add(s.sha256()));
+        return used;
     }
 
     /** Adds {@code bytes} to what the user keeps here, unless it would exceed {@code quota}; true if it did not. */

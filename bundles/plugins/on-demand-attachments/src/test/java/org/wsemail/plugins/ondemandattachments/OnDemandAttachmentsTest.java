@@ -217,6 +217,28 @@ public class OnDemandAttachmentsTest {
         } catch (Refused e) {
             assertEquals(AttachmentLibrary.NOT_FOUND, e.code);
         }
+        try (var files = Files.walk(root)) {
+            assertEquals("nothing left on disk", 0, files.filter(Files::isRegularFile).count());
+        }
+    }
+
+    @Test
+    public void contentThatAnotherKeptAttachmentStillUsesOutlivesTheOneThatExpired() throws Exception {
+        Attachment.OnDemand first = sent(new Attachment("report.txt", "text/plain", REPORT)).attachments().get(0).onDemand().orElseThrow();
+        clock.advance(Duration.ofDays(60));
+        Attachment.OnDemand second = sent(new Attachment("copy.txt", "text/plain", REPORT)).attachments().get(0).onDemand().orElseThrow();
+        clock.advance(Duration.ofDays(40));
+
+        library.sweep();
+
+        try {
+            library.fetch(first.guid(), null, BOB);
+            fail("the first passed its retention");
+        } catch (Refused e) {
+            assertEquals(AttachmentLibrary.NOT_FOUND, e.code);
+        }
+        assertArrayEquals("the same bytes, still kept for the second", REPORT,
+                Files.readAllBytes(library.fetch(second.guid(), null, BOB).file()));
     }
 
     @Test
