@@ -27,10 +27,21 @@ final class ClientProcess implements AutoCloseable {
      * @param password the password (or the certificate file's), given as {@code WSEMAIL_PASSWORD}
      */
     ClientProcess(Path home, String password, String... arguments) throws IOException {
+        this(home, password, false, arguments);
+    }
+
+    /**
+     * @param warm whether everyday commands may go to the warm background client (the agent);
+     *     otherwise each runs in its own process, so that no agent outlives the test
+     */
+    ClientProcess(Path home, String password, boolean warm, String... arguments) throws IOException {
         List<String> line = new ArrayList<>(List.of(home.resolve("bin/wsemail").toString()));
         line.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
         builder.environment().put("WSEMAIL_PASSWORD", password);
+        if (!warm) {
+            builder.environment().put("WSEMAIL_AGENT", "off");
+        }
         this.process = builder.start();
         this.reader = new Thread(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

@@ -585,6 +585,7 @@ public class SecurityIT {
         line.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
         builder.environment().put("WSEMAIL_PASSWORD", password);
+        builder.environment().put("WSEMAIL_AGENT", "off");  // each command in its own process: no agent outlives the test
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue("wsemail did not finish", process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));

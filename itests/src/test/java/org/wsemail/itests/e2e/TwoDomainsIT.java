@@ -89,6 +89,11 @@ public class TwoDomainsIT {
 
     @AfterClass
     public static void stopTwoDomains() throws Exception {
+        for (ServerProcess server : new ServerProcess[] {a, b}) {
+            if (server != null) {
+                run(List.of(server.home.resolve("bin/wsemail").toString()), "", "agent-stop");
+            }
+        }
         for (AutoCloseable resource : new AutoCloseable[] {a, b, dns}) {
             if (resource != null) {
                 resource.close();
@@ -129,6 +134,28 @@ public class TwoDomainsIT {
     private static String wsemail(ServerProcess server, String user, String password, String... command) throws Exception {
         return run(List.of(server.home.resolve("bin/wsemail").toString(), "--server", server.base().toString(), "--user", user,
                 "--trust", caPem.toString()), password, command);
+    }
+
+    @Test
+    public void everydayCommandsRunInTheWarmClientExactlyAsInTheirOwnProcess() throws Exception {
+        a.shell("wsemail:user-add --password-file " + passwordFile("dora-password-1") + " dora@a.test");
+        List<String> dora = List.of(a.home.resolve("bin/wsemail").toString(), "--server", a.base().toString(), "--user",
+                "dora@a.test", "--trust", caPem.toString());
+        String sent = run(dora, "dora-password-1", "send", "--to", "dora@a.test", "--subject", "Through the agent", "--body", "warm");
+        assertTrue(sent, sent.startsWith("exit 0\nSent "));
+        Header arrived = awaitMessage(client(a, "dora@a.test", "dora-password-1"), "Through the agent")
+                .orElseThrow(() -> new AssertionError("dora never got it"));
+        String warm = run(dora, "dora-password-1", "read", String.valueOf(arrived.getId()));
+        String again = run(dora, "dora-password-1", "inbox");
+        java.util.Map<String, String> ownProcess = java.util.Map.of("WSEMAIL_PASSWORD", "dora-password-1", "WSEMAIL_AGENT", "off");
+        assertTrue(warm, warm.startsWith("exit 0\n") && warm.contains("Signature: verified, signed by a.test"));
+        assertEquals(run(dora, ownProcess, "read", String.valueOf(arrived.getId())), warm);
+        assertEquals(run(dora, ownProcess, "inbox"), again);
+        assertEquals("exit 1\nwsemail: the server refused the user name or password (NotAuthenticated)\n",
+                run(dora, "not-doras-password", "inbox"));
+        assertEquals("the commands went to a running agent, which stops on request", "exit 0\nThe agent stopped.\n",
+                run(List.of(a.home.resolve("bin/wsemail").toString()), "", "agent-stop"));
+        assertEquals("exit 0\nNo agent is running.\n", run(List.of(a.home.resolve("bin/wsemail").toString()), "", "agent-stop"));
     }
 
     @Test
@@ -709,10 +736,14 @@ public class TwoDomainsIT {
 
     /** {@code line} and then {@code command}, with the password in the environment: "exit N" and what it printed. */
     private static String run(List<String> line, String password, String... command) throws Exception {
+        return run(line, java.util.Map.of("WSEMAIL_PASSWORD", password), command);
+    }
+
+    private static String run(List<String> line, java.util.Map<String, String> environment, String... command) throws Exception {
         List<String> full = new java.util.ArrayList<>(line);
         full.addAll(List.of(command));
         ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true);
-        builder.environment().put("WSEMAIL_PASSWORD", password);
+        builder.environment().putAll(environment);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue("wsemail did not finish", process.waitFor(60, TimeUnit.SECONDS));
