@@ -77,6 +77,8 @@ public final class Main {
             "  extension <id> <xml>",
             "                   calls a server extension (a plug-in) with an XML request and prints its signed answer",
             "  delete <id>...",
+            "  agent-stop       stops the warm background client that runs inbox, read, send and delete after their",
+            "                   first use (WSEMAIL_AGENT=off runs every command in its own process instead)",
             "",
             "options (or keys of the config file, without the dashes):",
             "  --server <url>          the server's base URL, e.g. https://localhost:8443/wsemail",
