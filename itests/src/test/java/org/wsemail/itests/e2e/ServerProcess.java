@@ -217,8 +217,7 @@ final class ServerProcess implements AutoCloseable {
 
     /** The server JVM's heap in use right after a full collection, in bytes, as jcmd reports it. */
     long heapUsedAfterGc() throws IOException, InterruptedException {
-        long pid = processes().filter(p -> p.info().commandLine().orElse("").contains("org.apache.karaf.main.Main"))
-                .findFirst().orElseThrow(() -> new IllegalStateException(domain + " is not running")).pid();
+        long pid = processes().findFirst().orElseThrow(() -> new IllegalStateException(domain + " is not running")).pid();
         jcmd(pid, "GC.run");
         String info = jcmd(pid, "GC.heap_info");
         java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
@@ -242,9 +241,11 @@ final class ServerProcess implements AutoCloseable {
         return processes().findAny().isPresent();
     }
 
+    /** The server's JVMs: Karaf started from this folder (not a command-line client's agent, whose jars live here too). */
     private java.util.stream.Stream<ProcessHandle> processes() {
         String folder = home.toString();
-        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(folder)).orElse(false));
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                .map(c -> c.contains(folder) && c.contains("org.apache.karaf.main.Main")).orElse(false));
     }
 
     void awaitReady() throws InterruptedException {
