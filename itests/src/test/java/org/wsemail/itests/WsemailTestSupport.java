@@ -36,6 +36,7 @@ import org.apache.karaf.shell.api.console.SessionFactory;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.ops4j.pax.exam.util.Filter;
 
 /**
  * Boots the project's own server assembly (karaf-assembly) in Pax Exam's Karaf container, on ports of
@@ -47,8 +48,12 @@ public abstract class WsemailTestSupport {
     protected static final String SUBJECT_TAG_LOCATION = "mvn:org.wsemail.plugins/subject-tag/" + VERSION;
     protected static final Duration WAIT = Duration.ofSeconds(30);
 
-    /** Registered once Karaf has installed the boot features: no test starts while bundles still refresh. */
+    /**
+     * Registered once Karaf has installed the boot features: no test starts while bundles still
+     * refresh. A busy machine can take longer than Pax Exam's default ten seconds to get there.
+     */
     @Inject
+    @Filter(timeout = 180_000)
     protected BootFinished bootFinished;
 
     @Inject
