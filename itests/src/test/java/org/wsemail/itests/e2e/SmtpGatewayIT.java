@@ -373,6 +373,5 @@ public class SmtpGatewayIT {
                 throw new IllegalStateException(e);
             }
         });
-        assertFalse(postfix.mailbox().isEmpty());
     }
 }
