@@ -1,0 +1,38 @@
+package org.wsemail.forms;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Where a form's client plug-in comes from, as the form names it: enough for a client without the
+ * plug-in to fetch it, check it and tell the user what they are asked to install.
+ *
+ * @param symbolicName the plug-in bundle's symbolic name
+ * @param version its version, e.g. {@code 1.0.0}
+ * @param location the HTTPS URL it is downloaded from
+ * @param sha256 the SHA-256 of the jar, lower-case hex
+ * @param signer the mail domain whose server signed the jar
+ */
+public record PluginCoordinates(String symbolicName, String version, URI location, String sha256, String signer) {
+
+    public PluginCoordinates {
+        Objects.requireNonNull(symbolicName, "symbolicName");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(location, "location");
+        if (!symbolicName.matches("[A-Za-z0-9_.-]{1,128}")) {
+            throw new IllegalArgumentException("not a bundle symbolic name: " + symbolicName);
+        }
+        if (!version.matches("\\d+(\\.\\d+){0,2}(\\.[A-Za-z0-9_-]+)?")) {
+            throw new IllegalArgumentException("not an OSGi version: " + version);
+        }
+        if (!"https".equals(location.getScheme())) {
+            throw new IllegalArgumentException("a client plug-in is fetched over HTTPS only, not from " + location);
+        }
+        sha256 = sha256.toLowerCase(Locale.ROOT);
+        if (!sha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("not a SHA-256: " + sha256);
+        }
+        signer = signer.toLowerCase(Locale.ROOT);
+    }
+}
