@@ -142,8 +142,13 @@ public final class Main {
                     out.println(usage());
                     return OK;
                 }
-                if (word.equals("--encrypt")) {
-                    options.put("encrypt", "true");
+                if (word.equals("--encrypt") || word.equals("--approve")) {
+                    options.put(word.substring(2), "true");
+                } else if (word.equals("--field")) {
+                    if (words.isEmpty()) {
+                        throw new UsageException("--field needs name=value");
+                    }
+                    options.merge("field", words.removeFirst(), (all, one) -> all + "\n" + one);
                 } else if (word.equals("--attach")) {
                     if (words.isEmpty()) {
                         throw new UsageException("--attach needs a file");

@@ -34,7 +34,7 @@ public final class QuickStart {
     private static final Set<String> PATH_OPTIONS = Set.of("--trust", "--password-file", "--certificate", "--config",
             "--body-file", "--attach", "--out");
     /** Options that take no value. */
-    private static final Set<String> FLAGS = Set.of("--encrypt", "--help");
+    private static final Set<String> FLAGS = Set.of("--encrypt", "--approve", "--help");
     static final String SWITCH = "WSEMAIL_AGENT";
     private static final long IDLE_SECONDS = 900;
     private static final long START_LIMIT_MILLIS = 60_000;

@@ -370,6 +370,21 @@ public final class Form {
         markIds();
     }
 
+    /** An empty form document holding only this delegation, for checking it on its own. */
+    static Form holding(byte[] signedDelegation) {
+        Document document = newBuilder().newDocument();
+        Element root = document.createElementNS(NS, "form");
+        document.appendChild(root);
+        root.setAttributeNS(XMLConstants.XMLNS_ATTRIBUTE_NS_URI, "xmlns", NS);
+        child(root, "delegations");
+        Form form = new Form(document);
+        form.addDelegation(signedDelegation);
+        if (form.delegations().size() != 1) {
+            throw new IllegalArgumentException("not a delegation");
+        }
+        return form;
+    }
+
     /** One line for people: type, id and where it stands. */
     public String summary() {
         String state = rejected() ? "rejected" : currentStep().map(s -> "waiting at step " + s.number() + ": " + s.describe())

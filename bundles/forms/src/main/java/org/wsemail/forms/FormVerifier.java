@@ -63,6 +63,45 @@ public final class FormVerifier {
     private final XMLSignatureFactory factory = XMLSignatureFactory.getInstance("DOM");
 
     /**
+     * Decides whether a signer's certificate chain is trusted for their address: offline against
+     * roots ({@link #trusting}), or by a server against its trusted roots with their domain bindings
+     * and revocation lists.
+     */
+    @FunctionalInterface
+    public interface CertificateCheck {
+
+        /**
+         * @param chain the chain the signature carried, the signer's first
+         * @param address the address the signer's certificate names
+         * @param at when the signature says it was made
+         * @return who vouches for the signer, for people (e.g. the root's subject)
+         * @throws GeneralSecurityException saying why the chain is not trusted for the address
+         */
+        String check(List<X509Certificate> chain, String address, Instant at) throws GeneralSecurityException;
+    }
+
+    /**
+     * Trust in these roots: PKIX as of the time a signature states, no revocation check (offline),
+     * and each root's X.509 name constraints bind it to its domains.
+     */
+    public static CertificateCheck trusting(Set<TrustAnchor> roots) {
+        Set<TrustAnchor> anchors = Set.copyOf(roots);
+        return (chain, address, at) -> {
+            if (anchors.isEmpty()) {
+                throw new GeneralSecurityException("no root certificate is trusted (give the roots of the signers' domains)");
+            }
+            PKIXParameters parameters = new PKIXParameters(anchors);
+            parameters.setRevocationEnabled(false);
+            parameters.setDate(Date.from(at));
+            TrustAnchor anchor = ((java.security.cert.PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
+                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(chain), parameters)).getTrustAnchor();
+            X509Certificate root = anchor.getTrustedCert();
+            withinNameConstraints(root, address);
+            return root.getSubjectX500Principal().getName();
+        };
+    }
+
+    /**
      * What the verifier found about one sign-off.
      *
      * @param signoff the sign-off as the form states it
@@ -111,11 +150,15 @@ public final class FormVerifier {
         }
     }
 
-    /** Verifies the form, each sign-off's certificate as of the time it states, at most a few minutes ahead of {@code now}. */
+    /** Verifies the form offline against these roots ({@link #trusting}). */
     public Verification verify(Form form, Set<TrustAnchor> roots, Instant now) {
+        return verify(form, trusting(roots), now);
+    }
+
+    /** Verifies the form; no sign-off may be dated more than a few minutes after {@code now}. */
+    public Verification verify(Form form, CertificateCheck anchors, Instant now) {
         List<String> problems = new ArrayList<>();
         duplicateIds(form, problems);
-        Set<TrustAnchor> anchors = Set.copyOf(roots);
         Map<String, Set<String>> standing = standingDelegations(form, anchors, now, problems);
         List<Form.Signoff> signoffs;
         try {
@@ -202,7 +245,7 @@ public final class FormVerifier {
     }
 
     /** Who may sign for whom, from the delegations whose signatures hold and which run until after now. */
-    private Map<String, Set<String>> standingDelegations(Form form, Set<TrustAnchor> anchors, Instant now, List<String> problems) {
+    private Map<String, Set<String>> standingDelegations(Form form, CertificateCheck anchors, Instant now, List<String> problems) {
         Map<String, Set<String>> standing = new HashMap<>();
         List<Form.Delegation> delegations;
         try {
@@ -225,6 +268,29 @@ public final class FormVerifier {
             }
         }
         return standing;
+    }
+
+    /**
+     * Checks a standing delegation on its own, as a server does before it keeps one for a user who
+     * is away: signed by its giver, whose certificate the check trusts.
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public Form.Delegation verifyDelegation(byte[] signed, CertificateCheck anchors, Instant now) {
+        Form holder = Form.holding(signed);
+        Form.Delegation delegation = holder.delegations().get(0);
+        try {
+            Signed signer = check(holder.delegationElements().get(0), List.of(delegation.id()), anchors, now, now);
+            if (!signer.address.equals(delegation.from())) {
+                throw new Refusal("it is signed by " + signer.address + ", not by its giver " + delegation.from());
+            }
+        } catch (Refusal e) {
+            throw new IllegalArgumentException("the delegation does not hold: " + e.getMessage(), e);
+        }
+        if (!delegation.until().isAfter(now)) {
+            throw new IllegalArgumentException("the delegation ran out at " + delegation.until());
+        }
+        return delegation;
     }
 
     private static void duplicateIds(Form form, List<String> problems) {
@@ -250,7 +316,7 @@ public final class FormVerifier {
     }
 
     /** Checks the one signature in {@code parent}: its shape, that it covers exactly {@code covered}, its value, its chain. */
-    private Signed check(Element parent, List<String> covered, Set<TrustAnchor> anchors, Instant at, Instant now) throws Refusal {
+    private Signed check(Element parent, List<String> covered, CertificateCheck anchors, Instant at, Instant now) throws Refusal {
         Element signature = onlySignature(parent);
         ChainSelector selector = new ChainSelector();
         DOMValidateContext context = new DOMValidateContext(selector, signature);
@@ -279,11 +345,19 @@ public final class FormVerifier {
         if (at.isAfter(now.plus(CLOCK_SKEW))) {
             throw new Refusal("it is dated in the future (" + at + ")");
         }
-        String root = validateChain(selector.chain, anchors, at);
+        if (selector.chain.isEmpty()) {
+            throw new Refusal("the signature carries no certificate");
+        }
+        String address;
         try {
-            return new Signed(FormSignatures.address(selector.chain.get(0)), root);
+            address = FormSignatures.address(selector.chain.get(0));
         } catch (IllegalArgumentException e) {
             throw new Refusal(e.getMessage());
+        }
+        try {
+            return new Signed(address, anchors.check(selector.chain, address, at));
+        } catch (GeneralSecurityException e) {
+            throw new Refusal("the signer's certificate is not trusted: " + e.getMessage());
         }
     }
 
@@ -331,35 +405,12 @@ public final class FormVerifier {
         return references;
     }
 
-    private static String validateChain(List<X509Certificate> chain, Set<TrustAnchor> anchors, Instant at) throws Refusal {
-        if (chain.isEmpty()) {
-            throw new Refusal("the signature carries no certificate");
-        }
-        if (anchors.isEmpty()) {
-            throw new Refusal("no root certificate is trusted (give the roots of the signers' domains)");
-        }
-        try {
-            PKIXParameters parameters = new PKIXParameters(anchors);
-            parameters.setRevocationEnabled(false);
-            parameters.setDate(Date.from(at));
-            TrustAnchor anchor = ((java.security.cert.PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
-                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(chain), parameters)).getTrustAnchor();
-            X509Certificate root = anchor.getTrustedCert();
-            withinNameConstraints(root, FormSignatures.address(chain.get(0)));
-            return root.getSubjectX500Principal().getName();
-        } catch (GeneralSecurityException e) {
-            throw new Refusal("the signer's certificate is not trusted: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new Refusal(e.getMessage());
-        }
-    }
-
     /**
      * The root's name constraints hold for the signer's address: Java's PKIX does not apply the
      * constraints of a trust anchor, so they are applied here (the rfc822Name and dNSName subtrees
      * a domain's authority carries).
      */
-    private static void withinNameConstraints(X509Certificate root, String address) throws Refusal {
+    private static void withinNameConstraints(X509Certificate root, String address) throws GeneralSecurityException {
         byte[] extension = root.getExtensionValue(NAME_CONSTRAINTS);
         if (extension == null) {
             return;
@@ -379,8 +430,8 @@ public final class FormVerifier {
                 }
             }
         }
-        throw new Refusal("the signer's certificate is not trusted: " + root.getSubjectX500Principal().getName()
-                + " may not certify addresses of " + domain);
+        throw new java.security.cert.CertPathValidatorException(root.getSubjectX500Principal().getName()
+                + " may not certify addresses of " + domain + " (its name constraints)");
     }
 
     /** Takes the key from the certificate chain in the KeyInfo, leaf first, and keeps the chain. */
