@@ -268,7 +268,7 @@ public final class FormCommand implements ClientCommand {
             Form document = Form.create(UUID.randomUUID().toString(), type, plugin, data, route);
             new FormSignatures().signoff(document, Decision.SUBMITTED, "", "", signer.key, signer.chain, Instant.now());
             Form.Step first = document.currentStep().orElseThrow();
-            String id = deliver(document, form, recipient(first), form.title() + " from " + client().user());
+            String id = deliver(document, form, recipient(first), form.title() + " " + document.id() + " from " + client().user());
             out.println("Sent " + form.title().toLowerCase(Locale.ROOT) + " " + document.id() + " to " + first.describe()
                     + " (message " + id + ")");
             return Main.OK;
@@ -335,7 +335,8 @@ public final class FormCommand implements ClientCommand {
             Optional<FormType> type = formType(received.form);
             out.println("Server signature: " + (received.message.verified() ? "verified" : "NOT VERIFIED")
                     + " (" + received.message.signatureReport() + ")");
-            out.print(type.map(t -> t.renderText(received.form.data())).orElse(plain(received.form.data())));
+            out.print(type.map(t -> t.renderText(received.form.data())).orElse("The form's data, without its plug-in:\n"
+                    + plain(received.form.data())));
             out.println("Route:");
             int current = received.form.current();
             for (Form.Step step : received.form.route()) {
@@ -349,7 +350,7 @@ public final class FormCommand implements ClientCommand {
                         + (signoff.delegate().isEmpty() ? "" : " -> " + signoff.delegate()));
             }
             out.println(received.form.summary());
-            return Main.OK;
+            return type.isPresent() ? Main.OK : Main.REFUSED;
         }
 
         int sign(long id, Decision decision, String comment, String delegate) throws WsemailException, IOException, UsageException {
@@ -396,7 +397,7 @@ public final class FormCommand implements ClientCommand {
                 to = Address.parse(delegate);
                 what = "Delegated step " + step.get().number() + " to " + delegate;
             }
-            String message = deliver(form, type.get(), to, title + " from " + submitter(form) + " (" + decision.name().toLowerCase(Locale.ROOT)
+            String message = deliver(form, type.get(), to, title + " " + form.id() + " from " + submitter(form) + " (" + decision.name().toLowerCase(Locale.ROOT)
                     + " by " + me + ")");
             out.println(what + " (message " + message + ")");
             return Main.OK;

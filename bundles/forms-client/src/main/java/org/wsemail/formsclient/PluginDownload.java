@@ -8,14 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSigner;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.cert.CertPathValidator;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Enumeration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.jar.Attributes;
@@ -101,7 +99,7 @@ final class PluginDownload {
     }
 
     void check(PluginCoordinates plugin, Path file) throws Refused, IOException {
-        String sha256 = sha256(file);
+        String sha256 = PluginCoordinates.sha256Of(file);
         if (!sha256.equals(plugin.sha256())) {
             throw new Refused("the plug-in downloaded from " + plugin.location() + " is not the one the form names: its SHA-256 is "
                     + sha256 + ", the form says " + plugin.sha256() + " (altered, or replaced on the server)");
@@ -177,18 +175,5 @@ final class PluginDownload {
         String upper = name.toUpperCase(java.util.Locale.ROOT);
         return upper.equals("META-INF/MANIFEST.MF") || (upper.startsWith("META-INF/") && upper.indexOf('/', 9) < 0
                 && (upper.endsWith(".SF") || upper.endsWith(".RSA") || upper.endsWith(".EC") || upper.endsWith(".DSA")));
-    }
-
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[65536];
-            for (int read; (read = in.read(buffer)) > 0;) {
-                digest.update(buffer, 0, read);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

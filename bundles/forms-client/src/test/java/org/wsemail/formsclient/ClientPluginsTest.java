@@ -59,7 +59,7 @@ public class ClientPluginsTest {
     private static PluginCoordinates coordinates(Path jar, String signer) throws Exception {
         return new PluginCoordinates("org.wsemail.forms.requisition", "0.1.0.SNAPSHOT",
                 URI.create("https://127.0.0.1/client-plugins/org.wsemail.forms.requisition/0.1.0.SNAPSHOT.jar"),
-                PluginDownload.sha256(jar), signer);
+                PluginCoordinates.sha256Of(jar), signer);
     }
 
     private static void refused(Path jar, PluginCoordinates plugin, String why) throws Exception {

@@ -1,6 +1,13 @@
 package org.wsemail.forms;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -34,5 +41,19 @@ public record PluginCoordinates(String symbolicName, String version, URI locatio
             throw new IllegalArgumentException("not a SHA-256: " + sha256);
         }
         signer = signer.toLowerCase(Locale.ROOT);
+    }
+
+    /** The SHA-256 of a plug-in's jar, lower-case hex, as coordinates name it. */
+    public static String sha256Of(Path jar) throws IOException {
+        try (InputStream in = Files.newInputStream(jar)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[65536];
+            for (int read; (read = in.read(buffer)) > 0;) {
+                digest.update(buffer, 0, read);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.w3c.dom.Element;
 import org.wsemail.api.Attachment;
 import org.wsemail.api.MailMessage;
+import org.wsemail.api.MessageFlag;
 import org.wsemail.api.ProcessingEnvironment;
 import org.wsemail.api.plugin.ExtensionException;
 import org.wsemail.api.plugin.ExtensionProcessor;
@@ -47,7 +48,8 @@ public class OnDemandAttachments implements SendingProcessor, ExtensionProcessor
 
     @Override
     public SendingDecision process(MailMessage message, ProcessingEnvironment env) {
-        if (message.attachments().isEmpty() || !env.isLocalUser()) {
+        // A form travels inside its message, under the server's signature, from approver to approver.
+        if (message.attachments().isEmpty() || !env.isLocalUser() || message.hasFlag(MessageFlag.FORM)) {
             return SendingDecision.accept();
         }
         try {

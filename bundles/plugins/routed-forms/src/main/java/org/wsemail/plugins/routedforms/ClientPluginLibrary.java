@@ -1,14 +1,12 @@
 package org.wsemail.plugins.routedforms;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.CertPath;
 import java.security.cert.CertificateFactory;
@@ -17,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.jar.Attributes;
@@ -190,7 +187,7 @@ public class ClientPluginLibrary {
         String version = file.substring(0, file.length() - ".jar".length());
         Path typesFile = jar.resolveSibling(version + ".types");
         List<String> types = Files.exists(typesFile) ? List.of(Files.readString(typesFile).split(",")) : List.of();
-        return Optional.of(new Published(coordinates(name, version, sha256(jar)), types, Files.size(jar),
+        return Optional.of(new Published(coordinates(name, version, PluginCoordinates.sha256Of(jar)), types, Files.size(jar),
                 Files.getLastModifiedTime(jar).toInstant()));
     }
 
@@ -212,19 +209,9 @@ public class ClientPluginLibrary {
             builder.build().sign(unsigned, out);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign the client plug-in: " + e.getMessage(), e);
-        }
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[65536];
-            for (int read; (read = in.read(buffer)) > 0;) {
-                digest.update(buffer, 0, read);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalStateException("cannot sign the client plug-in: the JDK's jar signer is not exported to bundles"
+                    + " (add jdk.security.jarsigner to org.osgi.framework.system.packages.extra in etc/config.properties)", e);
         }
     }
 }
