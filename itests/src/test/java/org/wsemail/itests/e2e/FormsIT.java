@@ -98,7 +98,7 @@ public class FormsIT {
         String published = a.shell("wsemail:client-plugin-publish " + a.home.resolve("client-plugins/requisition-" + VERSION + ".jar"),
                 "wsemail:client-plugin-publish " + a.home.resolve("client-plugins/timesheet-" + VERSION + ".jar"),
                 "wsemail:role-add purchasing carol@a.test",
-                "wsemail:directory-set alice@a.test --name 'Alice Example' --title Engineer --department CIS --employee-id A-17",
+                "wsemail:directory-set --name \"Alice Example\" --title Engineer --department CIS --employee-id A-17 alice@a.test",
                 "wsemail:client-plugin-list --no-format");
         assertTrue(published, published.contains("Published org.wsemail.forms.requisition " + BUNDLE_VERSION));
         assertTrue(published, published.contains("signed by a.test"));
@@ -131,7 +131,7 @@ public class FormsIT {
     }
 
     /** {@code bin/wsemail} as {@code user}, logged in with their certificate, with their own plug-in folder. */
-    private static Run form(String user, String pluginFolder, String... arguments) throws Exception {
+    private static Run formIn(String user, String pluginFolder, String... arguments) throws Exception {
         List<String> line = new ArrayList<>(List.of("--server", serverOf(user).base().toString(), "--certificate", p12(user).toString(),
                 "--trust", domains.caPem.toString(), "--plugin-dir", root.resolve("plugins-" + pluginFolder).toString(), "form"));
         line.addAll(List.of(arguments));
@@ -142,7 +142,7 @@ public class FormsIT {
     }
 
     private static Run form(String user, String... arguments) throws Exception {
-        return form(user, user, arguments);
+        return formIn(user, user, arguments);
     }
 
     private record Run(int exit, List<String> lines) {
@@ -209,7 +209,8 @@ public class FormsIT {
 
     @Test
     public void aRequisitionOverTheThresholdGoesToPurchasingAndIsApprovedAcrossTwoDomainsThenVerifiedAndFiled() throws Exception {
-        Run sent = form("alice@a.test", "send", "--type", "requisition", "--to", "ann@a.test,bob@b.test,program:filing@a.test",
+        Run sent = formIn("alice@a.test", "alice-first-requisition", "send", "--type", "requisition", "--to",
+                "ann@a.test,bob@b.test,program:filing@a.test",
                 "--field", "vendor=ACME", "--field", "account=4711", "--field", "description=Chairs", "--field", "quantity=30",
                 "--field", "unit-price=400", "--approve");
         ok(sent);
@@ -246,12 +247,12 @@ public class FormsIT {
 
     @Test
     public void aTimesheetIsAutofilledWithConsentApprovedAndHandedToTheProgram() throws Exception {
-        Run refused = form("alice@a.test", "alice-no-consent", "send", "--type", "timesheet", "--to", "ann@a.test,program:filing@a.test",
+        Run refused = formIn("alice@a.test", "alice-no-consent", "send", "--type", "timesheet", "--to", "ann@a.test,program:filing@a.test",
                 "--field", "period-ending=2026-12-04", "--field", "regular-hours=30", "--approve");
         assertEquals(refused.text(), 1, refused.exit());
         assertTrue(refused.text(), refused.text().contains("Autofill not used"));
         assertTrue(refused.text(), refused.text().contains("Name is missing"));
-        Run declined = form("alice@a.test", "alice-no-consent", "send", "--type", "timesheet", "--to", "ann@a.test",
+        Run declined = formIn("alice@a.test", "alice-no-consent", "send", "--type", "timesheet", "--to", "ann@a.test",
                 "--field", "period-ending=2026-12-04", "--field", "regular-hours=30", "--autofill", "no");
         assertEquals(declined.text(), 1, declined.exit());
         assertFalse(declined.text(), declined.text().contains("Autofilled"));
@@ -300,20 +301,20 @@ public class FormsIT {
             String id = sendForm(new PluginCoordinates("org.wsemail.forms.requisition", BUNDLE_VERSION, served.location,
                     PluginCoordinates.sha256Of(jar), "a.test"));
             long atAnn = arrived("ann@a.test", id, "crafted");
-            Run refused = form("ann@a.test", "ann-unsigned", "show", String.valueOf(atAnn), "--approve");
+            Run refused = formIn("ann@a.test", "ann-unsigned", "show", String.valueOf(atAnn), "--approve");
             assertEquals(refused.text(), 1, refused.exit());
             assertTrue(refused.text(), refused.text().contains("the plug-in is not signed"));
-            Run none = form("ann@a.test", "ann-unsigned", "plugins");
+            Run none = formIn("ann@a.test", "ann-unsigned", "plugins");
             assertTrue(none.text(), none.text().contains("No client plug-ins installed."));
         }
         String id = form("alice@a.test", "send", "--type", "requisition", "--to", "ann@a.test", "--field", "vendor=ACME", "--field",
                 "account=1", "--field", "description=Ink", "--field", "quantity=1", "--field", "unit-price=9", "--approve").formId();
         long atAnn = arrived("ann@a.test", id, "from alice@a.test");
-        Run declined = form("ann@a.test", "ann-declines", "show", String.valueOf(atAnn));
+        Run declined = formIn("ann@a.test", "ann-declines", "show", String.valueOf(atAnn));
         assertEquals(declined.text(), 1, declined.exit());
         assertTrue(declined.text(), declined.text().contains("signed by a.test's server"));
         assertTrue(declined.text(), declined.text().contains("was not installed: you declined it"));
-        Run none = form("ann@a.test", "ann-declines", "plugins");
+        Run none = formIn("ann@a.test", "ann-declines", "plugins");
         assertTrue(none.text(), none.text().contains("No client plug-ins installed."));
         assertFalse(Files.list(root.resolve("plugins-ann-declines")).anyMatch(p -> p.toString().endsWith(".jar")));
     }
@@ -377,7 +378,7 @@ public class FormsIT {
     public void aNewVersionOfAPluginIsFetchedAsAnUpgrade() throws Exception {
         String first = form("alice@a.test", "send", "--type", "requisition", "--to", "ann@a.test", "--field", "vendor=ACME", "--field",
                 "account=1", "--field", "description=Paper", "--field", "quantity=2", "--field", "unit-price=3", "--approve").formId();
-        ok(form("ann@a.test", "ann-upgrade", "show", String.valueOf(arrived("ann@a.test", first, "from alice@a.test")), "--approve"));
+        ok(formIn("ann@a.test", "ann-upgrade", "show", String.valueOf(arrived("ann@a.test", first, "from alice@a.test")), "--approve"));
         Path newer = root.resolve("requisition-0.2.0.jar");
         withVersion(a.home.resolve("client-plugins/requisition-" + VERSION + ".jar"), newer, "0.2.0");
         String published = a.shell("wsemail:client-plugin-publish " + newer);
@@ -386,12 +387,12 @@ public class FormsIT {
             String second = form("alice@a.test", "send", "--type", "requisition", "--to", "ann@a.test", "--field", "vendor=ACME",
                     "--field", "account=1", "--field", "description=Toner", "--field", "quantity=1", "--field", "unit-price=30",
                     "--approve").formId();
-            Run upgraded = form("ann@a.test", "ann-upgrade", "show", String.valueOf(arrived("ann@a.test", second, "from alice@a.test")),
+            Run upgraded = formIn("ann@a.test", "ann-upgrade", "show", String.valueOf(arrived("ann@a.test", second, "from alice@a.test")),
                     "--approve");
             ok(upgraded);
             assertTrue(upgraded.text(), upgraded.text().contains("Upgraded the plug-in org.wsemail.forms.requisition from "
                     + BUNDLE_VERSION + " to 0.2.0"));
-            Run listed = form("ann@a.test", "ann-upgrade", "plugins");
+            Run listed = formIn("ann@a.test", "ann-upgrade", "plugins");
             assertTrue(listed.text(), listed.text().contains("org.wsemail.forms.requisition 0.2.0, signed by a.test"));
         } finally {
             a.shell("wsemail:client-plugin-remove org.wsemail.forms.requisition 0.2.0");
