@@ -273,6 +273,24 @@ public class FormsIT {
     }
 
     @Test
+    public void aRejectedFormGoesBackToItsSubmitterWithTheReason() throws Exception {
+        String id = form("alice@a.test", "send", "--type", "requisition", "--to", "ann@a.test,program:filing@a.test", "--field",
+                "vendor=ACME", "--field", "account=4711", "--field", "description=Gold pens", "--field", "quantity=3", "--field",
+                "unit-price=900", "--approve").formId();
+        long atAnn = arrived("ann@a.test", id, "from alice@a.test");
+        Run unreasoned = form("ann@a.test", "reject", String.valueOf(atAnn), "--approve");
+        assertEquals(unreasoned.text(), 2, unreasoned.exit());
+        Run rejected = form("ann@a.test", "reject", String.valueOf(atAnn), "--reason", "gold is not in the budget", "--approve");
+        ok(rejected);
+        assertTrue(rejected.text(), rejected.text().contains("Rejected; sent back to alice@a.test"));
+        long back = arrived("alice@a.test", id, "rejected by ann@a.test");
+        Run shown = form("alice@a.test", "show", String.valueOf(back), "--approve");
+        assertTrue(shown.text(), shown.text().contains("rejected by ann@a.test at"));
+        assertTrue(shown.text(), shown.text().contains(": gold is not in the budget"));
+        assertTrue(shown.text(), shown.text().contains("sign-off(s), rejected"));
+    }
+
+    @Test
     public void aFormChangedAfterASignOffFailsVerification() throws Exception {
         String id = form("alice@a.test", "send", "--type", "requisition", "--to", "ann@a.test,program:filing@a.test", "--field",
                 "vendor=ACME", "--field", "account=4711", "--field", "description=Pens", "--field", "quantity=10", "--field",
@@ -394,6 +412,9 @@ public class FormsIT {
                     + BUNDLE_VERSION + " to 0.2.0"));
             Run listed = formIn("ann@a.test", "ann-upgrade", "plugins");
             assertTrue(listed.text(), listed.text().contains("org.wsemail.forms.requisition 0.2.0, signed by a.test"));
+            ok(formIn("ann@a.test", "ann-upgrade", "plugin-remove", "org.wsemail.forms.requisition"));
+            Run removed = formIn("ann@a.test", "ann-upgrade", "plugins");
+            assertTrue(removed.text(), removed.text().contains("No client plug-ins installed."));
         } finally {
             a.shell("wsemail:client-plugin-remove org.wsemail.forms.requisition 0.2.0");
         }
