@@ -36,8 +36,36 @@ public interface FormType {
     /** What is wrong with the data, in words a user acts on; empty when it may be sent. */
     List<String> validate(Map<String, String> data);
 
-    /** The form as the command line shows it: a few lines, fields and their labels. */
-    String renderText(Map<String, String> data);
+    /** The form as the command line shows it: by default its title, then a line per field, label and value. */
+    default String renderText(Map<String, String> data) {
+        StringBuilder text = new StringBuilder(title()).append('\n');
+        for (Field field : fields()) {
+            text.append(String.format("  %-22s %s%n", field.label() + ":", data.getOrDefault(field.name(), "")));
+        }
+        return text.toString();
+    }
+
+    /** Of what the user gave, the fields they may enter, in field order, without surrounding blanks. */
+    default Map<String, String> entered(Map<String, String> given) {
+        Map<String, String> data = new java.util.LinkedHashMap<>();
+        for (Field field : fields()) {
+            if (!field.computed() && given.containsKey(field.name())) {
+                data.put(field.name(), given.get(field.name()).strip());
+            }
+        }
+        return data;
+    }
+
+    /** A problem for each required field that is missing or blank. */
+    default List<String> missing(Map<String, String> data) {
+        List<String> problems = new java.util.ArrayList<>();
+        for (Field field : fields()) {
+            if (field.required() && data.getOrDefault(field.name(), "").isBlank()) {
+                problems.add(field.label() + " is missing (--field " + field.name() + "=...)");
+            }
+        }
+        return problems;
+    }
 
     /**
      * The form as the desktop client shows it (Swing, read-only). By default a two-column table of

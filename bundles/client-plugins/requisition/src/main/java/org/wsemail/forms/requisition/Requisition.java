@@ -3,7 +3,6 @@ package org.wsemail.forms.requisition;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,12 +42,7 @@ public class Requisition implements FormType {
 
     @Override
     public Map<String, String> complete(Map<String, String> entered) {
-        Map<String, String> data = new LinkedHashMap<>();
-        for (Field field : FIELDS) {
-            if (!field.computed() && entered.containsKey(field.name())) {
-                data.put(field.name(), entered.get(field.name()).strip());
-            }
-        }
+        Map<String, String> data = entered(entered);
         try {
             BigDecimal total = new BigDecimal(data.getOrDefault("quantity", "0"))
                     .multiply(new BigDecimal(data.getOrDefault("unit-price", "0")));
@@ -61,12 +55,7 @@ public class Requisition implements FormType {
 
     @Override
     public List<String> validate(Map<String, String> data) {
-        List<String> problems = new ArrayList<>();
-        for (Field field : FIELDS) {
-            if (field.required() && data.getOrDefault(field.name(), "").isBlank()) {
-                problems.add(field.label() + " is missing (--field " + field.name() + "=...)");
-            }
-        }
+        List<String> problems = new ArrayList<>(missing(data));
         for (String number : List.of("quantity", "unit-price")) {
             String value = data.getOrDefault(number, "");
             if (value.isBlank()) {
@@ -81,14 +70,5 @@ public class Requisition implements FormType {
             }
         }
         return problems;
-    }
-
-    @Override
-    public String renderText(Map<String, String> data) {
-        StringBuilder text = new StringBuilder("Purchase requisition\n");
-        for (Field field : FIELDS) {
-            text.append(String.format("  %-14s %s%n", field.label() + ":", data.getOrDefault(field.name(), "")));
-        }
-        return text.toString();
     }
 }

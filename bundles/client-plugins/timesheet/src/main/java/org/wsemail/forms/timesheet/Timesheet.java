@@ -52,12 +52,7 @@ public class Timesheet implements FormType {
 
     @Override
     public Map<String, String> complete(Map<String, String> entered) {
-        Map<String, String> data = new LinkedHashMap<>();
-        for (Field field : FIELDS) {
-            if (!field.computed() && entered.containsKey(field.name())) {
-                data.put(field.name(), entered.get(field.name()).strip());
-            }
-        }
+        Map<String, String> data = entered(entered);
         BigDecimal total = BigDecimal.ZERO;
         for (String hours : HOURS) {
             total = total.add(number(data.get(hours)));
@@ -68,12 +63,7 @@ public class Timesheet implements FormType {
 
     @Override
     public List<String> validate(Map<String, String> data) {
-        List<String> problems = new ArrayList<>();
-        for (Field field : FIELDS) {
-            if (field.required() && data.getOrDefault(field.name(), "").isBlank()) {
-                problems.add(field.label() + " is missing (--field " + field.name() + "=...)");
-            }
-        }
+        List<String> problems = new ArrayList<>(missing(data));
         try {
             if (data.containsKey("period-ending")) {
                 LocalDate.parse(data.get("period-ending"));
@@ -92,15 +82,6 @@ public class Timesheet implements FormType {
             }
         }
         return problems;
-    }
-
-    @Override
-    public String renderText(Map<String, String> data) {
-        StringBuilder text = new StringBuilder("Timesheet\n");
-        for (Field field : FIELDS) {
-            text.append(String.format("  %-20s %s%n", field.label() + ":", data.getOrDefault(field.name(), "")));
-        }
-        return text.toString();
     }
 
     @Override
