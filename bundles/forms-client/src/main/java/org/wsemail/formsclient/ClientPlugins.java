@@ -20,7 +20,8 @@ import org.wsemail.forms.spi.FormType;
 
 /**
  * The user's client plug-ins: the local registry ({@code registry.properties} and the checked jars in
- * the plug-in directory, {@code ~/.wsemail/plugins} by default), what it takes to add one the first
+ * the plug-in directory, {@code ~/.wsemail/plugins} by default, which also remembers the form steps
+ * this client signed), what it takes to add one the first
  * time a form needs it (the user's approval, {@link PluginDownload}'s checks), upgrades when a form
  * names a newer version, and the framework the registered plug-ins run in. Used from one thread;
  * close it when done.
@@ -34,7 +35,7 @@ final class ClientPlugins implements AutoCloseable {
     }
 
     /** A registered plug-in. */
-    record Registered(String name, String version, String signer, String sha256, String types, Instant installed, String autofill) {
+    record Registered(String name, String version, String signer, String sha256, Instant installed, String autofill) {
     }
 
     private final Path directory;
@@ -134,20 +135,30 @@ final class ClientPlugins implements AutoCloseable {
         save();
     }
 
+    /** When this client signed that step of that form, if it did: a second signature would fork the form from an old copy. */
+    Optional<Instant> signedBefore(String formId, int step) {
+        return Optional.ofNullable(registry.getProperty("signed." + formId + "." + step)).map(Instant::parse);
+    }
+
+    void recordSigned(String formId, int step) throws IOException {
+        registry.setProperty("signed." + formId + "." + step, Instant.now().toString());
+        save();
+    }
+
     Optional<Registered> registered(String name) {
         String version = registry.getProperty(name + ".version");
         if (version == null || !Files.isRegularFile(jar(name, version))) {
             return Optional.empty();
         }
         return Optional.of(new Registered(name, version, registry.getProperty(name + ".signer", ""), registry.getProperty(name
-                + ".sha256", ""), "", Instant.parse(registry.getProperty(name + ".installed", Instant.EPOCH.toString())),
+                + ".sha256", ""), Instant.parse(registry.getProperty(name + ".installed", Instant.EPOCH.toString())),
                 registry.getProperty(name + ".autofill", "not asked")));
     }
 
     List<Registered> list() {
         Set<String> names = new TreeSet<>();
         for (String key : registry.stringPropertyNames()) {
-            if (key.endsWith(".version")) {
+            if (key.endsWith(".version") && !key.startsWith("signed.")) {
                 names.add(key.substring(0, key.length() - ".version".length()));
             }
         }
@@ -175,7 +186,7 @@ final class ClientPlugins implements AutoCloseable {
         Path file = directory.resolve("registry.properties");
         Path temporary = directory.resolve("registry.properties.new");
         try (OutputStream stream = Files.newOutputStream(temporary)) {
-            registry.store(stream, "WSEmail client plug-ins: checked and approved; the jars lie beside this file");
+            registry.store(stream, "WSEmail client plug-ins (checked and approved; the jars lie beside this file) and the form steps this client signed");
         }
         Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }

@@ -393,6 +393,12 @@ public final class FormCommand implements ClientCommand {
                 out.println("Not approved: the form's plug-in finds it incomplete: " + String.join("; ", problems));
                 return Main.REFUSED;
             }
+            Optional<Instant> signedBefore = plugins().signedBefore(form.id(), step.get().number());
+            if (signedBefore.isPresent()) {
+                out.println("Not signed: you signed step " + step.get().number() + " of this form at " + signedBefore.get()
+                        + " already; this copy is an older one");
+                return Main.REFUSED;
+            }
             new FormSignatures().signoff(form, decision, comment, delegate, signer.key, signer.chain, Instant.now());
             String title = type.get().title();
             Address to;
@@ -411,6 +417,7 @@ public final class FormCommand implements ClientCommand {
             }
             String message = deliver(form, type.get(), to, title + " " + form.id() + " from " + submitter(form) + " (" + decision.name().toLowerCase(Locale.ROOT)
                     + " by " + me + ")");
+            plugins().recordSigned(form.id(), step.get().number());
             out.println(what + " (message " + message + ")");
             return Main.OK;
         }

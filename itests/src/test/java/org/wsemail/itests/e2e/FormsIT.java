@@ -288,6 +288,9 @@ public class FormsIT {
         assertTrue(shown.text(), shown.text().contains("rejected by ann@a.test at"));
         assertTrue(shown.text(), shown.text().contains(": gold is not in the budget"));
         assertTrue(shown.text(), shown.text().contains("sign-off(s), rejected"));
+        Run stale = form("ann@a.test", "approve", String.valueOf(atAnn));
+        assertEquals(stale.text(), 1, stale.exit());
+        assertTrue(stale.text(), stale.text().contains("you signed step 1 of this form at"));
     }
 
     @Test
