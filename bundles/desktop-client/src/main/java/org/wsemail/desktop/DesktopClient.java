@@ -31,8 +31,8 @@ public final class DesktopClient {
      */
     public static javax.swing.JFrame start(Path settings, Duration refresh, Consumer<javax.swing.JFrame> opened) {
         FlatLightLaf.setup();
-        LoginWindow login = new LoginWindow(settings, client -> {
-            MainWindow main = new MainWindow(client, refresh);
+        LoginWindow login = new LoginWindow(settings, (client, roots) -> {
+            MainWindow main = new MainWindow(client, refresh, new FormView.Plugins(settings.resolveSibling("plugins"), client, roots));
             main.setVisible(true);
             opened.accept(main);
         });

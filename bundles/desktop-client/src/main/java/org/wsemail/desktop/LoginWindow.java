@@ -5,8 +5,10 @@ import java.awt.GridBagLayout;
 import java.awt.event.KeyEvent;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.cert.TrustAnchor;
 import java.util.Arrays;
-import java.util.function.Consumer;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
 import javax.swing.BorderFactory;
 import javax.swing.JButton;
@@ -37,9 +39,9 @@ final class LoginWindow extends JFrame {
     private final JButton login = new JButton("Log in");
     private final JLabel status = new JLabel(" ");
     private final transient Path settingsFile;
-    private final transient Consumer<WsemailClient> loggedIn;
+    private final transient BiConsumer<WsemailClient, Set<TrustAnchor>> loggedIn;
 
-    LoginWindow(Path settingsFile, Consumer<WsemailClient> loggedIn) {
+    LoginWindow(Path settingsFile, BiConsumer<WsemailClient, Set<TrustAnchor>> loggedIn) {
         super("WSEmail: log in");
         this.settingsFile = settingsFile;
         this.loggedIn = loggedIn;
@@ -94,18 +96,21 @@ final class LoginWindow extends JFrame {
     }
 
 
+    private record LoggedIn(WsemailClient client, Set<TrustAnchor> roots) {
+    }
+
     private void logIn() {
         Session session = new Session(server.getText(), user.getText(), certificate.getText(), trust.getText());
         char[] secret = password.getPassword();
         login.setEnabled(false);
         status.setText("Logging in…");
-        new SwingWorker<WsemailClient, Void>() {
+        new SwingWorker<LoggedIn, Void>() {
             @Override
-            protected WsemailClient doInBackground() throws Exception {
+            protected LoggedIn doInBackground() throws Exception {
                 try {
                     WsemailClient client = session.connect(secret);
                     client.inbox(java.time.Instant.now());
-                    return client;
+                    return new LoggedIn(client, session.roots());
                 } finally {
                     Arrays.fill(secret, '\0');
                 }
@@ -115,7 +120,7 @@ final class LoginWindow extends JFrame {
             protected void done() {
                 login.setEnabled(true);
                 try {
-                    WsemailClient client = get();
+                    LoggedIn done = get();
                     try {
                         session.save(settingsFile);
                     } catch (IOException e) {
@@ -125,7 +130,7 @@ final class LoginWindow extends JFrame {
                     password.setText("");
                     setVisible(false);
                     dispose();
-                    loggedIn.accept(client);
+                    loggedIn.accept(done.client(), done.roots());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (java.util.concurrent.ExecutionException e) {

@@ -63,10 +63,12 @@ final class MainWindow extends JFrame {
     private final Timer refresher;
     private final transient Conversations conversations;
     private boolean refreshing;
+    private final transient FormView.Plugins plugins;
 
-    MainWindow(WsemailClient client, Duration refreshEvery) {
+    MainWindow(WsemailClient client, Duration refreshEvery, FormView.Plugins plugins) {
         super("WSEmail: " + client.user());
         this.client = client;
+        this.plugins = plugins;
         table.setName("inbox");
         table.setSelectionMode(ListSelectionModel.MULTIPLE_INTERVAL_SELECTION);
         table.setAutoCreateRowSorter(true);
@@ -102,6 +104,7 @@ final class MainWindow extends JFrame {
         tools.add(action("Reply", "reply", KeyStroke.getKeyStroke(KeyEvent.VK_R, InputEvent.CTRL_DOWN_MASK), e -> reply(false)));
         tools.add(action("Forward", "forward", KeyStroke.getKeyStroke(KeyEvent.VK_F, InputEvent.CTRL_DOWN_MASK), e -> reply(true)));
         tools.add(action("Delete", "delete", KeyStroke.getKeyStroke(KeyEvent.VK_DELETE, 0), e -> deleteSelected()));
+        tools.add(action("Form", "form", KeyStroke.getKeyStroke(KeyEvent.VK_O, InputEvent.CTRL_DOWN_MASK), e -> openForm()));
         tools.add(action("Refresh", "refresh", KeyStroke.getKeyStroke(KeyEvent.VK_F5, 0), e -> refresh()));
 
         JSplitPane split = new JSplitPane(JSplitPane.VERTICAL_SPLIT, new JScrollPane(table), new JScrollPane(message));
@@ -124,6 +127,7 @@ final class MainWindow extends JFrame {
     public void dispose() {
         refresher.stop();
         conversations.stop();
+        plugins.close();
         super.dispose();
     }
 
@@ -229,6 +233,35 @@ final class MainWindow extends JFrame {
         text.append('\n').append(m.body());
         message.setText(text.toString());
         message.setCaretPosition(0);
+    }
+
+    /** Shows the selected message's form as its client plug-in renders it, the plug-in fetched after the user agrees. */
+    private void openForm() {
+        List<Long> ids = selected();
+        ReadMessage shown = ids.size() == 1 ? read.get(ids.get(0)) : null;
+        if (shown == null) {
+            status.setText("Select one message that carries a form");
+            return;
+        }
+        status.setText("Opening the form…");
+        new SwingWorker<FormView, Void>() {
+            @Override
+            protected FormView doInBackground() throws Exception {
+                return plugins.view(shown.message(), MainWindow.this);
+            }
+
+            @Override
+            protected void done() {
+                try {
+                    get().setVisible(true);
+                    status.setText(" ");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    status.setText(Words.of(e).lines().findFirst().orElse(""));
+                }
+            }
+        }.execute();
     }
 
     private void compose(MailMessage replyingTo) {

@@ -97,7 +97,8 @@ record Session(String server, String user, String certificate, String trust) {
         return new WsemailClient(uri, address, password, roots);
     }
 
-    private Set<TrustAnchor> roots() throws WsemailException {
+    /** The roots the trust setting names: the server's certificate, its signatures and client plug-ins' signers must lead to one. */
+    Set<TrustAnchor> roots() throws WsemailException {
         if ("system".equals(trust.trim())) {
             return WsemailClient.systemRoots();
         }

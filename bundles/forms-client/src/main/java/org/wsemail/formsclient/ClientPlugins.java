@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.TrustAnchor;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.osgi.framework.Version;
+import org.wsemail.api.Attachment;
+import org.wsemail.api.MailMessage;
+import org.wsemail.forms.Form;
 import org.wsemail.forms.PluginCoordinates;
 import org.wsemail.forms.spi.FormType;
 
@@ -26,11 +30,11 @@ import org.wsemail.forms.spi.FormType;
  * names a newer version, and the framework the registered plug-ins run in. Used from one thread;
  * close it when done.
  */
-final class ClientPlugins implements AutoCloseable {
+public final class ClientPlugins implements AutoCloseable {
 
     /** Asks the user whether to install a plug-in; the text says what and from whom. */
     @FunctionalInterface
-    interface Approval {
+    public interface Approval {
         boolean approve(String question);
     }
 
@@ -45,6 +49,49 @@ final class ClientPlugins implements AutoCloseable {
     private final PrintStream out;
     private final Properties registry = new Properties();
     private PluginFramework framework;
+
+    /**
+     * The plug-ins registered in {@code directory} (made, owner-only, if need be).
+     *
+     * @param trustedSigners the domains whose plug-ins the user accepts at all (asked before each install)
+     * @param roots the roots the signing domain's certificate must lead to
+     * @param out where installs and upgrades are reported
+     */
+    public static ClientPlugins open(Path directory, Set<String> trustedSigners, Set<TrustAnchor> roots,
+            Approval approval, PrintStream out) throws IOException {
+        return new ClientPlugins(directory, trustedSigners, new PluginDownload(roots), approval, out);
+    }
+
+    /** The form a message carries, if it carries one. */
+    public static Optional<Form> formOf(MailMessage message) throws IOException {
+        for (Attachment attachment : message.attachments()) {
+            if (Form.FILE_NAME.equals(attachment.name()) && Form.CONTENT_TYPE.equals(attachment.contentType())) {
+                return Optional.of(parse(attachment.content()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Form parse(byte[] xml) throws IOException {
+        try {
+            return Form.parse(xml);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The form type of a form, from its plug-in (fetched and registered if need be, as {@link #formType(String, PluginCoordinates)}).
+     *
+     * @throws IOException saying why the plug-in was refused or could not be had
+     */
+    public FormType formTypeOf(Form form) throws IOException {
+        try {
+            return formType(form.type(), form.plugin());
+        } catch (PluginDownload.Refused e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
 
     ClientPlugins(Path directory, Set<String> trustedSigners, PluginDownload download, Approval approval, PrintStream out)
             throws IOException {

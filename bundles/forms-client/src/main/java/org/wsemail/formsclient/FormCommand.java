@@ -176,7 +176,7 @@ public final class FormCommand implements ClientCommand {
                         signers.add(signer.trim().toLowerCase(Locale.ROOT));
                     }
                 }
-                plugins = new ClientPlugins(directory, signers, new PluginDownload(invocation.settings().trusted()), this::approve, out);
+                plugins = ClientPlugins.open(directory, signers, invocation.settings().trusted(), this::approve, out);
             }
             return plugins;
         }
@@ -349,19 +349,7 @@ public final class FormCommand implements ClientCommand {
                     + " (" + received.message.signatureReport() + ")");
             out.print(type.map(t -> t.renderText(received.form.data())).orElse("The form's data, without its plug-in:\n"
                     + plain(received.form.data())));
-            out.println("Route:");
-            int current = received.form.current();
-            for (Form.Step step : received.form.route()) {
-                out.println(String.format("  %s %d. %s%s", step.number() == current && !received.form.rejected() ? ">" : " ",
-                        step.number(), step.describe(), step.note().isEmpty() ? "" : "  (" + step.note() + ")"));
-            }
-            out.println("Sign-offs (checked by form verify):");
-            for (Form.Signoff signoff : received.form.signoffs()) {
-                out.println("  " + signoff.decision().name().toLowerCase(Locale.ROOT) + " by " + signoff.by() + " at " + signoff.at()
-                        + (signoff.comment().isEmpty() ? "" : ": " + signoff.comment())
-                        + (signoff.delegate().isEmpty() ? "" : " -> " + signoff.delegate()));
-            }
-            out.println(received.form.summary());
+            out.print(received.form.routeAndSignoffs());
             return type.isPresent() ? Main.OK : Main.REFUSED;
         }
 
@@ -503,20 +491,12 @@ public final class FormCommand implements ClientCommand {
 
         private Received receive(long id) throws WsemailException, IOException {
             ReadMessage message = client().read(id);
-            for (Attachment attachment : message.message().attachments()) {
-                if (Form.FILE_NAME.equals(attachment.name()) && Form.CONTENT_TYPE.equals(attachment.contentType())) {
-                    return new Received(message, parse(attachment.content()));
-                }
-            }
-            throw new IOException("message " + id + " carries no form");
+            return new Received(message, ClientPlugins.formOf(message.message())
+                    .orElseThrow(() -> new IOException("message " + id + " carries no form")));
         }
 
         private static Form parse(byte[] xml) throws IOException {
-            try {
-                return Form.parse(xml);
-            } catch (IllegalArgumentException e) {
-                throw new IOException(e.getMessage(), e);
-            }
+            return ClientPlugins.parse(xml);
         }
 
         private String deliver(Form form, FormType type, Address to, String subject) throws WsemailException {

@@ -385,6 +385,22 @@ public final class Form {
         return form;
     }
 
+    /** The route, the step it waits at marked, and the sign-offs as the document states them (unchecked), for people. */
+    public String routeAndSignoffs() {
+        StringBuilder text = new StringBuilder("Route:\n");
+        for (Step step : route()) {
+            text.append(String.format("  %s %d. %s%s%n", step.number() == current() && !rejected() ? ">" : " ", step.number(),
+                    step.describe(), step.note().isEmpty() ? "" : "  (" + step.note() + ")"));
+        }
+        text.append("Sign-offs (checked by form verify):\n");
+        for (Signoff signoff : signoffs()) {
+            text.append("  ").append(signoff.decision().wire()).append(" by ").append(signoff.by()).append(" at ").append(signoff.at())
+                    .append(signoff.comment().isEmpty() ? "" : ": " + signoff.comment())
+                    .append(signoff.delegate().isEmpty() ? "" : " -> " + signoff.delegate()).append('\n');
+        }
+        return text.append(summary()).append('\n').toString();
+    }
+
     /** One line for people: type, id and where it stands. */
     public String summary() {
         String state = rejected() ? "rejected" : currentStep().map(s -> "waiting at step " + s.number() + ": " + s.describe())

@@ -10,15 +10,22 @@ import java.awt.Rectangle;
 import java.awt.Robot;
 import java.awt.Window;
 import java.awt.image.BufferedImage;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.TrustAnchor;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.imageio.ImageIO;
 import javax.swing.AbstractButton;
@@ -32,7 +39,13 @@ import javax.swing.text.JTextComponent;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
+import org.wsemail.api.Address;
+import org.wsemail.api.Attachment;
+import org.wsemail.api.MessageFlag;
+import org.wsemail.client.WsemailClient;
 import org.wsemail.desktop.DesktopClient;
+import org.wsemail.forms.Form;
+import org.wsemail.forms.PluginCoordinates;
 import org.wsemail.security.Pki;
 
 /**
@@ -328,15 +341,15 @@ public class DesktopClientIT {
         await("the main window", () -> opened.get() != null);
         JFrame main = opened.get();
         try {
-            org.wsemail.messaging.InstantMessages bob = new org.wsemail.messaging.InstantMessages(new org.wsemail.client.WsemailClient(
-                    server.base(), org.wsemail.api.Address.parse(BOB), PASSWORD.toCharArray(),
-                    Set.of(new java.security.cert.TrustAnchor(CA.certificate(), null))));
+            org.wsemail.messaging.InstantMessages bob = new org.wsemail.messaging.InstantMessages(new WsemailClient(
+                    server.base(), Address.parse(BOB), PASSWORD.toCharArray(),
+                    Set.of(new TrustAnchor(CA.certificate(), null))));
             // Until the window's client has registered, a message goes to the mailbox; the first one
             // handed to it live is the one to see.
             AtomicReference<String> live = new AtomicReference<>();
             await("a message delivered live to the desktop client", () -> {
                 String text = "Lunch at noon? " + System.nanoTime();
-                if ("CONSUMED".equals(bob.send(List.of(org.wsemail.api.Address.parse(ALICE)), text, false).get(0).outcome())) {
+                if ("CONSUMED".equals(bob.send(List.of(Address.parse(ALICE)), text, false).get(0).outcome())) {
                     live.set(text);
                     return true;
                 }
@@ -382,5 +395,89 @@ public class DesktopClientIT {
             }
         }
         return -1;
+    }
+
+    @Test
+    public void aFormIsDrawnByItsClientPluginOnceTheUserAgreesToFetchIt() throws Exception {
+        System.setProperty("wsemail.plugin.runtime", server.home.resolve("client/plugin-runtime").toString());
+        String published = server.shell("config:edit org.wsemail.plugins.routedforms",
+                "config:property-set public.url https://" + server.ip + ":" + server.tlsPort, "config:update",
+                "feature:install wsemail-plugin-routed-forms", "wsemail:client-plugin-publish "
+                        + server.home.resolve("client-plugins/requisition-" + System.getProperty("wsemail.version") + ".jar"));
+        Matcher coordinates = Pattern.compile(
+                "Published (\\S+) (\\S+) \\(requisition\\) at (\\S+), SHA-256 ([0-9a-f]{64}), signed by (\\S+)").matcher(published);
+        assertTrue(published, coordinates.find());
+        java.util.Map<String, String> data = new java.util.LinkedHashMap<>();
+        data.put("vendor", "ACME Office Supplies");
+        data.put("account", "4711");
+        data.put("description", "Chairs");
+        data.put("quantity", "3");
+        data.put("unit-price", "40");
+        data.put("total", "120.00");
+        Form form = Form.create(UUID.randomUUID().toString(), "requisition",
+                new PluginCoordinates(coordinates.group(1), coordinates.group(2), URI.create(coordinates.group(3)),
+                        coordinates.group(4), coordinates.group(5)), data, List.of(Form.Step.to(ALICE)));
+        String subject = "Purchase requisition " + form.id();
+        new WsemailClient(server.base(), Address.parse(BOB), PASSWORD.toCharArray(),
+                Set.of(new TrustAnchor(CA.certificate(), null))).send(List.of(Address.parse(ALICE)),
+                subject, "A requisition for you", List.of(new Attachment(Form.FILE_NAME,
+                        Form.CONTENT_TYPE, form.toBytes())),
+                Set.of(MessageFlag.FORM, MessageFlag.DYNAMIC_FORM));
+
+        AtomicReference<JFrame> opened = new AtomicReference<>();
+        JFrame login = onScreen(() -> DesktopClient.start(settings(PASSWORD), Duration.ofSeconds(1), opened::set));
+        type(login, "password", PASSWORD);
+        click(login, "login");
+        await("the main window", () -> opened.get() != null);
+        JFrame main = opened.get();
+        try {
+            JTable inbox = onScreen(() -> find(main, "inbox"));
+            await("the form's message", () -> onScreen(() -> row(inbox, subject)) >= 0);
+            onScreen(() -> {
+                int row = row(inbox, subject);
+                inbox.setRowSelectionInterval(row, row);
+                return null;
+            });
+            await("the message shown", () -> text(main, "message").contains("Subject:   " + subject));
+            click(main, "form");
+            await("the question whether to install the plug-in", () -> window("Install a client plug-in?").isPresent());
+            Window question = window("Install a client plug-in?").orElseThrow();
+            String asked = onScreen(() -> String.valueOf(findPane(question).getMessage()));
+            assertTrue(asked, asked.contains("signed by a.test's server"));
+            onScreen(() -> {
+                findPane(question).setValue(JOptionPane.YES_OPTION);
+                return null;
+            });
+            await("the form drawn by its plug-in", () -> window("Purchase requisition " + form.id()).isPresent());
+            Window view = window("Purchase requisition " + form.id()).orElseThrow();
+            JTable fields = onScreen(() -> findTable(view));
+            assertEquals("ACME Office Supplies", onScreen(() -> String.valueOf(fields.getValueAt(0, 1))));
+            assertEquals("Total", onScreen(() -> String.valueOf(fields.getValueAt(5, 0))));
+            assertTrue(text(view, "form-route"), text(view, "form-route").contains("> 1. alice@a.test"));
+            screenshot(view, "form");
+            SwingUtilities.invokeAndWait(view::dispose);
+        } finally {
+            SwingUtilities.invokeAndWait(main::dispose);
+            // The other tests count Alice's messages.
+            WsemailClient alice = new WsemailClient(server.base(), Address.parse(ALICE), PASSWORD.toCharArray(),
+                    Set.of(new TrustAnchor(CA.certificate(), null)));
+            alice.delete(alice.inbox(java.time.Instant.EPOCH).stream().filter(h -> h.getSubject().equals(subject))
+                    .map(h -> h.getId()).toList());
+        }
+    }
+
+    private static JTable findTable(Container in) {
+        for (Component child : in.getComponents()) {
+            if (child instanceof JTable table) {
+                return table;
+            }
+            if (child instanceof Container container) {
+                JTable found = findTable(container);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 }
