@@ -374,12 +374,17 @@ public class DesktopClientIT {
     }
 
     private static JOptionPane findPane(Container in) {
+        return first(in, JOptionPane.class);
+    }
+
+    /** The first component of that type in the container, depth first; null if none. */
+    private static <T extends Component> T first(Container in, Class<T> type) {
         for (Component child : in.getComponents()) {
-            if (child instanceof JOptionPane pane) {
-                return pane;
+            if (type.isInstance(child)) {
+                return type.cast(child);
             }
             if (child instanceof Container container) {
-                JOptionPane found = findPane(container);
+                T found = first(container, type);
                 if (found != null) {
                     return found;
                 }
@@ -450,7 +455,7 @@ public class DesktopClientIT {
             });
             await("the form drawn by its plug-in", () -> window("Purchase requisition " + form.id()).isPresent());
             Window view = window("Purchase requisition " + form.id()).orElseThrow();
-            JTable fields = onScreen(() -> findTable(view));
+            JTable fields = onScreen(() -> first(view, JTable.class));
             assertEquals("ACME Office Supplies", onScreen(() -> String.valueOf(fields.getValueAt(0, 1))));
             assertEquals("Total", onScreen(() -> String.valueOf(fields.getValueAt(5, 0))));
             assertTrue(text(view, "form-route"), text(view, "form-route").contains("> 1. alice@a.test"));
@@ -464,20 +469,5 @@ public class DesktopClientIT {
             alice.delete(alice.inbox(java.time.Instant.EPOCH).stream().filter(h -> h.getSubject().equals(subject))
                     .map(h -> h.getId()).toList());
         }
-    }
-
-    private static JTable findTable(Container in) {
-        for (Component child : in.getComponents()) {
-            if (child instanceof JTable table) {
-                return table;
-            }
-            if (child instanceof Container container) {
-                JTable found = findTable(container);
-                if (found != null) {
-                    return found;
-                }
-            }
-        }
-        return null;
     }
 }
