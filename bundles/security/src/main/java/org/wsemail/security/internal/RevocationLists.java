@@ -28,6 +28,7 @@ import javax.net.ssl.SSLContext;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -74,8 +75,8 @@ public class RevocationLists implements Revocation {
     private record Held(X509CRL crl, Instant refreshAt) {
     }
 
-    private final boolean required;
-    private final Duration refresh;
+    private volatile boolean required;
+    private volatile Duration refresh;
     private final Path ownList;
     /** Lists an administrator placed, by file name. */
     private final Path placedLists;
@@ -90,18 +91,29 @@ public class RevocationLists implements Revocation {
 
     /** @param etc where the own list and the placed lists are */
     RevocationLists(Config config, Path etc, DomainResolver resolver, Clock clock) {
-        if (!"require".equals(config.revocation_check()) && !"off".equals(config.revocation_check())) {
-            throw new IllegalArgumentException("revocation.check must be require or off, not '" + config.revocation_check() + "'");
-        }
-        this.required = "require".equals(config.revocation_check());
-        this.refresh = Duration.ofSeconds(config.crl_refresh_seconds());
         this.ownList = etc.resolve(FileCertificateAuthority.CRL);
         this.placedLists = etc.resolve(PLACED);
         this.resolver = resolver;
         this.clock = clock;
-        if (!required) {
+        modified(config);
+    }
+
+    /**
+     * Takes changed settings without going away: the security settings change whenever the domain's
+     * authority is created (its password is recorded there), and the trusted roots, the authority and
+     * the endpoints that depend on this service must not blink meanwhile.
+     */
+    @Modified
+    void modified(Config config) {
+        if (!"require".equals(config.revocation_check()) && !"off".equals(config.revocation_check())) {
+            throw new IllegalArgumentException("revocation.check must be require or off, not '" + config.revocation_check() + "'");
+        }
+        this.refresh = Duration.ofSeconds(config.crl_refresh_seconds());
+        boolean require = "require".equals(config.revocation_check());
+        if (!require) {
             LOG.warn("Revocation checking is off: revoked server certificates of other domains are accepted");
         }
+        this.required = require;
     }
 
     @Override
