@@ -167,7 +167,9 @@ public class ClientPluginLibrary {
 
     /** The jar of a published plug-in, for the servlet; empty if there is none. */
     Optional<Path> jar(String name, String version) {
-        if (!name.matches("[A-Za-z0-9_.-]{1,128}") || !version.matches("[A-Za-z0-9_.-]{1,64}")) {
+        // Names as bundles have them, never a path: no slashes, no leading dot, no "..".
+        if (!name.matches("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}") || !version.matches("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}")
+                || name.contains("..") || version.contains("..")) {
             return Optional.empty();
         }
         Path jar = jarPath(name, version);
