@@ -299,7 +299,7 @@ public final class FormCommand implements ClientCommand {
             if (given != null && !Set.of("yes", "no").contains(given)) {
                 throw new IOException("--autofill is yes or no, not " + given);
             }
-            if (!offersAutofill(form)) {
+            if (!form.autofills()) {
                 return Map.of();
             }
             Optional<String> consent = given != null ? Optional.of(given) : plugins().autofillConsent(plugin.symbolicName());
@@ -331,15 +331,6 @@ public final class FormCommand implements ClientCommand {
                 out.println("Autofilled from your directory record: " + String.join(", ", filled.keySet()));
             }
             return filled;
-        }
-
-        /** Whether the plug-in fills anything in at all (it overrides the SPI's autofill). */
-        private static boolean offersAutofill(FormType form) {
-            try {
-                return form.getClass().getMethod("autofill", org.wsemail.forms.spi.Directory.class).getDeclaringClass() != FormType.class;
-            } catch (NoSuchMethodException e) {
-                return false;
-            }
         }
 
         int show(long id) throws WsemailException, IOException, UsageException {

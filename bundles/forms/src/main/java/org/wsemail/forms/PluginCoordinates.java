@@ -27,12 +27,7 @@ public record PluginCoordinates(String symbolicName, String version, URI locatio
         Objects.requireNonNull(symbolicName, "symbolicName");
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(location, "location");
-        if (!symbolicName.matches("[A-Za-z0-9_.-]{1,128}")) {
-            throw new IllegalArgumentException("not a bundle symbolic name: " + symbolicName);
-        }
-        if (!version.matches("\\d+(\\.\\d+){0,2}(\\.[A-Za-z0-9_-]+)?")) {
-            throw new IllegalArgumentException("not an OSGi version: " + version);
-        }
+        checkNameAndVersion(symbolicName, version);
         if (!"https".equals(location.getScheme())) {
             throw new IllegalArgumentException("a client plug-in is fetched over HTTPS only, not from " + location);
         }
@@ -41,6 +36,20 @@ public record PluginCoordinates(String symbolicName, String version, URI locatio
             throw new IllegalArgumentException("not a SHA-256: " + sha256);
         }
         signer = signer.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Checks a plug-in's symbolic name and version as coordinates take them.
+     *
+     * @throws IllegalArgumentException saying which is wrong
+     */
+    public static void checkNameAndVersion(String symbolicName, String version) {
+        if (!symbolicName.matches("[A-Za-z0-9_.-]{1,128}")) {
+            throw new IllegalArgumentException("not a bundle symbolic name: " + symbolicName);
+        }
+        if (!version.matches("\\d+(\\.\\d+){0,2}(\\.[A-Za-z0-9_-]+)?")) {
+            throw new IllegalArgumentException("not an OSGi version: " + version);
+        }
     }
 
     /** The SHA-256 of a plug-in's jar, lower-case hex, as coordinates name it. */

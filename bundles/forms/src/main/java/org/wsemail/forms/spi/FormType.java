@@ -79,9 +79,15 @@ public interface FormType {
         return new javax.swing.JScrollPane(table);
     }
 
+    /** Whether {@link #autofill} fills anything: the client asks the user's consent only for a form type that does. */
+    default boolean autofills() {
+        return false;
+    }
+
     /**
      * Fields it fills from the user's directory record (the paper's "Autofill"). Called only when the
-     * user allowed this plug-in to use their identity; by default it fills nothing and never calls.
+     * user allowed this plug-in to use their identity, and only if {@link #autofills()}; by default it
+     * fills nothing and never calls.
      *
      * @return field values to take over, which the user's own entries override
      * @throws IOException if the directory could not be read

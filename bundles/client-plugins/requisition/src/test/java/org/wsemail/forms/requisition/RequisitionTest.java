@@ -1,6 +1,7 @@
 package org.wsemail.forms.requisition;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.util.Map;
@@ -16,6 +17,7 @@ public class RequisitionTest {
                 "quantity", "30", "unit-price", "400.50", "total", "1"));
         assertEquals("12015.00", data.get("total"));
         assertTrue(requisition.validate(data).isEmpty());
+        assertFalse("a requisition fills nothing from the directory, so no consent is asked", requisition.autofills());
     }
 
     @Test

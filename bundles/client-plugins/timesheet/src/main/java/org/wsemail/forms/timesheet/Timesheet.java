@@ -85,6 +85,11 @@ public class Timesheet implements FormType {
     }
 
     @Override
+    public boolean autofills() {
+        return true;
+    }
+
+    @Override
     public Map<String, String> autofill(Directory directory) throws IOException {
         Map<String, String> record = directory.record();
         Map<String, String> filled = new LinkedHashMap<>();

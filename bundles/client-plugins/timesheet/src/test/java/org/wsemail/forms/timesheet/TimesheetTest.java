@@ -12,6 +12,7 @@ public class TimesheetTest {
 
     @Test
     public void totalHoursAddUpAndAutofillTakesTheDirectoryRecord() throws Exception {
+        assertTrue(timesheet.autofills());
         Map<String, String> filled = timesheet.autofill(() -> Map.of("name", "Kevin Lux", "title", "Coder", "department", "CIS",
                 "salary", "not a field"));
         assertEquals(Map.of("name", "Kevin Lux", "title", "Coder", "department", "CIS"), filled);

@@ -1,6 +1,8 @@
 package org.wsemail.plugins.routedforms;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.zip.ZipFile;
@@ -47,6 +50,8 @@ public class ClientPluginLibrary {
     public static final String FORM_TYPES_HEADER = "WSEmail-Form-Types";
     /** Where the jars are served, below the server's root. */
     static final String SERVED_AT = "/client-plugins";
+    private static final String TYPES = "types";
+    private static final String SHA256 = "sha256";
     private static final Logger LOG = LoggerFactory.getLogger(ClientPluginLibrary.class);
 
     /** A published plug-in: its coordinates, the form types it offers, its size and when. */
@@ -97,7 +102,7 @@ public class ClientPluginLibrary {
         if (types.isEmpty()) {
             throw new IllegalArgumentException(jar + " names no form types: a client plug-in's manifest lists them in " + FORM_TYPES_HEADER);
         }
-        coordinates(name, version, "0".repeat(64));
+        PluginCoordinates.checkNameAndVersion(name, version);
         Path target = jarPath(name, version);
         Files.createDirectories(target.getParent());
         Path signing = Files.createTempFile(target.getParent(), "publish", ".jar");
@@ -107,7 +112,13 @@ public class ClientPluginLibrary {
         } finally {
             Files.deleteIfExists(signing);
         }
-        Files.writeString(target.resolveSibling(version + ".types"), String.join(",", types));
+        // Hashed once, here: listing (each form a user sends) reads the record, not the jar.
+        Properties record = new Properties();
+        record.setProperty(TYPES, String.join(",", types));
+        record.setProperty(SHA256, PluginCoordinates.sha256Of(target));
+        try (OutputStream out = Files.newOutputStream(recordPath(name, version))) {
+            record.store(out, "published client plug-in " + name + " " + version);
+        }
         Published published = describe(target).orElseThrow();
         LOG.info("Published client plug-in {} {} for {} (SHA-256 {})", name, version, types, published.coordinates().sha256());
         return published;
@@ -133,17 +144,6 @@ public class ClientPluginLibrary {
         return all;
     }
 
-    /** The newest published plug-in that offers this form type. */
-    public Optional<Published> newestFor(String formType) throws IOException {
-        Published newest = null;
-        for (Published published : list()) {
-            if (published.formTypes().contains(formType)) {
-                newest = published;
-            }
-        }
-        return Optional.ofNullable(newest);
-    }
-
     /**
      * Removes a published plug-in: every version, or one.
      *
@@ -154,7 +154,7 @@ public class ClientPluginLibrary {
         for (Published published : list()) {
             PluginCoordinates coordinates = published.coordinates();
             if (coordinates.symbolicName().equals(name) && (version == null || coordinates.version().equals(version))) {
-                Files.deleteIfExists(jarPath(name, coordinates.version()).resolveSibling(coordinates.version() + ".types"));
+                Files.deleteIfExists(recordPath(name, coordinates.version()));
                 Files.delete(jarPath(name, coordinates.version()));
                 removed++;
             }
@@ -180,17 +180,25 @@ public class ClientPluginLibrary {
         return directory.resolve(name).resolve(version + ".jar");
     }
 
+    private Path recordPath(String name, String version) {
+        return directory.resolve(name).resolve(version + ".published");
+    }
+
+    /** A jar and its publication record; empty for a jar that was not published here (no record). */
     private Optional<Published> describe(Path jar) throws IOException {
-        if (!Files.isRegularFile(jar)) {
-            return Optional.empty();
-        }
         String name = jar.getParent().getFileName().toString();
         String file = jar.getFileName().toString();
         String version = file.substring(0, file.length() - ".jar".length());
-        Path typesFile = jar.resolveSibling(version + ".types");
-        List<String> types = Files.exists(typesFile) ? List.of(Files.readString(typesFile).split(",")) : List.of();
-        return Optional.of(new Published(coordinates(name, version, PluginCoordinates.sha256Of(jar)), types, Files.size(jar),
-                Files.getLastModifiedTime(jar).toInstant()));
+        Path recordFile = recordPath(name, version);
+        if (!Files.isRegularFile(jar) || !Files.isRegularFile(recordFile)) {
+            return Optional.empty();
+        }
+        Properties record = new Properties();
+        try (InputStream in = Files.newInputStream(recordFile)) {
+            record.load(in);
+        }
+        return Optional.of(new Published(coordinates(name, version, record.getProperty(SHA256)),
+                List.of(record.getProperty(TYPES).split(",")), Files.size(jar), Files.getLastModifiedTime(jar).toInstant()));
     }
 
     private PluginCoordinates coordinates(String name, String version, String sha256) {

@@ -102,7 +102,7 @@ public class RoutedFormsTest {
         Files.createDirectories(directory.resolve("org.example"));
         Files.writeString(directory.resolve("org.example/1.0.jar"), "jar");
         Files.writeString(directory.resolve("secret.jar"), "not a plug-in");
-        ClientPluginLibrary library = new ClientPluginLibrary(directory.resolve("org.example").getParent(), URI.create("https://a"), "a.test", null);
+        ClientPluginLibrary library = new ClientPluginLibrary(directory, URI.create("https://a"), "a.test", null);
         assertTrue(library.jar("org.example", "1.0").isPresent());
         assertFalse(library.jar("..", "secret").isPresent());
         assertFalse(library.jar(".", "secret").isPresent());
