@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 
 import org.apache.derby.jdbc.EmbeddedDataSource;
-import org.junit.rules.ExternalResource;
 import org.junit.rules.TemporaryFolder;
 
 /**
@@ -15,7 +14,7 @@ import org.junit.rules.TemporaryFolder;
  * shut down and removed after it. {@link #dataSource()} opens connections to it; give it to the
  * Database Manager under test.
  */
-public final class EmbeddedDerby extends ExternalResource {
+public final class EmbeddedDerby extends TestDatabase {
     private final TemporaryFolder folder = new TemporaryFolder();
     private Path directory;
 
@@ -39,11 +38,25 @@ public final class EmbeddedDerby extends ExternalResource {
     }
 
     /** A data source for the database, created on its first connection. */
+    @Override
     public DataSource dataSource() {
         EmbeddedDataSource derby = new EmbeddedDataSource();
         derby.setDatabaseName(directory.toString());
         derby.setCreateDatabase("create");
         return derby;
+    }
+
+    @Override
+    public void waitForLocksAtMost(java.time.Duration wait) throws SQLException {
+        try (Connection c = dataSource().getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("CALL SYSCS_UTIL.SYSCS_SET_DATABASE_PROPERTY('derby.locks.waitTimeout', '"
+                    + Math.max(1, wait.toSeconds()) + "')");
+        }
+    }
+
+    @Override
+    public String kind() {
+        return DERBY;
     }
 
     /** Where the database keeps its files. */

@@ -26,6 +26,8 @@ public class PooledDatabaseManager implements DatabaseManager {
     static final int TRANSACTION_ATTEMPTS = 4;
     /** The pause before the second try; it doubles for each later one. */
     static final long FIRST_PAUSE_MS = 50;
+    /** PostgreSQL's SQLState for a statement that gave up waiting for a lock (its lock_timeout). */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     private static final Logger LOG = LoggerFactory.getLogger(PooledDatabaseManager.class);
 
@@ -58,7 +60,7 @@ public class PooledDatabaseManager implements DatabaseManager {
 
     /**
      * Runs the work again when the database rolled it back for a lock conflict or a deadlock
-     * (SQLState class 40), after a pause that grows (50, 100, 200 ms), {@value #TRANSACTION_ATTEMPTS}
+     * (SQLState class 40, and PostgreSQL's lock timeout 55P03), after a pause that grows (50, 100, 200 ms), {@value #TRANSACTION_ATTEMPTS}
      * times in all. (Derby, for one, gives up at once when concurrent inserts contend for the next
      * range of an identity column.)
      */
@@ -78,7 +80,8 @@ public class PooledDatabaseManager implements DatabaseManager {
                     connection.setAutoCommit(true);
                 }
             } catch (SQLException e) {
-                boolean rolledBackForLocks = e.getSQLState() != null && e.getSQLState().startsWith("40");
+                boolean rolledBackForLocks = e.getSQLState() != null
+                        && (e.getSQLState().startsWith("40") || LOCK_NOT_AVAILABLE.equals(e.getSQLState()));
                 if (!rolledBackForLocks || attempt == TRANSACTION_ATTEMPTS) {
                     throw e;
                 }

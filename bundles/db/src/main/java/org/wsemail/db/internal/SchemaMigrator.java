@@ -29,6 +29,10 @@ import org.wsemail.api.server.DatabaseManager.Schema;
  * version the {@code schema_versions} table does not yet record for it, each script in one
  * transaction with its record, under an exclusive lock on that table so that concurrent starts
  * (components of one server, nodes sharing a database) apply each script once.
+ *
+ * <p>Scripts are shared by every database the server runs on (embedded Derby, PostgreSQL): where
+ * the two name a type differently, a script names it by a placeholder ({@value #LARGE_TEXT} for
+ * text of any length: CLOB on Derby, TEXT on PostgreSQL) that is replaced as the script is read.
  */
 final class SchemaMigrator {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
@@ -38,6 +42,10 @@ final class SchemaMigrator {
     /** The version that table was at in the last build that used it, and what it stands for now. */
     private static final int SHARED_LAST_VERSION = 3;
     private static final Map<String, Integer> SHARED_LAST_AS_COMPONENTS = Map.of("store", 1, "queue", 1);
+    /** The placeholder for a text column of any length. */
+    static final String LARGE_TEXT = "${large_text}";
+    /** What it stands for, by database product name. */
+    private static final Map<String, String> LARGE_TEXT_BY_PRODUCT = Map.of("Apache Derby", "CLOB", "PostgreSQL", "TEXT");
 
     private SchemaMigrator() {
     }
@@ -138,7 +146,7 @@ final class SchemaMigrator {
                 connection.commit();
                 return false;
             }
-            for (String sql : statements(read(schema, migration.script()))) {
+            for (String sql : statements(forDatabase(connection, read(schema, migration.script())))) {
                 statement.execute(sql);
             }
             record(connection, schema.component(), migration.version(), migration.description());
@@ -151,6 +159,16 @@ final class SchemaMigrator {
         } finally {
             connection.setAutoCommit(autoCommit);
         }
+    }
+
+    /** The script with its placeholders replaced by what this database calls them. */
+    static String forDatabase(Connection connection, String script) throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName();
+        String largeText = LARGE_TEXT_BY_PRODUCT.get(product);
+        if (largeText == null) {
+            throw new SQLException("the server's schema is written for " + LARGE_TEXT_BY_PRODUCT.keySet() + ", not " + product);
+        }
+        return script.replace(LARGE_TEXT, largeText);
     }
 
     private static void record(Connection connection, String component, int version, String description)

@@ -23,33 +23,49 @@ import javax.sql.DataSource;
 
 import org.junit.Rule;
 import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameters;
 import org.wsemail.api.server.DatabaseManager;
 import org.wsemail.api.server.DatabaseManager.Migration;
 import org.wsemail.api.server.DatabaseManager.Schema;
 import org.wsemail.testing.EmbeddedDerby;
+import org.wsemail.testing.TestDatabase;
 
-/** Components' migrations, and transactions, on a real embedded Derby database in files on disk. */
+/** Components' migrations, and transactions, on real databases: embedded Derby in files on disk, and PostgreSQL. */
+@RunWith(Parameterized.class)
 public class SchemaMigratorTest {
     private static final Migration THINGS = new Migration(1, "things", "V1__things.sql");
     private static final Migration BY_NAME = new Migration(2, "things by name", "V2__things_by_name.sql");
 
+    @Parameters(name = "{0}")
+    public static List<String> kinds() {
+        return TestDatabase.KINDS;
+    }
+
     @Rule
-    public EmbeddedDerby derby = new EmbeddedDerby();
+    public final TestDatabase db;
+
+    public SchemaMigratorTest(String kind) {
+        this.db = TestDatabase.of(kind);
+    }
 
     @Test
     public void aComponentsScriptsAreAppliedInOrderOnceAndOnlyOnce() throws Exception {
-        DatabaseManager database = new PooledDatabaseManager(derby.dataSource());
+        DatabaseManager database = new PooledDatabaseManager(db.dataSource());
 
         assertEquals(1, database.migrate(new Schema("things", getClass(), List.of(THINGS))));
-        assertTrue("the database lives in files on disk", Files.isDirectory(derby.directory().resolve("seg0")));
+        if (db instanceof EmbeddedDerby derby) {
+            assertTrue("the database lives in files on disk", Files.isDirectory(derby.directory().resolve("seg0")));
+        }
         assertEquals("a new script is applied on the next start", 2,
                 database.migrate(new Schema("things", getClass(), List.of(THINGS, BY_NAME))));
         assertEquals("a third start applies nothing", 2,
-                new PooledDatabaseManager(derby.dataSource()).migrate(new Schema("things", getClass(), List.of(THINGS, BY_NAME))));
+                new PooledDatabaseManager(db.dataSource()).migrate(new Schema("things", getClass(), List.of(THINGS, BY_NAME))));
         assertEquals("another component's versions are its own", 1,
                 database.migrate(new Schema("other", getClass(), List.of(new Migration(1, "x", "V1__other.sql")))));
         assertEquals(Map.of("things", 2, "other", 1), database.status().schemaVersions());
-        try (Connection connection = derby.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement()) {
             statement.executeUpdate("INSERT INTO things (id, name) VALUES (1, 'a')");
             try {
                 statement.executeUpdate("INSERT INTO things (id, name) VALUES (2, 'a')");
@@ -62,7 +78,7 @@ public class SchemaMigratorTest {
 
     @Test
     public void aFailingScriptLeavesNothingOfItselfAndIsNotRecorded() throws Exception {
-        DatabaseManager database = new PooledDatabaseManager(derby.dataSource());
+        DatabaseManager database = new PooledDatabaseManager(db.dataSource());
         try {
             database.migrate(new Schema("things", getClass(), List.of(THINGS, BY_NAME, new Migration(3, "broken", "V3__broken.sql"))));
             fail("a broken script was applied");
@@ -75,7 +91,7 @@ public class SchemaMigratorTest {
 
     @Test
     public void componentsStartingAtOnceApplyEachScriptOnce() throws Exception {
-        DataSource dataSource = derby.dataSource();
+        DataSource dataSource = db.dataSource();
         new PooledDatabaseManager(dataSource);
         ExecutorService starts = Executors.newFixedThreadPool(4);
         try {
@@ -100,20 +116,20 @@ public class SchemaMigratorTest {
 
     @Test
     public void aDatabaseOfTheSharedVersionTableIsRecordedPerComponent() throws Exception {
-        try (Connection connection = derby.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY,"
                     + " description VARCHAR(200) NOT NULL, applied_at TIMESTAMP NOT NULL)");
             for (int version = 1; version <= 3; version++) {
                 statement.execute("INSERT INTO schema_version VALUES (" + version + ", 'v', CURRENT_TIMESTAMP)");
             }
         }
-        DatabaseManager database = new PooledDatabaseManager(derby.dataSource());
+        DatabaseManager database = new PooledDatabaseManager(db.dataSource());
         assertEquals(Map.of("store", 1, "queue", 1), database.status().schemaVersions());
     }
 
     @Test
     public void workRolledBackForALockConflictRunsAgainAndOtherFailuresDoNot() throws Exception {
-        DatabaseManager database = new PooledDatabaseManager(derby.dataSource());
+        DatabaseManager database = new PooledDatabaseManager(db.dataSource());
         database.migrate(new Schema("things", getClass(), List.of(THINGS)));
         AtomicInteger runs = new AtomicInteger();
         int id = database.inTransaction(c -> {
@@ -143,7 +159,7 @@ public class SchemaMigratorTest {
 
     @Test
     public void countsConnectionsUntilTheyAreClosedOnce() throws Exception {
-        CountingDataSource counting = new CountingDataSource(derby.dataSource());
+        CountingDataSource counting = new CountingDataSource(db.dataSource());
         Connection first = counting.getConnection();
         Connection second = counting.getConnection();
         assertEquals(2, counting.openConnections());
@@ -166,15 +182,22 @@ public class SchemaMigratorTest {
         }
     }
 
+    /** Whether the table exists, under its name as Derby (upper case) or PostgreSQL (lower case) keeps it. */
     private boolean tableExists(String name) throws SQLException {
-        try (Connection connection = derby.dataSource().getConnection();
-                ResultSet tables = connection.getMetaData().getTables(null, null, name, null)) {
-            return tables.next();
+        try (Connection connection = db.dataSource().getConnection()) {
+            for (String kept : List.of(name.toUpperCase(java.util.Locale.ROOT), name.toLowerCase(java.util.Locale.ROOT))) {
+                try (ResultSet tables = connection.getMetaData().getTables(null, null, kept, null)) {
+                    if (tables.next()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
     }
 
     private int count(String table) throws SQLException {
-        try (Connection connection = derby.dataSource().getConnection(); Statement statement = connection.createStatement();
+        try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
             rows.next();
             return rows.getInt(1);

@@ -90,6 +90,8 @@ final class QueueEntries {
 
     private long insert(Connection c, SignedMail mail, String destination, List<Address> recipients, Instant now,
             Instant due) throws SQLException {
+        // A failed statement spoils the rest of a PostgreSQL transaction unless rolled back to a savepoint.
+        java.sql.Savepoint beforeInsert = c.setSavepoint();
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO queue_entries (message_id, sender, domain,"
                 + " recipients, signed_xml, attempts, next_attempt, expires_at, last_error, created_at)"
                 + " VALUES (?, ?, ?, ?, ?, 0, ?, ?, NULL, ?)", Statement.RETURN_GENERATED_KEYS)) {
@@ -110,6 +112,7 @@ final class QueueEntries {
             if (!DUPLICATE_KEY.equals(e.getSQLState())) {
                 throw e;
             }
+            c.rollback(beforeInsert);
             try (PreparedStatement select = c.prepareStatement("SELECT id FROM queue_entries WHERE message_id = ? AND domain = ?")) {
                 select.setString(1, mail.messageId());
                 select.setString(2, destination);
@@ -156,7 +159,7 @@ final class QueueEntries {
     List<QueueEntry> list() {
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement select = c.prepareStatement("SELECT id, message_id, sender, domain, recipients,"
-                        + " CAST(NULL AS CLOB), attempts, next_attempt, expires_at, last_error FROM queue_entries"
+                        + " CAST(NULL AS VARCHAR(1)), attempts, next_attempt, expires_at, last_error FROM queue_entries"
                         + " ORDER BY next_attempt, id")) {
             return read(select).stream().map(e -> new QueueEntry(e.id, e.messageId, e.sender, e.domain, e.recipients,
                     e.attempts, e.nextAttempt, e.expires, e.lastError)).toList();

@@ -1,11 +1,12 @@
 -- The durable message queue: one entry per message and destination domain.
+-- (${large_text}: text of any length, as the Database Manager names it for the database.)
 CREATE TABLE queue_entries (
     id BIGINT NOT NULL GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     message_id VARCHAR(255) NOT NULL,
     sender VARCHAR(320) NOT NULL,
     domain VARCHAR(253) NOT NULL,
     recipients VARCHAR(32000) NOT NULL,
-    signed_xml CLOB NOT NULL,
+    signed_xml ${large_text} NOT NULL,
     attempts INTEGER NOT NULL,
     next_attempt TIMESTAMP NOT NULL,
     expires_at TIMESTAMP NOT NULL,

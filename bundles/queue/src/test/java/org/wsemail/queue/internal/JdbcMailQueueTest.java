@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameters;
 import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.server.DeliveryResult;
@@ -31,7 +34,7 @@ import org.wsemail.api.server.QueueEntry;
 import org.wsemail.db.internal.PooledDatabaseManager;
 import org.wsemail.testing.Configs;
 import org.wsemail.testing.SrvOnlyResolver;
-import org.wsemail.testing.EmbeddedDerby;
+import org.wsemail.testing.TestDatabase;
 import org.wsemail.testing.MovableClock;
 import org.wsemail.testing.RecordingSigner;
 
@@ -39,14 +42,24 @@ import org.wsemail.testing.RecordingSigner;
  * The queue on a real Derby database, with a clock the test moves, and the Local MTA, DNS and peer
  * servers replaced by in-memory stand-ins that record what reached them.
  */
+@RunWith(Parameterized.class)
 public class JdbcMailQueueTest {
     private static final Address ALICE = Address.parse("alice@a.test");
     private static final Address ANNE = Address.parse("anne@a.test");
     private static final Address BOB = Address.parse("bob@b.test");
     private static final Address BETH = Address.parse("beth@b.test");
 
+    @Parameters(name = "{0}")
+    public static List<String> kinds() {
+        return TestDatabase.KINDS;
+    }
+
     @Rule
-    public EmbeddedDerby derby = new EmbeddedDerby();
+    public final TestDatabase db;
+
+    public JdbcMailQueueTest(String kind) {
+        this.db = TestDatabase.of(kind);
+    }
 
     private final MovableClock clock = new MovableClock(Instant.parse("2026-11-28T12:00:00Z"));
     private final RecordingSigner signer = new RecordingSigner();
@@ -80,7 +93,7 @@ public class JdbcMailQueueTest {
     private JdbcMailQueue queue(PeerTransport peerServers, ExecutorService deliveries) throws SQLException {
         JdbcMailQueue.Config config = Configs.of(JdbcMailQueue.Config.class).with("first_retry_seconds", 300L)
                 .with("max_retry_seconds", 4000L).with("lifetime_seconds", 86_400L).build();
-        return new JdbcMailQueue(config, new PooledDatabaseManager(derby.dataSource()), () -> "a.test",
+        return new JdbcMailQueue(config, new PooledDatabaseManager(db.dataSource()), () -> "a.test",
                 (mail, recipients, env) -> {
                     recipients.forEach(r -> localDeliveries.add(r + " <- " + mail.message().subject()));
                     localMessages.add(mail.message());
@@ -349,13 +362,11 @@ public class JdbcMailQueueTest {
         assertEquals(1, queue.entries().size());
     }
 
-    /** Another transaction holds the queue table for {@code holdMillis}; Derby gives up waiting after one second. */
+    /** Another transaction holds the queue table for {@code holdMillis}; the server's statements give up waiting after one second. */
     private Thread holdQueueTable(long holdMillis) throws Exception {
-        javax.sql.DataSource other = derby.dataSource();
+        javax.sql.DataSource other = db.dataSource();
         queue.entries(); // the schema exists
-        try (Connection c = other.getConnection(); java.sql.Statement s = c.createStatement()) {
-            s.execute("CALL SYSCS_UTIL.SYSCS_SET_DATABASE_PROPERTY('derby.locks.waitTimeout', '1')");
-        }
+        db.waitForLocksAtMost(java.time.Duration.ofSeconds(1));
         java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
         Thread holder = new Thread(() -> {
             try (Connection c = other.getConnection(); java.sql.Statement s = c.createStatement()) {

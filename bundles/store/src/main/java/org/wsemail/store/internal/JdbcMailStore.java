@@ -93,6 +93,8 @@ public class JdbcMailStore implements MailStore {
     }
 
     private static long insert(Connection c, Address mailbox, MailMessage message, String signedXml) throws SQLException {
+        // A failed statement spoils the rest of a PostgreSQL transaction unless rolled back to a savepoint.
+        java.sql.Savepoint beforeInsert = c.setSavepoint();
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO messages (mailbox, message_id, sender,"
                 + " subject, sent_at, flags, size_bytes, signed_xml, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
@@ -113,6 +115,7 @@ public class JdbcMailStore implements MailStore {
         } catch (SQLException e) {
             if (DUPLICATE_KEY.equals(e.getSQLState())) {
                 // Delivered before (a retried Deliver): one copy, its number.
+                c.rollback(beforeInsert);
                 return existingId(c, mailbox, message.messageId());
             }
             throw e;

@@ -15,7 +15,7 @@ CREATE TABLE messages (
     sent_at TIMESTAMP NOT NULL,
     flags INTEGER NOT NULL,
     size_bytes BIGINT NOT NULL,
-    signed_xml CLOB NOT NULL,
+    signed_xml ${large_text} NOT NULL,
     stored_at TIMESTAMP NOT NULL,
     CONSTRAINT messages_once_per_mailbox UNIQUE (mailbox, message_id)
 );

@@ -16,6 +16,9 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameters;
 import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.MessageFlag;
@@ -26,16 +29,26 @@ import org.wsemail.api.server.MailboxFullException;
 import org.wsemail.api.server.SignedMail;
 import org.wsemail.api.server.UnknownUserException;
 import org.wsemail.db.internal.PooledDatabaseManager;
-import org.wsemail.testing.EmbeddedDerby;
+import org.wsemail.testing.TestDatabase;
 
+@RunWith(Parameterized.class)
 public class JdbcMailStoreTest {
     private static final Address ALICE = Address.parse("alice@a.test");
     private static final Address BOB = Address.parse("bob@b.test");
     private static final Address CAROL = Address.parse("carol@b.test");
     private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
 
+    @Parameters(name = "{0}")
+    public static List<String> kinds() {
+        return TestDatabase.KINDS;
+    }
+
     @Rule
-    public EmbeddedDerby derby = new EmbeddedDerby();
+    public final TestDatabase db;
+
+    public JdbcMailStoreTest(String kind) {
+        this.db = TestDatabase.of(kind);
+    }
 
     private DatabaseManager database;
 
@@ -43,7 +56,7 @@ public class JdbcMailStoreTest {
 
     @Before
     public void setUp() throws Exception {
-        database = new PooledDatabaseManager(derby.dataSource());
+        database = new PooledDatabaseManager(db.dataSource());
         JdbcUserDirectory users = new JdbcUserDirectory(database, () -> "b.test", new PasswordHasher(1024, 1),
                 new VerifiedCredentials(java.time.Duration.ofMinutes(5)));
         users.add(BOB, "bob-password-1".toCharArray());
@@ -83,16 +96,14 @@ public class JdbcMailStoreTest {
 
     @Test
     public void aDeliveryThatMeetsALockConflictIsStoredOnceItIsOver() throws Exception {
-        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CALL SYSCS_UTIL.SYSCS_SET_DATABASE_PROPERTY('derby.locks.waitTimeout', '1')");
-        }
+        db.waitForLocksAtMost(java.time.Duration.ofSeconds(1));
         CountDownLatch locked = new CountDownLatch(1);
         Thread holder = new Thread(() -> {
             try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
                 c.setAutoCommit(false);
                 s.execute("LOCK TABLE messages IN EXCLUSIVE MODE");
                 locked.countDown();
-                Thread.sleep(1500); // longer than Derby waits for a lock: the first try is rolled back
+                Thread.sleep(1500); // longer than a statement waits for a lock: the first try is rolled back
                 c.commit();
                 c.setAutoCommit(true);
             } catch (SQLException | InterruptedException e) {

@@ -16,25 +16,38 @@ import java.util.concurrent.Future;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameters;
 import org.wsemail.api.Address;
 import org.wsemail.api.plugin.PluginStore;
 import org.wsemail.api.server.DatabaseManager;
 import org.wsemail.db.internal.PooledDatabaseManager;
-import org.wsemail.testing.EmbeddedDerby;
+import org.wsemail.testing.TestDatabase;
 
 /** Plug-ins' state on a real Derby database: kept per plug-in and per user, across restarts, updated atomically. */
+@RunWith(Parameterized.class)
 public class JdbcPluginStatesTest {
     private static final Address BOB = Address.parse("bob@b.test");
     private static final Address CAROL = Address.parse("carol@b.test");
 
+    @Parameters(name = "{0}")
+    public static List<String> kinds() {
+        return TestDatabase.KINDS;
+    }
+
     @Rule
-    public EmbeddedDerby derby = new EmbeddedDerby();
+    public final TestDatabase db;
+
+    public JdbcPluginStatesTest(String kind) {
+        this.db = TestDatabase.of(kind);
+    }
 
     private DatabaseManager database;
 
     @Before
     public void setUp() throws Exception {
-        database = new PooledDatabaseManager(derby.dataSource());
+        database = new PooledDatabaseManager(db.dataSource());
     }
 
     @Test

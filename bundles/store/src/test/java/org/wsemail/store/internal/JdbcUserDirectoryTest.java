@@ -16,19 +16,32 @@ import java.util.concurrent.Semaphore;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameters;
 import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.server.DatabaseManager;
 import org.wsemail.api.server.SignedMail;
 import org.wsemail.api.server.UnknownUserException;
 import org.wsemail.db.internal.PooledDatabaseManager;
-import org.wsemail.testing.EmbeddedDerby;
+import org.wsemail.testing.TestDatabase;
 
+@RunWith(Parameterized.class)
 public class JdbcUserDirectoryTest {
     private static final Address BOB = Address.parse("bob@b.test");
 
+    @Parameters(name = "{0}")
+    public static List<String> kinds() {
+        return TestDatabase.KINDS;
+    }
+
     @Rule
-    public EmbeddedDerby derby = new EmbeddedDerby();
+    public final TestDatabase db;
+
+    public JdbcUserDirectoryTest(String kind) {
+        this.db = TestDatabase.of(kind);
+    }
 
     private DatabaseManager database;
 
@@ -36,7 +49,7 @@ public class JdbcUserDirectoryTest {
 
     @Before
     public void setUp() throws Exception {
-        database = new PooledDatabaseManager(derby.dataSource());
+        database = new PooledDatabaseManager(db.dataSource());
         users = new JdbcUserDirectory(database, () -> "b.test", new PasswordHasher(1024, 1),
                 new VerifiedCredentials(java.time.Duration.ofMinutes(5)));
     }
