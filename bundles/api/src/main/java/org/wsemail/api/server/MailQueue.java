@@ -61,4 +61,12 @@ public interface MailQueue {
 
     /** Drops an entry without bouncing it. Returns false if there is no such entry. */
     boolean delete(long entryId);
+
+    /**
+     * How many entries each node holds now (claimed, being delivered), by node name; a queue that
+     * is not shared by nodes answers with its own count under its own name, or nothing.
+     */
+    default java.util.Map<String, Integer> heldByNode() {
+        return java.util.Map.of();
+    }
 }

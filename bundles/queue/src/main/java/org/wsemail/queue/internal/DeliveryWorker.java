@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The queue's worker: a thread that takes due entries in batches and hands each batch to a pool of
+ * The queue's worker: a thread that claims due entries in batches and hands each batch to a pool of
  * delivery threads (several deliveries wait on other servers at once). It runs every poll interval
  * and whenever something is queued; wake-ups that come while a run is pending coalesce.
  */
@@ -87,7 +87,7 @@ final class DeliveryWorker {
             List<Long> batch;
             boolean settled;
             do {
-                batch = entries.due(BATCH);
+                batch = entries.claim(BATCH);
                 settled = deliverAll(batch);
             } while (settled && batch.size() == BATCH && !Thread.currentThread().isInterrupted());
         } catch (RuntimeException e) {

@@ -4,9 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.osgi.service.component.annotations.Activate;
@@ -35,6 +38,7 @@ import org.wsemail.api.server.MailQueue;
 import org.wsemail.api.server.MessageSigner;
 import org.wsemail.api.server.PeerTransport;
 import org.wsemail.api.server.QueueEntry;
+import org.wsemail.api.server.ServerNodes;
 import org.wsemail.api.server.SignedMail;
 import org.wsemail.wire.MessageCodec;
 
@@ -68,6 +72,11 @@ public class JdbcMailQueue implements MailQueue {
 
         @AttributeDefinition(name = "Delivery threads", description = "How many queue entries are delivered at once")
         int delivery_threads() default 4;
+
+        @AttributeDefinition(name = "Lease (s)", description = "How long a node's claim on a queue entry lasts unless"
+                + " renewed; the entries of a node that died are delivered by another after this long. Longer than"
+                + " one delivery attempt takes.")
+        long lease_seconds() default 300;
     }
 
     private final MailDomain domain;
@@ -76,10 +85,13 @@ public class JdbcMailQueue implements MailQueue {
     /** Reads queued XML, which this server signed or verified, back as the model. */
     private final Function<String, MailMessage> reader;
     private final Clock clock;
+    private final Duration lease;
     private final QueueEntries entries;
     private final RemoteDelivery remote;
     private final Settlement settlement;
     private final DeliveryWorker worker;
+    /** Renews this node's claims while it lives; null in tests. */
+    private ScheduledExecutorService renewals;
 
     /** The SMTP gateway's way out to Internet mail, while its feature is installed. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -89,10 +101,13 @@ public class JdbcMailQueue implements MailQueue {
     @Activate
     public JdbcMailQueue(Config config, @Reference DatabaseManager database, @Reference MailDomain domain,
             @Reference LocalMta localMta, @Reference MessageSigner signer, @Reference DomainResolver resolver,
-            @Reference PeerTransport peers) {
+            @Reference PeerTransport peers, @Reference ServerNodes nodes) {
         this(config, database, domain, localMta, signer, new MessageCodec()::read, resolver, peers, Clock.systemUTC(),
-                DeliveryWorker.workerThread(), DeliveryWorker.deliveryThreads(config.delivery_threads()));
+                DeliveryWorker.workerThread(), DeliveryWorker.deliveryThreads(config.delivery_threads()), nodes.self());
         worker.start(config.poll_interval_ms());
+        long renewEvery = Math.max(1, lease.toMillis() / 3);
+        renewals = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "wsemail-queue-leases"));
+        renewals.scheduleWithFixedDelay(this::renewClaims, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -101,14 +116,18 @@ public class JdbcMailQueue implements MailQueue {
      */
     JdbcMailQueue(Config config, DatabaseManager database, MailDomain domain, LocalMta localMta, MessageSigner signer,
             Function<String, MailMessage> reader, DomainResolver resolver, PeerTransport peers, Clock clock,
-            ScheduledExecutorService workerThread, ExecutorService deliveries) {
+            ScheduledExecutorService workerThread, ExecutorService deliveries, String node) {
+        if (config.lease_seconds() < 1) {
+            throw new IllegalArgumentException("lease.seconds must be at least 1, not " + config.lease_seconds());
+        }
         this.domain = domain;
         this.localMta = localMta;
         this.signer = signer;
         this.reader = reader;
         this.clock = clock;
         Duration lifetime = Duration.ofSeconds(config.lifetime_seconds());
-        this.entries = new QueueEntries(database, clock, lifetime);
+        this.lease = Duration.ofSeconds(config.lease_seconds());
+        this.entries = new QueueEntries(database, clock, lifetime, node, lease);
         this.remote = new RemoteDelivery(resolver, peers, () -> Optional.ofNullable(internetMail), reader);
         this.settlement = new Settlement(entries,
                 new Backoff(Duration.ofSeconds(config.first_retry_seconds()), Duration.ofSeconds(config.max_retry_seconds())),
@@ -119,6 +138,18 @@ public class JdbcMailQueue implements MailQueue {
     @Deactivate
     void deactivate() {
         worker.stop();
+        if (renewals != null) {
+            renewals.shutdownNow();
+        }
+    }
+
+    /** Renews the leases of the entries this node is delivering. Never throws. */
+    void renewClaims() {
+        try {
+            entries.renewClaims();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not renew this node's claims on queue entries (the database is out of reach?): {}", e.getMessage());
+        }
     }
 
     @Override
@@ -126,13 +157,11 @@ public class JdbcMailQueue implements MailQueue {
         return enqueue(signer.sign(message));
     }
 
-    /** How long an entry delivered at once is kept from the worker: longer than one delivery attempt takes. */
-    static final Duration HELD_FOR_CALLER = Duration.ofMinutes(2);
-
     @Override
     public List<DeliveryResult> submitNow(MailMessage message) {
         SignedMail mail = signer.sign(message);
-        List<Long> ids = entries.insert(mail, HELD_FOR_CALLER);
+        // Claimed by this node for a lease, as the worker claims: kept from the worker (of any node) until settled.
+        List<Long> ids = entries.insert(mail, lease);
         LOG.debug("Queued message {} as {}, delivering at once", mail.messageId(), ids);
         List<DeliveryResult> results = new ArrayList<>();
         for (long id : ids) {
@@ -164,6 +193,11 @@ public class JdbcMailQueue implements MailQueue {
     @Override
     public List<QueueEntry> entries() {
         return entries.list();
+    }
+
+    @Override
+    public Map<String, Integer> heldByNode() {
+        return entries.heldByNode();
     }
 
     @Override

@@ -28,22 +28,35 @@ import org.wsemail.api.server.SignedMail;
  * signed XML, the recipients still to reach there, the attempts so far and when the next is due.
  * The table and its migrations belong to this component (scripts beside this class). Thread-safe:
  * each method is one transaction.
+ *
+ * <p>Nodes sharing the database share the queue: a node {@link #claim claims} due entries for a
+ * lease, which it renews while it lives; the entries of a node that died fall due again when their
+ * lease runs out. On PostgreSQL the claim skips rows another node is claiming ({@code FOR UPDATE
+ * SKIP LOCKED}); Derby, embedded in one node, claims each row by a conditional update.
  */
 final class QueueEntries {
     static final Schema SCHEMA = new Schema("queue", QueueEntries.class,
-            List.of(new Migration(1, "message queue", "V1__queue.sql")));
+            List.of(new Migration(1, "message queue", "V1__queue.sql"),
+                    new Migration(2, "claims by node", "V2__queue_claims.sql")));
 
     private static final String DUPLICATE_KEY = "23505";
+    private static final String POSTGRESQL = "PostgreSQL";
     private static final int MAX_ERROR = 2000;
 
     private final DatabaseManager database;
     private final Clock clock;
     private final Duration lifetime;
+    /** This node, as the claims name it. */
+    private final String node;
+    /** How long a claim holds an entry unless renewed. */
+    private final Duration lease;
 
-    QueueEntries(DatabaseManager database, Clock clock, Duration lifetime) {
+    QueueEntries(DatabaseManager database, Clock clock, Duration lifetime, String node, Duration lease) {
         this.database = database;
         this.clock = clock;
         this.lifetime = lifetime;
+        this.node = node;
+        this.lease = lease;
         try {
             database.migrate(SCHEMA);
         } catch (SQLException e) {
@@ -93,8 +106,8 @@ final class QueueEntries {
         // A failed statement spoils the rest of a PostgreSQL transaction unless rolled back to a savepoint.
         java.sql.Savepoint beforeInsert = c.setSavepoint();
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO queue_entries (message_id, sender, domain,"
-                + " recipients, signed_xml, attempts, next_attempt, expires_at, last_error, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, 0, ?, ?, NULL, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                + " recipients, signed_xml, attempts, next_attempt, expires_at, last_error, created_at, claimed_by)"
+                + " VALUES (?, ?, ?, ?, ?, 0, ?, ?, NULL, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
             insert.setString(1, mail.messageId());
             insert.setString(2, mail.message().sender().toString());
             insert.setString(3, destination);
@@ -103,6 +116,8 @@ final class QueueEntries {
             insert.setTimestamp(6, Timestamp.from(due));
             insert.setTimestamp(7, Timestamp.from(now.plus(lifetime)));
             insert.setTimestamp(8, Timestamp.from(now));
+            // Held for a caller that delivers it at once: claimed by this node (and renewed) until settled.
+            insert.setString(9, due.isAfter(now) ? node : null);
             insert.executeUpdate();
             try (ResultSet keys = insert.getGeneratedKeys()) {
                 keys.next();
@@ -124,21 +139,95 @@ final class QueueEntries {
         }
     }
 
-    /** The ids of the next due entries, at most {@code limit}, read from the (next_attempt, id) index alone. */
-    List<Long> due(int limit) {
-        try (Connection c = database.dataSource().getConnection();
-                PreparedStatement select = c.prepareStatement("SELECT id FROM queue_entries WHERE next_attempt <= ?"
-                        + " ORDER BY next_attempt, id FETCH FIRST " + limit + " ROWS ONLY")) {
-            select.setTimestamp(1, Timestamp.from(clock.instant()));
+    /**
+     * Claims the next due entries for this node, at most {@code limit}, in (next_attempt, id) order:
+     * each is then due only at the end of the lease, and no other node takes it meanwhile.
+     */
+    List<Long> claim(int limit) {
+        Instant now = clock.instant();
+        try {
+            return database.inTransaction(c -> POSTGRESQL.equals(c.getMetaData().getDatabaseProductName())
+                    ? claimSkippingLocked(c, limit, now) : claimOneByOne(c, limit, now));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot claim queue entries: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Long> claimSkippingLocked(Connection c, int limit, Instant now) throws SQLException {
+        try (PreparedStatement claim = c.prepareStatement("UPDATE queue_entries SET next_attempt = ?, claimed_by = ?"
+                + " WHERE id IN (SELECT id FROM queue_entries WHERE next_attempt <= ? ORDER BY next_attempt, id"
+                + " LIMIT " + limit + " FOR UPDATE SKIP LOCKED) RETURNING id")) {
+            claim.setTimestamp(1, Timestamp.from(now.plus(lease)));
+            claim.setString(2, node);
+            claim.setTimestamp(3, Timestamp.from(now));
             List<Long> ids = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
+            try (ResultSet rows = claim.executeQuery()) {
                 while (rows.next()) {
                     ids.add(rows.getLong(1));
                 }
             }
+            ids.sort(null);
             return ids;
+        }
+    }
+
+    private List<Long> claimOneByOne(Connection c, int limit, Instant now) throws SQLException {
+        List<Long> due = new ArrayList<>();
+        try (PreparedStatement select = c.prepareStatement("SELECT id FROM queue_entries WHERE next_attempt <= ?"
+                + " ORDER BY next_attempt, id FETCH FIRST " + limit + " ROWS ONLY")) {
+            select.setTimestamp(1, Timestamp.from(now));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    due.add(rows.getLong(1));
+                }
+            }
+        }
+        List<Long> claimed = new ArrayList<>();
+        try (PreparedStatement claim = c.prepareStatement("UPDATE queue_entries SET next_attempt = ?, claimed_by = ?"
+                + " WHERE id = ? AND next_attempt <= ?")) {
+            for (long id : due) {
+                claim.setTimestamp(1, Timestamp.from(now.plus(lease)));
+                claim.setString(2, node);
+                claim.setLong(3, id);
+                claim.setTimestamp(4, Timestamp.from(now));
+                if (claim.executeUpdate() == 1) {
+                    claimed.add(id);
+                }
+            }
+        }
+        return claimed;
+    }
+
+    /** Renews the lease of every entry this node holds; returns how many. */
+    int renewClaims() {
+        Instant now = clock.instant();
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement renew = c.prepareStatement("UPDATE queue_entries SET next_attempt = ?"
+                        + " WHERE claimed_by = ? AND next_attempt > ?")) {
+            renew.setTimestamp(1, Timestamp.from(now.plus(lease)));
+            renew.setString(2, node);
+            renew.setTimestamp(3, Timestamp.from(now));
+            return renew.executeUpdate();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the queue", e);
+            throw new IllegalStateException("cannot renew the claims of node " + node + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** How many entries each node holds now, by node. */
+    Map<String, Integer> heldByNode() {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT claimed_by, COUNT(*) FROM queue_entries"
+                        + " WHERE claimed_by IS NOT NULL AND next_attempt > ? GROUP BY claimed_by")) {
+            select.setTimestamp(1, Timestamp.from(clock.instant()));
+            Map<String, Integer> held = new java.util.TreeMap<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    held.put(rows.getString(1), rows.getInt(2));
+                }
+            }
+            return held;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the queue's claims: " + e.getMessage(), e);
         }
     }
 
@@ -172,7 +261,7 @@ final class QueueEntries {
     void reschedule(Entry entry, List<Address> pending, Instant next, String error) {
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement update = c.prepareStatement("UPDATE queue_entries SET recipients = ?, attempts = ?,"
-                        + " next_attempt = ?, last_error = ? WHERE id = ?")) {
+                        + " next_attempt = ?, last_error = ?, claimed_by = NULL WHERE id = ?")) {
             update.setString(1, join(pending));
             update.setInt(2, entry.attempts() + 1);
             update.setTimestamp(3, Timestamp.from(next));
@@ -186,7 +275,8 @@ final class QueueEntries {
 
     /** Makes an entry due now; false if there is none. */
     boolean makeDue(long id) {
-        return update("UPDATE queue_entries SET next_attempt = ? WHERE id = ?", id, Timestamp.from(clock.instant()));
+        return update("UPDATE queue_entries SET next_attempt = ?, claimed_by = NULL WHERE id = ?", id,
+                Timestamp.from(clock.instant()));
     }
 
     /** Removes an entry; false if there is none. */

@@ -11,9 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -91,8 +93,13 @@ public class JdbcMailQueueTest {
 
     /** A queue on the test's database, delivering on {@code deliveries} (null: on the caller's thread). */
     private JdbcMailQueue queue(PeerTransport peerServers, ExecutorService deliveries) throws SQLException {
+        return queue(peerServers, deliveries, "node-1");
+    }
+
+    /** The queue as the node of that name sees it. */
+    private JdbcMailQueue queue(PeerTransport peerServers, ExecutorService deliveries, String node) throws SQLException {
         JdbcMailQueue.Config config = Configs.of(JdbcMailQueue.Config.class).with("first_retry_seconds", 300L)
-                .with("max_retry_seconds", 4000L).with("lifetime_seconds", 86_400L).build();
+                .with("max_retry_seconds", 4000L).with("lifetime_seconds", 86_400L).with("lease_seconds", 60L).build();
         return new JdbcMailQueue(config, new PooledDatabaseManager(db.dataSource()), () -> "a.test",
                 (mail, recipients, env) -> {
                     recipients.forEach(r -> localDeliveries.add(r + " <- " + mail.message().subject()));
@@ -106,7 +113,76 @@ public class JdbcMailQueueTest {
                     }
                     return domain.equals("b.test") ? bServers : List.of();
                 }), peerServers, clock, null,
-                deliveries);
+                deliveries, node);
+    }
+
+    @Test
+    public void twoNodesSharingTheQueueDeliverEachEntryOnceBetweenThem() throws Exception {
+        Map<String, String> deliveredBy = new java.util.concurrent.ConcurrentHashMap<>();
+        List<String> twice = Collections.synchronizedList(new ArrayList<>());
+        List<JdbcMailQueue> nodes = new ArrayList<>();
+        List<ExecutorService> pools = new ArrayList<>();
+        for (String node : List.of("node-1", "node-2")) {
+            ExecutorService pool = DeliveryWorker.deliveryThreads(3);
+            pools.add(pool);
+            nodes.add(queue((server, xml, recipients) -> {
+                String subject = signer.read(xml).subject();
+                if (deliveredBy.putIfAbsent(subject, node) != null) {
+                    twice.add(subject + " by " + deliveredBy.get(subject) + " and " + node);
+                }
+                return recipients.stream().map(r -> new DeliveryResult(r, Status.STORED, "message 1")).toList();
+            }, pool, node));
+        }
+        try {
+            int messages = 300;
+            for (int i = 0; i < messages; i++) {
+                nodes.get(i % 2).enqueue(signer.sign(send("Shared " + i, ALICE, BOB)));
+            }
+            // Both nodes' workers run at once, each claiming batches until nothing is due.
+            ExecutorService workers = Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
+                for (JdbcMailQueue node : nodes) {
+                    runs.add(workers.submit(node::runDue));
+                }
+                for (java.util.concurrent.Future<?> run : runs) {
+                    run.get(120, TimeUnit.SECONDS);
+                }
+            } finally {
+                workers.shutdownNow();
+            }
+            assertEquals("none delivered twice", List.of(), twice);
+            assertEquals("every one delivered", messages, deliveredBy.size());
+            assertTrue("the queue is empty", nodes.get(0).entries().isEmpty());
+        } finally {
+            pools.forEach(ExecutorService::shutdownNow);
+        }
+    }
+
+    @Test
+    public void whatANodeHeldWhenItDiedIsDeliveredByAnotherAfterItsLeaseAndNotBefore() throws Exception {
+        JdbcMailQueue second = queue(peers, null, "node-2");
+        enqueue(send("Held", ALICE, BOB));
+        // node-1 claims the entry, then dies before delivering it (no settlement, no renewals).
+        QueueEntries firstNodesEntries = new QueueEntries(new PooledDatabaseManager(db.dataSource()), clock,
+                Duration.ofDays(1), "node-1", Duration.ofSeconds(60));
+        assertEquals(1, firstNodesEntries.claim(10).size());
+        assertEquals(Map.of("node-1", 1), second.heldByNode());
+
+        second.runDue();
+        assertEquals("held by the first node's lease", List.of(), peerCalls);
+
+        clock.advance(Duration.ofSeconds(40));
+        assertEquals("a living node renews its lease", 1, firstNodesEntries.renewClaims());
+        clock.advance(Duration.ofSeconds(40));
+        second.runDue();
+        assertEquals("still held: the lease was renewed", List.of(), peerCalls);
+
+        clock.advance(Duration.ofSeconds(61));
+        second.runDue();
+        assertEquals("taken up once the lease ran out", List.of("mx1.b.test [bob@b.test]"), peerCalls);
+        assertTrue(second.entries().isEmpty());
+        assertEquals(0, firstNodesEntries.renewClaims());
     }
 
     @Test
