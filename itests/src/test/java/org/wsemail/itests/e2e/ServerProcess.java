@@ -50,12 +50,18 @@ final class ServerProcess implements AutoCloseable {
      */
     ServerProcess(Path archive, Path root, String domain, String ip, int basePort)
             throws IOException, InterruptedException {
+        this(archive, root, domain, domain, ip, basePort);
+    }
+
+    /** A server in the folder of that name under {@code root}: one of several nodes of a domain. */
+    ServerProcess(Path archive, Path root, String folderName, String domain, String ip, int basePort)
+            throws IOException, InterruptedException {
         this.domain = domain;
         this.ip = ip;
         this.httpPort = basePort + 81;
         this.tlsPort = basePort + 43;
         this.sshPort = basePort + 1;
-        Path folder = root.resolve(domain);
+        Path folder = root.resolve(folderName);
         Files.createDirectories(folder);
         run(List.of("tar", "-xzf", archive.toString(), "-C", folder.toString(), "--strip-components=1"), folder);
         this.home = folder;
@@ -206,6 +212,15 @@ final class ServerProcess implements AutoCloseable {
             processes().forEach(ProcessHandle::destroyForcibly);
             throw new IllegalStateException(domain + " did not exit within 60 s of bin/stop and was killed; see "
                     + home.resolve("data/log/karaf.log"));
+        }
+    }
+
+    /** Kills the server's JVM outright (SIGKILL), as a crash or a pulled plug would; returns once it is gone. */
+    void kill() throws InterruptedException {
+        List<ProcessHandle> running = processes().toList();
+        running.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle process : running) {
+            process.onExit().join();
         }
     }
 

@@ -1,0 +1,203 @@
+package org.wsemail.itests.e2e;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.wsemail.itests.e2e.ServerProcess.passwordFile;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.TrustAnchor;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+import org.wsemail.api.Address;
+import org.wsemail.client.WsemailClient;
+import org.wsemail.security.Pki;
+import org.wsemail.testing.RealPostgres;
+import org.wsemail.wire.soap.Header;
+
+/**
+ * Two server nodes of one domain, each a real distribution in its own folder and process, sharing
+ * one real PostgreSQL database: users, mailboxes and the queue are the same through either node,
+ * and a node killed outright (kill -9) under send load loses no message it acknowledged and
+ * duplicates none: what it held in the queue is delivered by the other once its lease runs out.
+ */
+public class SeveralNodesIT {
+    private static final Pki.CertifiedKey CA = Pki.createAuthority("Several nodes test CA", Duration.ofDays(1));
+    private static final String PASSWORD = "nodes-test-password-1";
+    private static final Address ALICE = Address.parse("alice@a.test");
+    private static final Address BOB = Address.parse("bob@a.test");
+    /** How long a node's claim on a queue entry lasts here (300 s by default). */
+    private static final int LEASE_SECONDS = 8;
+    /** Rounds of kill -9 under load: a short run in CI; docs/fault-suite.sh runs more. */
+    private static final int ROUNDS = Integer.getInteger("wsemail.fault.rounds", 2);
+
+    private static RealPostgres postgres;
+    private static ServerProcess one;
+    private static ServerProcess two;
+
+    @BeforeClass
+    public static void startNodes() throws Exception {
+        Path root = Path.of("target", "e2e-nodes").toAbsolutePath();
+        ServerProcess.deleteRecursively(root);
+        Files.createDirectories(root);
+        postgres = RealPostgres.start(root.resolve("postgres"));
+        String database = postgres.createDatabase();
+        Path archive = Path.of(System.getProperty("wsemail.assembly"));
+        one = node(archive, root, "node-1", "127.0.0.21", 19500, database);
+        two = node(archive, root, "node-2", "127.0.0.22", 19600, database);
+        one.start();
+        two.start();
+        one.shell("wsemail:user-add --password-file " + passwordFile(PASSWORD) + " " + ALICE,
+                "wsemail:user-add --password-file " + passwordFile(PASSWORD) + " " + BOB);
+    }
+
+    private static ServerProcess node(Path archive, Path root, String name, String ip, int ports, String database)
+            throws Exception {
+        ServerProcess node = new ServerProcess(archive, root, name, "a.test", ip, ports);
+        node.credentials(CA);
+        node.write("org.wsemail.db.cfg", "url = " + postgres.url(database), "user = " + RealPostgres.USER, "pool.size = 8");
+        node.write("org.wsemail.node.cfg", "name = " + name, "heartbeat.seconds = 1");
+        node.settings("org.wsemail.queue.cfg", "lease.seconds = " + LEASE_SECONDS);
+        return node;
+    }
+
+    @AfterClass
+    public static void stopNodes() {
+        for (ServerProcess node : new ServerProcess[] {one, two}) {
+            if (node != null) {
+                node.close();
+            }
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private static WsemailClient client(ServerProcess node, Address user) {
+        return new WsemailClient(node.base(), user, PASSWORD.toCharArray(), Set.of(new TrustAnchor(CA.certificate(), null)));
+    }
+
+    @Test
+    public void bothNodesServeTheSameUsersAndMailboxesAndListEachOther() throws Exception {
+        String subject = "Through node 1, read through node 2 " + System.nanoTime();
+        client(one, ALICE).send(List.of(BOB), subject, "One database behind both.");
+        awaitSubjects(two, BOB, Set.of(subject), Duration.ofSeconds(30));
+
+        String nodes = two.shell("wsemail:node-list --no-format");
+        assertTrue(nodes, nodes.lines().anyMatch(l -> l.startsWith("node-1") && l.contains("alive")));
+        assertTrue(nodes, nodes.lines().anyMatch(l -> l.startsWith("node-2") && l.contains("alive (this node)")));
+    }
+
+    /**
+     * Senders on both nodes; node 1 is killed with SIGKILL in the middle, then started again. Every
+     * message a sender was told was accepted is in the mailbox once; no message is there twice.
+     */
+    @Test
+    public void aNodeKilledUnderSendLoadLosesNothingItAcceptedAndDuplicatesNothing() throws Exception {
+        int acceptedInAll = 0;
+        for (int round = 1; round <= ROUNDS; round++) {
+            String prefix = "Round " + round + " message ";
+            List<String> accepted = Collections.synchronizedList(new ArrayList<>());
+            AtomicBoolean sending = new AtomicBoolean(true);
+            ExecutorService senders = Executors.newFixedThreadPool(4);
+            List<Future<Integer>> refused = new ArrayList<>();
+            for (int thread = 0; thread < 4; thread++) {
+                ServerProcess through = thread % 2 == 0 ? one : two;
+                String tag = prefix + thread + "-";
+                refused.add(senders.submit(() -> send(through, tag, sending, accepted)));
+            }
+            awaitCount(accepted, 40);
+            one.kill();
+            int atKill = accepted.size();
+            awaitCount(accepted, atKill + 40);
+            sending.set(false);
+            senders.shutdown();
+            int refusals = 0;
+            for (Future<Integer> sender : refused) {
+                refusals += sender.get();
+            }
+            assertTrue("the senders to the killed node were refused", refusals > 0);
+
+            Set<String> expected = Set.copyOf(accepted);
+            Map<String, Long> found = awaitSubjects(two, BOB, expected, Duration.ofSeconds(LEASE_SECONDS * 4L + 30));
+            Map<String, Long> twice = new TreeMap<>(found);
+            twice.values().removeIf(count -> count < 2);
+            assertEquals("round " + round + ": no message twice", Map.of(), twice);
+            one.start();
+            acceptedInAll += expected.size();
+            System.out.printf("kill -9 round %d: %d accepted, %d found once, %d refused while the node was down%n", round,
+                    expected.size(), found.keySet().stream().filter(expected::contains).count(), refusals);
+        }
+        assertTrue(acceptedInAll > 0);
+    }
+
+    /** Sends until told to stop; the subjects the node accepted go to {@code accepted}; returns how many sends failed. */
+    private static int send(ServerProcess through, String tag, AtomicBoolean sending, List<String> accepted) {
+        WsemailClient alice = client(through, ALICE);
+        int failed = 0;
+        for (int n = 0; sending.get(); n++) {
+            String subject = tag + n;
+            try {
+                alice.send(List.of(BOB), subject, "Load.");
+                accepted.add(subject);
+            } catch (Exception refusedOrCutOff) {
+                failed++;
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return failed;
+                }
+            }
+        }
+        return failed;
+    }
+
+    private static void awaitCount(List<String> accepted, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (accepted.size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + accepted.size() + " messages accepted in 120 s, waiting for " + count);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Waits until every expected subject is in the user's mailbox, read through {@code node}; returns
+     * how many times each subject is there.
+     */
+    private static Map<String, Long> awaitSubjects(ServerProcess node, Address user, Set<String> expected, Duration limit)
+            throws Exception {
+        WsemailClient reader = client(node, user);
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            Map<String, Long> counts = reader.inbox(Instant.EPOCH).stream()
+                    .collect(Collectors.groupingBy(Header::getSubject, Collectors.counting()));
+            Set<String> missing = expected.stream().filter(s -> !counts.containsKey(s)).collect(Collectors.toSet());
+            if (missing.isEmpty()) {
+                return counts;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(missing.size() + " accepted messages missing after " + limit.toSeconds() + " s: "
+                        + missing.stream().sorted().limit(10).toList() + "; queue: " + node.shell("wsemail:queue-list --no-format"));
+            }
+            Thread.sleep(250);
+        }
+    }
+}
