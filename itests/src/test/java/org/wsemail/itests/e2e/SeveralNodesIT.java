@@ -44,7 +44,7 @@ public class SeveralNodesIT {
     /** How long a node's claim on a queue entry lasts here (300 s by default). */
     private static final int LEASE_SECONDS = 8;
     /** Rounds of kill -9 under load: a short run in CI; docs/fault-suite.sh runs more. */
-    private static final int ROUNDS = Integer.getInteger("wsemail.fault.rounds", 2);
+    private static final int ROUNDS = Integer.getInteger("wsemail.fault.rounds", 5);
 
     private static RealPostgres postgres;
     private static ServerProcess one;
@@ -101,6 +101,45 @@ public class SeveralNodesIT {
         String nodes = two.shell("wsemail:node-list --no-format");
         assertTrue(nodes, nodes.lines().anyMatch(l -> l.startsWith("node-1") && l.contains("alive")));
         assertTrue(nodes, nodes.lines().anyMatch(l -> l.startsWith("node-2") && l.contains("alive (this node)")));
+    }
+
+    @Test
+    public void aPlugInInstalledReprioritizedOrDisabledOnOneNodeAppliesOnTheOtherWithinSeconds() throws Exception {
+        one.shell("wsemail:plugin-install mvn:org.wsemail.plugins/subject-tag/" + System.getProperty("wsemail.version"));
+        awaitPlugin(two, "subject-tag", "installed, in the sending stage", columns -> columns[1].equals("sending"));
+
+        two.shell("wsemail:plugin-priority subject-tag 37");
+        awaitPlugin(one, "subject-tag", "at priority 37", columns -> columns[2].equals("37") && columns[5].equals("yes"));
+
+        one.shell("wsemail:plugin-disable subject-tag");
+        awaitPlugin(two, "subject-tag", "disabled", columns -> columns[5].equals("no"));
+
+        two.shell("wsemail:plugin-uninstall subject-tag");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (one.shell("wsemail:plugin-list --no-format").contains("subject-tag")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the plug-in uninstalled on node 2 is still on node 1 after 30 s");
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** Waits until the node lists the plug-in with columns that match (name, stages, priority, ranking, override, enabled...). */
+    private static void awaitPlugin(ServerProcess node, String plugin, String what,
+            java.util.function.Predicate<String[]> matches) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            String listed = node.shell("wsemail:plugin-list --no-format");
+            boolean found = listed.lines().map(l -> java.util.Arrays.stream(l.split("\t")).map(String::strip).toArray(String[]::new))
+                    .anyMatch(columns -> columns.length > 5 && columns[0].equals(plugin) && matches.test(columns));
+            if (found) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(plugin + " not " + what + " on " + node.home.getFileName() + " after 30 s:\n" + listed);
+            }
+            Thread.sleep(250);
+        }
     }
 
     /**

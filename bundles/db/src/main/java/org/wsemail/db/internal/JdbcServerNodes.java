@@ -42,7 +42,8 @@ import org.wsemail.api.server.ServerNodes;
 public class JdbcServerNodes implements ServerNodes {
     static final String PID = "org.wsemail.node";
     static final Schema SCHEMA = new Schema("nodes", JdbcServerNodes.class,
-            List.of(new Migration(1, "server nodes", "V1__server_nodes.sql")));
+            List.of(new Migration(1, "server nodes", "V1__server_nodes.sql"),
+                    new Migration(2, "settings shared by the nodes", "V2__shared_settings.sql")));
     /** Missing this many heartbeats, a node is taken for dead. */
     static final int MISSED_BEATS = 3;
 

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -49,9 +51,9 @@ import org.wsemail.api.runtime.StageDTO;
  * the {@link MessagePipeline} reads once, without locks. Binding, unbinding, ranking changes and
  * administrators' overrides build a new snapshot under a lock; the next call sees it.
  */
-@Component(service = {MessagePipeline.class, PluginAdmin.class}, configurationPid = PluginsManager.PID)
+@Component(service = {MessagePipeline.class, PluginAdmin.class, ConfigurationListener.class}, configurationPid = PluginsManager.PID)
 @Designate(ocd = PluginsManager.Config.class)
-public class PluginsManager implements MessagePipeline, PluginAdmin {
+public class PluginsManager implements MessagePipeline, PluginAdmin, ConfigurationListener {
     static final String PID = "org.wsemail.pluginsmanager";
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginsManager.class);
@@ -95,6 +97,24 @@ public class PluginsManager implements MessagePipeline, PluginAdmin {
     @Deactivate
     void deactivate() {
         workers.shutdownNow();
+    }
+
+    /**
+     * The overrides changed outside this manager (an administrator's edit of their file, or another
+     * server node's change shared through the database): the chains follow them.
+     */
+    @Override
+    public void configurationEvent(ConfigurationEvent event) {
+        if (!ConfigAdminOverridesStore.PID.equals(event.getPid()) || event.getType() == ConfigurationEvent.CM_LOCATION_CHANGED) {
+            return;
+        }
+        Overrides stored = store.load();
+        synchronized (lock) {
+            if (!stored.toProperties().equals(snapshot.overrides().toProperties())) {
+                publish(stored);
+                LOG.info("Plug-in priorities and enabled states changed in {}; the chains follow", ConfigAdminOverridesStore.PID);
+            }
+        }
     }
 
     // ---- whiteboard ------------------------------------------------------------------------
