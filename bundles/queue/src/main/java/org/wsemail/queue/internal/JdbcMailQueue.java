@@ -104,6 +104,10 @@ public class JdbcMailQueue implements MailQueue {
             @Reference PeerTransport peers, @Reference ServerNodes nodes) {
         this(config, database, domain, localMta, signer, new MessageCodec()::read, resolver, peers, Clock.systemUTC(),
                 DeliveryWorker.workerThread(), DeliveryWorker.deliveryThreads(config.delivery_threads()), nodes.self());
+        int released = entries.releaseEarlierClaims();
+        if (released > 0) {
+            LOG.info("{} queue entries this node held when it last stopped are due again", released);
+        }
         worker.start(config.poll_interval_ms());
         long renewEvery = Math.max(1, lease.toMillis() / 3);
         renewals = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "wsemail-queue-leases"));

@@ -198,6 +198,24 @@ final class QueueEntries {
         return claimed;
     }
 
+    /**
+     * Gives up, at this node's start, what it claimed before it last stopped or died: those entries
+     * are due at once rather than at the end of their lease. Returns how many.
+     */
+    int releaseEarlierClaims() {
+        Instant now = clock.instant();
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement release = c.prepareStatement("UPDATE queue_entries SET next_attempt = ?, claimed_by = NULL"
+                        + " WHERE claimed_by = ? AND next_attempt > ?")) {
+            release.setTimestamp(1, Timestamp.from(now));
+            release.setString(2, node);
+            release.setTimestamp(3, Timestamp.from(now));
+            return release.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot release the earlier claims of node " + node + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Renews the lease of every entry this node holds; returns how many. */
     int renewClaims() {
         Instant now = clock.instant();

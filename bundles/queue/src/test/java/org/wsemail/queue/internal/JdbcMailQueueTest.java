@@ -186,6 +186,22 @@ public class JdbcMailQueueTest {
     }
 
     @Test
+    public void aNodeStartingAgainTakesUpAtOnceWhatItHeldWhenItDied() throws Exception {
+        enqueue(send("Held before the crash", ALICE, BOB));
+        QueueEntries beforeCrash = new QueueEntries(new PooledDatabaseManager(db.dataSource()), clock,
+                Duration.ofDays(1), "node-1", Duration.ofSeconds(60));
+        assertEquals(1, beforeCrash.claim(10).size());
+        queue.runDue();
+        assertEquals("held by its lease", List.of(), peerCalls);
+
+        QueueEntries restarted = new QueueEntries(new PooledDatabaseManager(db.dataSource()), clock,
+                Duration.ofDays(1), "node-1", Duration.ofSeconds(60));
+        assertEquals(1, restarted.releaseEarlierClaims());
+        queue.runDue();
+        assertEquals("delivered without waiting for the lease", List.of("mx1.b.test [bob@b.test]"), peerCalls);
+    }
+
+    @Test
     public void mailForADomainWithoutWsemailServersGoesToTheSmtpGatewayWhileItIsInstalled() {
         Address carol = Address.parse("carol@legacy.test");
         Address dave = Address.parse("dave@legacy.test");
