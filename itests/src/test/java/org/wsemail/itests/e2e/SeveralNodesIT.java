@@ -26,6 +26,7 @@ import org.junit.BeforeClass;
 import org.junit.Test;
 import org.wsemail.api.Address;
 import org.wsemail.client.WsemailClient;
+import org.wsemail.dns.internal.Dnsmasq;
 import org.wsemail.security.Pki;
 import org.wsemail.testing.RealPostgres;
 import org.wsemail.wire.soap.Header;
@@ -46,9 +47,14 @@ public class SeveralNodesIT {
     /** Rounds of kill -9 under load: a short run in CI; docs/fault-suite.sh runs more. */
     private static final int ROUNDS = Integer.getInteger("wsemail.fault.rounds", 5);
 
+    private static final Address CAROL = Address.parse("carol@b.test");
+
     private static RealPostgres postgres;
+    private static Dnsmasq dns;
     private static ServerProcess one;
     private static ServerProcess two;
+    /** Another domain, on its own embedded Derby, whose server finds a.test's nodes through SRV records. */
+    private static ServerProcess b;
 
     @BeforeClass
     public static void startNodes() throws Exception {
@@ -60,10 +66,24 @@ public class SeveralNodesIT {
         Path archive = Path.of(System.getProperty("wsemail.assembly"));
         one = node(archive, root, "node-1", "127.0.0.21", 19500, database);
         two = node(archive, root, "node-2", "127.0.0.22", 19600, database);
-        one.start();
+        b = new ServerProcess(archive, root, "b.test", "127.0.0.23", 19700);
+        b.credentials(CA);
+        // a.test's two nodes at one priority and equal weights: peers spread their deliveries over both.
+        dns = new Dnsmasq(60, List.of("node1.a.test,127.0.0.21", "node2.a.test,127.0.0.22", "mail.b.test,127.0.0.23"),
+                "_wsemail._tcp.a.test,node1.a.test," + one.tlsPort + ",10,50",
+                "_wsemail._tcp.a.test,node2.a.test," + two.tlsPort + ",10,50",
+                "_wsemail._tcp.b.test,mail.b.test," + b.tlsPort + ",10,0");
+        for (ServerProcess server : List.of(one, two, b)) {
+            server.nameServer(dns.address());
+        }
+        one.launch();
+        b.launch();
+        one.awaitReady();
         two.start();
+        b.awaitReady();
         one.shell("wsemail:user-add --password-file " + passwordFile(PASSWORD) + " " + ALICE,
                 "wsemail:user-add --password-file " + passwordFile(PASSWORD) + " " + BOB);
+        b.shell("wsemail:user-add --password-file " + passwordFile(PASSWORD) + " " + CAROL);
     }
 
     private static ServerProcess node(Path archive, Path root, String name, String ip, int ports, String database)
@@ -77,11 +97,14 @@ public class SeveralNodesIT {
     }
 
     @AfterClass
-    public static void stopNodes() {
-        for (ServerProcess node : new ServerProcess[] {one, two}) {
+    public static void stopNodes() throws Exception {
+        for (ServerProcess node : new ServerProcess[] {one, two, b}) {
             if (node != null) {
                 node.close();
             }
+        }
+        if (dns != null) {
+            dns.close();
         }
         if (postgres != null) {
             postgres.close();
@@ -101,6 +124,48 @@ public class SeveralNodesIT {
         String nodes = two.shell("wsemail:node-list --no-format");
         assertTrue(nodes, nodes.lines().anyMatch(l -> l.startsWith("node-1") && l.contains("alive")));
         assertTrue(nodes, nodes.lines().anyMatch(l -> l.startsWith("node-2") && l.contains("alive (this node)")));
+    }
+
+    @Test
+    public void peersSpreadTheirDeliveriesOverTheNodesBySrvWeightAndUseTheOtherWhenOneIsDown() throws Exception {
+        long oneBefore = received(one);
+        long twoBefore = received(two);
+        WsemailClient carol = client(b, CAROL);
+        Set<String> subjects = new java.util.HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            String subject = "Spread " + i + " " + System.nanoTime();
+            carol.send(List.of(ALICE), subject, "From b.test.");
+            subjects.add(subject);
+        }
+        awaitSubjects(two, ALICE, subjects, Duration.ofSeconds(60));
+        long toOne = received(one) - oneBefore;
+        long toTwo = received(two) - twoBefore;
+        System.out.printf("SRV spread: of 30 relayed messages node-1 received %d, node-2 %d%n", toOne, toTwo);
+        assertEquals(30, toOne + toTwo);
+        assertTrue("both nodes received some: " + toOne + " and " + toTwo, toOne > 0 && toTwo > 0);
+
+        one.kill();
+        try {
+            long twoBeforeOutage = received(two);
+            Set<String> duringOutage = new java.util.HashSet<>();
+            for (int i = 0; i < 10; i++) {
+                String subject = "While node 1 is down " + i + " " + System.nanoTime();
+                carol.send(List.of(ALICE), subject, "From b.test.");
+                duringOutage.add(subject);
+            }
+            awaitSubjects(two, ALICE, duringOutage, Duration.ofSeconds(60));
+            assertEquals("all to the node that is up", 10, received(two) - twoBeforeOutage);
+        } finally {
+            one.start();
+        }
+    }
+
+    /** How many relayed messages the node received since it started, as wsemail:peer-traffic says. */
+    private static long received(ServerProcess node) throws Exception {
+        String said = node.shell("wsemail:peer-traffic");
+        java.util.regex.Matcher received = java.util.regex.Pattern.compile("received (\\d+) messages").matcher(said);
+        assertTrue(said, received.find());
+        return Long.parseLong(received.group(1));
     }
 
     @Test
