@@ -96,6 +96,9 @@ public class DatabaseSettings {
         properties.put("pool", "dbcp2");
         properties.put("xa", "false");
         properties.put("pool.maxTotal", String.valueOf(config.pool_size()));
+        // A connection is checked as it is taken from the pool: after the database restarted, dead
+        // connections are dropped and new ones opened, so the server recovers by itself.
+        properties.put("pool.testOnBorrow", "true");
         if (!config.user().isBlank()) {
             properties.put("user", config.user().strip());
         }

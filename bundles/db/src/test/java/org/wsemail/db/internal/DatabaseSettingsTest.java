@@ -27,6 +27,7 @@ public class DatabaseSettingsTest {
         assertEquals("jdbc:derby:/srv/wsemail/data/wsemail/derby;create=true", properties.get("url"));
         assertEquals("wsemail", properties.get("dataSourceName"));
         assertEquals("16", properties.get("pool.maxTotal"));
+        assertEquals("connections checked as they are taken", "true", properties.get("pool.testOnBorrow"));
         assertFalse(properties.containsKey("password"));
     }
 

@@ -92,6 +92,8 @@ public class JdbcMailQueue implements MailQueue {
     private final DeliveryWorker worker;
     /** Renews this node's claims while it lives; null in tests. */
     private ScheduledExecutorService renewals;
+    /** The entries this node is delivering now: the claims it renews. */
+    private final java.util.Set<Long> delivering = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** The SMTP gateway's way out to Internet mail, while its feature is installed. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -150,7 +152,7 @@ public class JdbcMailQueue implements MailQueue {
     /** Renews the leases of the entries this node is delivering. Never throws. */
     void renewClaims() {
         try {
-            entries.renewClaims();
+            entries.renewClaims(delivering);
         } catch (RuntimeException e) {
             LOG.warn("Could not renew this node's claims on queue entries (the database is out of reach?): {}", e.getMessage());
         }
@@ -228,6 +230,15 @@ public class JdbcMailQueue implements MailQueue {
      * results (none if the entry is gone).
      */
     private List<DeliveryResult> deliver(long id) {
+        delivering.add(id);
+        try {
+            return deliverClaimed(id);
+        } finally {
+            delivering.remove(id);
+        }
+    }
+
+    private List<DeliveryResult> deliverClaimed(long id) {
         QueueEntries.Entry entry = entries.entry(id);
         if (entry == null) {
             return List.of();

@@ -216,15 +216,27 @@ final class QueueEntries {
         }
     }
 
-    /** Renews the lease of every entry this node holds; returns how many. */
-    int renewClaims() {
+    /**
+     * Renews the lease of these entries, which this node is delivering now; returns how many it still
+     * held. An entry this node claimed but is no longer working on (its settlement failed, say, while
+     * the database was out of reach) is not renewed: it falls due when its lease runs out.
+     */
+    int renewClaims(java.util.Collection<Long> delivering) {
+        if (delivering.isEmpty()) {
+            return 0;
+        }
         Instant now = clock.instant();
+        List<Long> ids = List.copyOf(delivering);
+        String marks = ids.stream().map(id -> "?").collect(Collectors.joining(","));
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement renew = c.prepareStatement("UPDATE queue_entries SET next_attempt = ?"
-                        + " WHERE claimed_by = ? AND next_attempt > ?")) {
+                        + " WHERE claimed_by = ? AND next_attempt > ? AND id IN (" + marks + ")")) {
             renew.setTimestamp(1, Timestamp.from(now.plus(lease)));
             renew.setString(2, node);
             renew.setTimestamp(3, Timestamp.from(now));
+            for (int i = 0; i < ids.size(); i++) {
+                renew.setLong(4 + i, ids.get(i));
+            }
             return renew.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot renew the claims of node " + node + ": " + e.getMessage(), e);

@@ -166,14 +166,16 @@ public class JdbcMailQueueTest {
         // node-1 claims the entry, then dies before delivering it (no settlement, no renewals).
         QueueEntries firstNodesEntries = new QueueEntries(new PooledDatabaseManager(db.dataSource()), clock,
                 Duration.ofDays(1), "node-1", Duration.ofSeconds(60));
-        assertEquals(1, firstNodesEntries.claim(10).size());
+        List<Long> claimed = firstNodesEntries.claim(10);
+        assertEquals(1, claimed.size());
         assertEquals(Map.of("node-1", 1), second.heldByNode());
 
         second.runDue();
         assertEquals("held by the first node's lease", List.of(), peerCalls);
 
         clock.advance(Duration.ofSeconds(40));
-        assertEquals("a living node renews its lease", 1, firstNodesEntries.renewClaims());
+        assertEquals("a claim the node is not working on is not renewed", 0, firstNodesEntries.renewClaims(List.of()));
+        assertEquals("a living node renews its lease", 1, firstNodesEntries.renewClaims(claimed));
         clock.advance(Duration.ofSeconds(40));
         second.runDue();
         assertEquals("still held: the lease was renewed", List.of(), peerCalls);
@@ -182,7 +184,7 @@ public class JdbcMailQueueTest {
         second.runDue();
         assertEquals("taken up once the lease ran out", List.of("mx1.b.test [bob@b.test]"), peerCalls);
         assertTrue(second.entries().isEmpty());
-        assertEquals(0, firstNodesEntries.renewClaims());
+        assertEquals(0, firstNodesEntries.renewClaims(claimed));
     }
 
     @Test
