@@ -293,6 +293,11 @@ class ClientService implements MailClient {
 
     private static MailFault serverError(String doing, RuntimeException e) {
         LOG.error("Cannot {}", doing, e);
+        String storage = StorageTrouble.of(e);
+        if (storage != null) {
+            return FaultCodes.fault(FaultCodes.SERVER_ERROR, "the server could not " + doing + ": " + storage
+                    + "; nothing was changed, try again later");
+        }
         return FaultCodes.fault(FaultCodes.SERVER_ERROR, "the server could not " + doing + "; the problem is logged");
     }
 
