@@ -288,6 +288,32 @@ public class SeveralNodesIT {
                 nodes.lines().filter(l -> l.startsWith("node-") && l.contains("alive")).count() == 2);
     }
 
+    /**
+     * A peer's Deliver reached node 1, which stored the message, but the peer never heard the
+     * confirmation and tries again, this time (SRV order) at node 2: the message is not stored twice.
+     */
+    @Test
+    public void aDeliveryRepeatedAfterALostConfirmationIsNotStoredTwiceOnEitherNode() throws Exception {
+        Pki.CertifiedKey bServer = Pki.issueServerCertificate(CA, "b.test", Duration.ofDays(1));
+        org.wsemail.api.MailMessage message = org.wsemail.api.MailMessage.builder()
+                .messageId("lost-confirmation-" + System.nanoTime() + "@b.test").sender(CAROL).recipient(ALICE)
+                .subject("Confirmation lost " + System.nanoTime()).body("Sent once, delivered twice, stored once.").build();
+        org.w3c.dom.Element element = new org.wsemail.wire.MessageCodec().toElement(message, "m-lost");
+        new org.wsemail.wire.security.MessageSignatures().sign(element, bServer.keyPair().getPrivate(),
+                List.of(bServer.certificate(), CA.certificate()));
+        org.wsemail.wire.soap.SignedMessage signed = new org.wsemail.wire.soap.SignedMessage();
+        signed.setAny(element);
+
+        List<org.wsemail.wire.soap.DeliverResponse.Result> first = one.peer().deliver(signed, List.of(ALICE.toString()));
+        List<org.wsemail.wire.soap.DeliverResponse.Result> retried = two.peer().deliver(signed, List.of(ALICE.toString()));
+
+        assertEquals("STORED", first.get(0).getStatus().name());
+        assertEquals("the retry is confirmed, so the sender stops trying", "STORED", retried.get(0).getStatus().name());
+        assertEquals("delivered before", retried.get(0).getDetail());
+        Map<String, Long> found = awaitSubjects(one, ALICE, Set.of(message.subject()), Duration.ofSeconds(30));
+        assertEquals(Long.valueOf(1), found.get(message.subject()));
+    }
+
     @Test
     public void mailForADomainThatIsDownWaitsInTheSharedQueueAndArrivesOnceWhenItIsBack() throws Exception {
         b.stop();
