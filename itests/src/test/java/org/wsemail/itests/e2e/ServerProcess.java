@@ -65,7 +65,7 @@ final class ServerProcess implements AutoCloseable {
         Files.createDirectories(folder);
         run(List.of("tar", "-xzf", archive.toString(), "-C", folder.toString(), "--strip-components=1"), folder);
         this.home = folder;
-        this.environment = Map.of("JAVA_MAX_MEM", "768m");
+        this.environment = new java.util.HashMap<>(Map.of("JAVA_MAX_MEM", "768m"));
 
         write("org.wsemail.server.cfg", "domain = " + domain);
         write("org.ops4j.pax.web.cfg", "org.osgi.service.http.port = " + httpPort,

@@ -36,6 +36,7 @@ import org.wsemail.wire.soap.Header;
  * one real PostgreSQL database: users, mailboxes and the queue are the same through either node,
  * and a node killed outright (kill -9) under send load loses no message it acknowledged and
  * duplicates none: what it held in the queue is delivered by the other once its lease runs out.
+ * Another domain, b.test, exchanges mail with them.
  */
 public class SeveralNodesIT {
     private static final Pki.CertifiedKey CA = Pki.createAuthority("Several nodes test CA", Duration.ofDays(1));

@@ -41,8 +41,9 @@ public @interface EndpointSettings {
     @AttributeDefinition(name = "Timestamp lifetime (s)", description = "How old a request's wsu:Timestamp may be")
     int timestamp_ttl_seconds() default 300;
 
-    @AttributeDefinition(name = "Clock skew (s)", description = "How far in the future a timestamp may be")
-    int future_ttl_seconds() default 60;
+    @AttributeDefinition(name = "Clock skew (s)", description = "How far in the future a timestamp may be: how far"
+            + " a client's or another server's clock may run ahead of this one's")
+    int future_ttl_seconds() default org.wsemail.wire.security.ResponseSignatures.CLOCK_SKEW_SECONDS;
 
     @AttributeDefinition(name = "Relayed mail accepted for (h)",
             description = "A relayed message sent longer ago is refused as stale; deliveries are remembered longer (delivery.log.days)")

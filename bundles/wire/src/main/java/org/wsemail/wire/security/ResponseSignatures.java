@@ -88,6 +88,13 @@ public final class ResponseSignatures {
         return new Checks(domain, trusted);
     }
 
+    /**
+     * How far apart two parties' clocks may be, in seconds: a timestamp up to this far in the future
+     * is taken (a server's answer to a client, or another domain's server, whose clock runs ahead).
+     * Five minutes, as Kerberos allows; requests within it are still checked for replays.
+     */
+    public static final int CLOCK_SKEW_SECONDS = 300;
+
     /** The checks of one caller of one server: see {@link #checking}. */
     public static final class Checks {
         private final Map<String, X509Certificate[]> presented = new ConcurrentHashMap<>();
@@ -101,6 +108,7 @@ public final class ResponseSignatures {
                     : WsCryptos.trustStore(trusted.stream().map(TrustAnchor::getTrustedCert).toList()));
             Map<String, Object> props = new HashMap<>();
             props.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP + " " + ConfigurationConstants.SIGNATURE);
+            props.put(ConfigurationConstants.TTL_FUTURE_TIMESTAMP, String.valueOf(CLOCK_SKEW_SECONDS));
             props.put(ConfigurationConstants.SIG_VER_PROP_REF_ID, CRYPTO);
             props.put(CRYPTO, crypto);
             WsCryptos.signatureSuite(props);
