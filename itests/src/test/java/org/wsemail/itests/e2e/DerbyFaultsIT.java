@@ -52,10 +52,11 @@ public class DerbyFaultsIT {
 
     private static ServerProcess server;
     private static Path mounted;
+    private static Path root;
 
     @BeforeClass
     public static void startServer() throws Exception {
-        Path root = Path.of("target", "e2e-derby-faults").toAbsolutePath();
+        root = Path.of("target", "e2e-derby-faults").toAbsolutePath();
         unmount(root.resolve("a.test/data/wsemail"));
         ServerProcess.deleteRecursively(root);
         Files.createDirectories(root);
@@ -164,6 +165,46 @@ public class DerbyFaultsIT {
         assertEquals(Long.valueOf(1), found.get(after));
     }
 
+    /**
+     * A plug-in that throws for some messages and hangs for others, under send load, then uninstalled
+     * while the load goes on: every message accepted is delivered once.
+     */
+    @Test
+    public void aPlugInThatThrowsOrHangsUnderLoadAndOneUninstalledMidFlightLoseNothing() throws Exception {
+        Path jar = org.wsemail.itests.e2e.faulty.PluginJar.write(root.resolve("misbehaving.jar"));
+        String installed = server.shell("wsemail:plugin-install file:" + jar);
+        assertTrue(installed, installed.contains("Plug-in " + org.wsemail.itests.e2e.faulty.PluginJar.NAME + " (sending)"));
+        List<String> accepted = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger refused = new AtomicInteger();
+        AtomicBoolean sending = new AtomicBoolean(true);
+        ExecutorService senders = Executors.newFixedThreadPool(3);
+        try {
+            for (int thread = 0; thread < 3; thread++) {
+                String tag = "Plug-in trouble " + thread + "-";
+                senders.submit(() -> send(n -> tag + n + (n % 10 == 3 ? " [throw]" : n % 10 == 7 ? " [hang]" : ""),
+                        sending, accepted, refused));
+            }
+            awaitCount(accepted, 30);
+            String failing = server.shell("wsemail:plugin-list --no-format");
+            assertTrue(failing, failing.lines().anyMatch(l -> l.startsWith(org.wsemail.itests.e2e.faulty.PluginJar.NAME)
+                    && Integer.parseInt(l.split("\t")[7].strip()) > 0));
+            server.shell("wsemail:plugin-uninstall " + org.wsemail.itests.e2e.faulty.PluginJar.NAME);
+            int atUninstall = accepted.size();
+            awaitCount(accepted, atUninstall + 30);
+        } finally {
+            sending.set(false);
+            senders.shutdown();
+            senders.awaitTermination(90, TimeUnit.SECONDS);
+        }
+        assertEquals("no send refused for a plug-in's faults", 0, refused.get());
+        Map<String, Long> found = awaitSubjects(Set.copyOf(accepted), Duration.ofSeconds(60));
+        Map<String, Long> twice = new TreeMap<>(found);
+        twice.values().removeIf(count -> count < 2);
+        assertEquals("no message twice", Map.of(), twice);
+        System.out.printf("Plug-in throwing and hanging, then uninstalled under load: %d accepted, all found once%n",
+                accepted.size());
+    }
+
     /** Writes to the file until the file system is full. */
     private static void fill(Path filler) throws IOException {
         byte[] block = new byte[1 << 20];
@@ -187,9 +228,15 @@ public class DerbyFaultsIT {
     }
 
     private static void send(String tag, AtomicBoolean sending, List<String> accepted, AtomicInteger refused) {
+        send(n -> tag + n, sending, accepted, refused);
+    }
+
+    /** Sends until told to stop, the n-th message with the subject {@code subjects} gives it. */
+    private static void send(java.util.function.IntFunction<String> subjects, AtomicBoolean sending, List<String> accepted,
+            AtomicInteger refused) {
         WsemailClient alice = client(ALICE);
         for (int n = 0; sending.get(); n++) {
-            String subject = tag + n;
+            String subject = subjects.apply(n);
             try {
                 alice.send(List.of(BOB), subject, "Load.");
                 accepted.add(subject);
