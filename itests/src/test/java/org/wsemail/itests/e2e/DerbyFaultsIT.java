@@ -11,19 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.TrustAnchor;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 
 import org.junit.AfterClass;
 import org.junit.Assume;
@@ -32,8 +23,8 @@ import org.junit.Test;
 import org.wsemail.api.Address;
 import org.wsemail.client.WsemailClient;
 import org.wsemail.client.WsemailException;
+import org.wsemail.itests.e2e.faulty.PluginJar;
 import org.wsemail.security.Pki;
-import org.wsemail.wire.soap.Header;
 
 /**
  * One server on its embedded Derby database, its data on a small file system of its own (a tmpfs
@@ -89,31 +80,21 @@ public class DerbyFaultsIT {
     @Test
     public void killedUnderSendLoadAndStartedAgainItLosesNothingItAcceptedAndDuplicatesNothing() throws Exception {
         for (int round = 1; round <= ROUNDS; round++) {
-            List<String> accepted = Collections.synchronizedList(new ArrayList<>());
-            AtomicInteger refused = new AtomicInteger();
-            AtomicBoolean sending = new AtomicBoolean(true);
-            ExecutorService senders = Executors.newFixedThreadPool(3);
-            try {
-                for (int thread = 0; thread < 3; thread++) {
-                    String tag = "Derby round " + round + " message " + thread + "-";
-                    senders.submit(() -> send(tag, sending, accepted, refused));
-                }
-                awaitCount(accepted, 30);
+            String prefix = "Derby round " + round + " message ";
+            Set<String> accepted;
+            int refused;
+            try (SendLoad load = new SendLoad(3, sender -> client(ALICE), BOB, (sender, n) -> prefix + sender + "-" + n)) {
+                load.awaitAccepted(30);
                 server.kill();
-                int atKill = accepted.size();
+                int atKill = load.acceptedCount();
                 server.start();
-                awaitCount(accepted, atKill + 30);
-            } finally {
-                sending.set(false);
-                senders.shutdown();
-                senders.awaitTermination(60, TimeUnit.SECONDS);
+                load.awaitAccepted(atKill + 30);
+                accepted = load.stop();
+                refused = load.refused();
             }
-            Map<String, Long> found = awaitSubjects(Set.copyOf(accepted), Duration.ofSeconds(60));
-            Map<String, Long> twice = new TreeMap<>(found);
-            twice.values().removeIf(count -> count < 2);
-            assertEquals("round " + round + ": no message twice", Map.of(), twice);
+            awaitSubjects(accepted, Duration.ofSeconds(60));
             System.out.printf("Derby kill -9 round %d: %d accepted, all found once, %d refused while the server was down%n",
-                    round, accepted.size(), refused.get());
+                    round, accepted.size(), refused);
         }
     }
 
@@ -171,36 +152,24 @@ public class DerbyFaultsIT {
      */
     @Test
     public void aPlugInThatThrowsOrHangsUnderLoadAndOneUninstalledMidFlightLoseNothing() throws Exception {
-        Path jar = org.wsemail.itests.e2e.faulty.PluginJar.write(root.resolve("misbehaving.jar"));
+        Path jar = PluginJar.write(root.resolve("misbehaving.jar"));
         String installed = server.shell("wsemail:plugin-install file:" + jar);
-        assertTrue(installed, installed.contains("Plug-in " + org.wsemail.itests.e2e.faulty.PluginJar.NAME + " (sending)"));
-        List<String> accepted = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger refused = new AtomicInteger();
-        AtomicBoolean sending = new AtomicBoolean(true);
-        ExecutorService senders = Executors.newFixedThreadPool(3);
-        try {
-            for (int thread = 0; thread < 3; thread++) {
-                String tag = "Plug-in trouble " + thread + "-";
-                senders.submit(() -> send(n -> tag + n + (n % 10 == 3 ? " [throw]" : n % 10 == 7 ? " [hang]" : ""),
-                        sending, accepted, refused));
-            }
-            awaitCount(accepted, 30);
+        assertTrue(installed, installed.contains("Plug-in " + PluginJar.NAME + " (sending)"));
+        Set<String> accepted;
+        int refused;
+        try (SendLoad load = new SendLoad(3, sender -> client(ALICE), BOB,
+                (sender, n) -> "Plug-in trouble " + sender + "-" + n + (n % 10 == 3 ? " [throw]" : n % 10 == 7 ? " [hang]" : ""))) {
+            load.awaitAccepted(30);
             String failing = server.shell("wsemail:plugin-list --no-format");
-            assertTrue(failing, failing.lines().anyMatch(l -> l.startsWith(org.wsemail.itests.e2e.faulty.PluginJar.NAME)
-                    && Integer.parseInt(l.split("\t")[7].strip()) > 0));
-            server.shell("wsemail:plugin-uninstall " + org.wsemail.itests.e2e.faulty.PluginJar.NAME);
-            int atUninstall = accepted.size();
-            awaitCount(accepted, atUninstall + 30);
-        } finally {
-            sending.set(false);
-            senders.shutdown();
-            senders.awaitTermination(90, TimeUnit.SECONDS);
+            assertTrue(failing, failing.lines().anyMatch(l -> l.startsWith(PluginJar.NAME)
+                    && Integer.parseInt(l.split("\\t")[7].strip()) > 0));
+            server.shell("wsemail:plugin-uninstall " + PluginJar.NAME);
+            load.awaitAccepted(load.acceptedCount() + 30);
+            accepted = load.stop();
+            refused = load.refused();
         }
-        assertEquals("no send refused for a plug-in's faults", 0, refused.get());
-        Map<String, Long> found = awaitSubjects(Set.copyOf(accepted), Duration.ofSeconds(60));
-        Map<String, Long> twice = new TreeMap<>(found);
-        twice.values().removeIf(count -> count < 2);
-        assertEquals("no message twice", Map.of(), twice);
+        assertEquals("no send refused for a plug-in's faults", 0, refused);
+        awaitSubjects(accepted, Duration.ofSeconds(60));
         System.out.printf("Plug-in throwing and hanging, then uninstalled under load: %d accepted, all found once%n",
                 accepted.size());
     }
@@ -227,63 +196,15 @@ public class DerbyFaultsIT {
         fail("the file system did not fill");
     }
 
-    private static void send(String tag, AtomicBoolean sending, List<String> accepted, AtomicInteger refused) {
-        send(n -> tag + n, sending, accepted, refused);
-    }
-
-    /** Sends until told to stop, the n-th message with the subject {@code subjects} gives it. */
-    private static void send(java.util.function.IntFunction<String> subjects, AtomicBoolean sending, List<String> accepted,
-            AtomicInteger refused) {
-        WsemailClient alice = client(ALICE);
-        for (int n = 0; sending.get(); n++) {
-            String subject = subjects.apply(n);
-            try {
-                alice.send(List.of(BOB), subject, "Load.");
-                accepted.add(subject);
-            } catch (Exception refusedOrCutOff) {
-                refused.incrementAndGet();
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
-    private static void awaitCount(List<String> accepted, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (accepted.size() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("only " + accepted.size() + " messages accepted in 180 s, waiting for " + count);
-            }
-            Thread.sleep(20);
-        }
-    }
-
+    /** Waits until every expected subject is in Bob's mailbox, none twice; how many times each subject is there. */
     private static Map<String, Long> awaitSubjects(Set<String> expected, Duration limit) throws Exception {
-        WsemailClient bob = client(BOB);
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (true) {
-            Map<String, Long> counts = null;
+        return SendLoad.awaitEachOnce(client(BOB), expected, limit, () -> {
             try {
-                counts = bob.inbox(Instant.EPOCH).stream().collect(Collectors.groupingBy(Header::getSubject, Collectors.counting()));
-            } catch (WsemailException notYet) {
-                if (System.nanoTime() > deadline) {
-                    throw notYet;
-                }
+                return "queue: " + server.shell("wsemail:queue-list --no-format");
+            } catch (Exception e) {
+                return "queue not readable: " + e.getMessage();
             }
-            if (counts != null && counts.keySet().containsAll(expected)) {
-                return counts;
-            }
-            if (System.nanoTime() > deadline) {
-                Set<String> seen = counts == null ? Set.of() : counts.keySet();
-                throw new AssertionError(expected.stream().filter(s -> !seen.contains(s)).count() + " accepted messages missing after "
-                        + limit.toSeconds() + " s; queue: " + server.shell("wsemail:queue-list --no-format"));
-            }
-            Thread.sleep(250);
-        }
+        });
     }
 
     private static void unmount(Path path) throws Exception {

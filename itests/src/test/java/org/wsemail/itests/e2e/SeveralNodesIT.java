@@ -8,18 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.TrustAnchor;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -29,7 +20,6 @@ import org.wsemail.client.WsemailClient;
 import org.wsemail.dns.internal.Dnsmasq;
 import org.wsemail.security.Pki;
 import org.wsemail.testing.RealPostgres;
-import org.wsemail.wire.soap.Header;
 
 /**
  * Two server nodes of one domain, each a real distribution in its own folder and process, sharing
@@ -214,76 +204,44 @@ public class SeveralNodesIT {
      */
     @Test
     public void aNodeKilledUnderSendLoadLosesNothingItAcceptedAndDuplicatesNothing() throws Exception {
-        int acceptedInAll = 0;
         for (int round = 1; round <= ROUNDS; round++) {
             String prefix = "Round " + round + " message ";
-            List<String> accepted = Collections.synchronizedList(new ArrayList<>());
-            AtomicBoolean sending = new AtomicBoolean(true);
-            ExecutorService senders = Executors.newFixedThreadPool(4);
-            List<Future<Integer>> refused = new ArrayList<>();
-            for (int thread = 0; thread < 4; thread++) {
-                ServerProcess through = thread % 2 == 0 ? one : two;
-                String tag = prefix + thread + "-";
-                refused.add(senders.submit(() -> send(through, tag, sending, accepted)));
+            Set<String> accepted;
+            int refused;
+            try (SendLoad load = new SendLoad(4, sender -> client(sender % 2 == 0 ? one : two, ALICE), BOB,
+                    (sender, n) -> prefix + sender + "-" + n)) {
+                load.awaitAccepted(40);
+                one.kill();
+                load.awaitAccepted(load.acceptedCount() + 40);
+                accepted = load.stop();
+                refused = load.refused();
             }
-            awaitCount(accepted, 40);
-            one.kill();
-            int atKill = accepted.size();
-            awaitCount(accepted, atKill + 40);
-            sending.set(false);
-            senders.shutdown();
-            int refusals = 0;
-            for (Future<Integer> sender : refused) {
-                refusals += sender.get();
-            }
-            assertTrue("the senders to the killed node were refused", refusals > 0);
-
-            Set<String> expected = Set.copyOf(accepted);
-            Map<String, Long> found = awaitSubjects(two, BOB, expected, Duration.ofSeconds(LEASE_SECONDS * 4L + 30));
-            Map<String, Long> twice = new TreeMap<>(found);
-            twice.values().removeIf(count -> count < 2);
-            assertEquals("round " + round + ": no message twice", Map.of(), twice);
+            assertTrue("the senders to the killed node were refused", refused > 0);
+            Map<String, Long> found = awaitSubjects(two, BOB, accepted, Duration.ofSeconds(LEASE_SECONDS * 4L + 30));
             one.start();
-            acceptedInAll += expected.size();
             System.out.printf("kill -9 round %d: %d accepted, %d found once, %d refused while the node was down%n", round,
-                    expected.size(), found.keySet().stream().filter(expected::contains).count(), refusals);
+                    accepted.size(), found.keySet().stream().filter(accepted::contains).count(), refused);
         }
-        assertTrue(acceptedInAll > 0);
     }
 
     @Test
     public void postgresqlRestartedUnderSendLoadLosesNothingAndTheNodesRecoverByThemselves() throws Exception {
-        List<String> accepted = Collections.synchronizedList(new ArrayList<>());
-        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
-        AtomicBoolean sending = new AtomicBoolean(true);
-        ExecutorService senders = Executors.newFixedThreadPool(4);
-        try {
-            for (int thread = 0; thread < 4; thread++) {
-                ServerProcess through = thread % 2 == 0 ? one : two;
-                String tag = "Database restart " + thread + "-";
-                senders.submit(() -> send(through, tag, sending, accepted, failures));
-            }
-            awaitCount(accepted, 30);
+        Set<String> accepted;
+        int refused;
+        try (SendLoad load = new SendLoad(4, sender -> client(sender % 2 == 0 ? one : two, ALICE), BOB,
+                (sender, n) -> "Database restart " + sender + "-" + n)) {
+            load.awaitAccepted(30);
             postgres.stop();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (failures.get() < 4) {
-                assertTrue("sends failed while the database was down", System.nanoTime() < deadline);
-                Thread.sleep(20);
-            }
-            int whileDown = accepted.size();
+            load.awaitRefused(4);
+            int whileDown = load.acceptedCount();
             postgres.startServer();
-            awaitCount(accepted, whileDown + 40);
-        } finally {
-            sending.set(false);
-            senders.shutdown();
-            senders.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+            load.awaitAccepted(whileDown + 40);
+            accepted = load.stop();
+            refused = load.refused();
         }
-        Map<String, Long> found = awaitSubjects(two, BOB, Set.copyOf(accepted), Duration.ofSeconds(LEASE_SECONDS * 4L + 30));
-        Map<String, Long> twice = new TreeMap<>(found);
-        twice.values().removeIf(count -> count < 2);
-        assertEquals("no message twice", Map.of(), twice);
+        awaitSubjects(two, BOB, accepted, Duration.ofSeconds(LEASE_SECONDS * 4L + 30));
         System.out.printf("PostgreSQL restart: %d accepted, all found once, %d refused while it was down%n", accepted.size(),
-                failures.get());
+                refused);
         String nodes = one.shell("wsemail:node-list --no-format");
         assertTrue("both nodes beat their heartbeats again: " + nodes,
                 nodes.lines().filter(l -> l.startsWith("node-") && l.contains("alive")).count() == 2);
@@ -335,74 +293,18 @@ public class SeveralNodesIT {
         assertTrue("each once: " + found, subjects.stream().allMatch(s -> found.get(s) == 1L));
     }
 
-    /** Sends until told to stop; the subjects the node accepted go to {@code accepted}; returns how many sends failed. */
-    private static int send(ServerProcess through, String tag, AtomicBoolean sending, List<String> accepted) {
-        return send(through, tag, sending, accepted, new java.util.concurrent.atomic.AtomicInteger());
-    }
-
-    private static int send(ServerProcess through, String tag, AtomicBoolean sending, List<String> accepted,
-            java.util.concurrent.atomic.AtomicInteger failures) {
-        WsemailClient alice = client(through, ALICE);
-        int failed = 0;
-        for (int n = 0; sending.get(); n++) {
-            String subject = tag + n;
-            try {
-                alice.send(List.of(BOB), subject, "Load.");
-                accepted.add(subject);
-            } catch (Exception refusedOrCutOff) {
-                failed++;
-                failures.incrementAndGet();
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return failed;
-                }
-            }
-        }
-        return failed;
-    }
-
-    private static void awaitCount(List<String> accepted, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (accepted.size() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("only " + accepted.size() + " messages accepted in 120 s, waiting for " + count);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     /**
-     * Waits until every expected subject is in the user's mailbox, read through {@code node}; returns
-     * how many times each subject is there.
+     * Waits until every expected subject is in the user's mailbox, read through {@code node}, none of
+     * them twice; returns how many times each subject is there.
      */
     private static Map<String, Long> awaitSubjects(ServerProcess node, Address user, Set<String> expected, Duration limit)
             throws Exception {
-        WsemailClient reader = client(node, user);
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (true) {
-            Map<String, Long> counts;
+        return SendLoad.awaitEachOnce(client(node, user), expected, limit, () -> {
             try {
-                counts = reader.inbox(Instant.EPOCH).stream()
-                        .collect(Collectors.groupingBy(Header::getSubject, Collectors.counting()));
-            } catch (org.wsemail.client.WsemailException notYet) {
-                // A server that has just started may publish its client endpoint a moment after the peer endpoint.
-                if (System.nanoTime() > deadline) {
-                    throw notYet;
-                }
-                Thread.sleep(250);
-                continue;
+                return "queue: " + node.shell("wsemail:queue-list --no-format");
+            } catch (Exception e) {
+                return "queue not readable: " + e.getMessage();
             }
-            Set<String> missing = expected.stream().filter(s -> !counts.containsKey(s)).collect(Collectors.toSet());
-            if (missing.isEmpty()) {
-                return counts;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(missing.size() + " accepted messages missing after " + limit.toSeconds() + " s: "
-                        + missing.stream().sorted().limit(10).toList() + "; queue: " + node.shell("wsemail:queue-list --no-format"));
-            }
-            Thread.sleep(250);
-        }
+        });
     }
 }
