@@ -254,6 +254,9 @@ public final class MessageCodec {
             return fromWire(wire);
         } catch (JAXBException e) {
             throw new IllegalArgumentException("malformed WSEmail message: " + e.getMessage(), e);
+        } catch (org.w3c.dom.DOMException e) {
+            // JAXB copies unknown content into DOM nodes, which refuses names that are not namespace names (":x").
+            throw new IllegalArgumentException("malformed WSEmail message: " + e.getMessage(), e);
         }
     }
 

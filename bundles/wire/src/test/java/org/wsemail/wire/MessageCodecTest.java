@@ -106,6 +106,20 @@ public class MessageCodecTest {
         }
     }
 
+    /** Found by the codec's fuzz target: an element named ":ody" came out of JAXB as a DOMException. */
+    @Test
+    public void anElementWhoseNameIsNotANamespaceNameIsRefusedAsMalformed() {
+        String xml = "<message xmlns=\"http://wsemail.org/2026/mail\" Id=\"m2\"><messageId>m3@a.test</messageId>"
+                + "<sender>ann@a.test</sender><recipient>bob@b.test</recipient><subject>Photos</subject><:ody/>"
+                + "<timestamp>2026-12-02T10:00:00.000Z</timestamp></message>";
+        try {
+            CODEC.read(xml);
+            fail("read a message with an element named :ody");
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().startsWith("malformed WSEmail message"));
+        }
+    }
+
     /** Found by the codec's fuzz target: an unknown flag came out as a NullPointerException. */
     @Test
     public void anUnknownFlagOrAnAttachmentWithoutNameIsRefusedWithAReason() {
