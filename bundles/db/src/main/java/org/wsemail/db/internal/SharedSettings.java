@@ -109,12 +109,23 @@ public class SharedSettings implements ConfigurationListener {
         }
     }
 
-    /** The database's settings win; those it lacks are taken from this node. */
+    /**
+     * At start, the database's settings win if another node wrote them last; if this node did (or
+     * the database has none), this node's own win: an administrator may have edited them while it
+     * was stopped.
+     */
     void start() {
         for (String pid : pids) {
             try {
-                if (!applyNewer(pid)) {
+                Shared shared = read(pid);
+                if (shared == null || shared.writtenBy().equals(node)) {
+                    if (shared != null) {
+                        inStep.put(pid, shared.properties());
+                        versions.put(pid, shared.version());
+                    }
                     share(pid);
+                } else {
+                    applyNewer(pid);
                 }
             } catch (RuntimeException e) {
                 LOG.error("Cannot bring {} in step with the other nodes: {}", pid, e.getMessage(), e);

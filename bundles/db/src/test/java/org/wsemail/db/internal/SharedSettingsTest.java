@@ -88,6 +88,20 @@ public class SharedSettingsTest {
         assertEquals(5, first.properties(OVERRIDES).get("priority.vacation"));
     }
 
+    @Test
+    public void aNodeStartingAgainKeepsWhatWasEditedWhileItWasStoppedIfItWroteTheSharedSettingsLast() throws Exception {
+        set(first, PLUGINS, "plugins", "mvn:org.wsemail.plugins/subject-tag/1.0");
+        one = node(first, "mail1");
+        one.deactivate();
+        // Edited while the node was stopped (etc/org.wsemail.plugins.cfg), no other node in between.
+        set(first, PLUGINS, "plugins", "mvn:org.wsemail.plugins/vacation/1.0");
+        one = node(first, "mail1");
+        assertEquals("mvn:org.wsemail.plugins/vacation/1.0", first.properties(PLUGINS).get("plugins"));
+        set(second, PLUGINS, "plugins", "");
+        two = node(second, "mail2");
+        assertEquals("the edit was shared", "mvn:org.wsemail.plugins/vacation/1.0", second.properties(PLUGINS).get("plugins"));
+    }
+
     private static void set(InMemoryConfigurationAdmin configurations, String pid, String key, String value) throws Exception {
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(key, value);
