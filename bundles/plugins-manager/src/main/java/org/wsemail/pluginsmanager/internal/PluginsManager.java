@@ -108,8 +108,10 @@ public class PluginsManager implements MessagePipeline, PluginAdmin, Configurati
         if (!ConfigAdminOverridesStore.PID.equals(event.getPid()) || event.getType() == ConfigurationEvent.CM_LOCATION_CHANGED) {
             return;
         }
-        Overrides stored = store.load();
         synchronized (lock) {
+            // Read under the lock that changes take while they store and publish: an event of an
+            // earlier change, handled late, then reads what is stored now, not what it was then.
+            Overrides stored = store.load();
             if (!stored.toProperties().equals(snapshot.overrides().toProperties())) {
                 publish(stored);
                 LOG.info("Plug-in priorities and enabled states changed in {}; the chains follow", ConfigAdminOverridesStore.PID);
