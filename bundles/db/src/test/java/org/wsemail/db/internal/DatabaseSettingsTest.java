@@ -7,7 +7,7 @@ import static org.junit.Assert.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Hashtable;
+import java.util.Properties;
 
 import org.junit.Rule;
 import org.junit.Test;
@@ -21,11 +21,10 @@ public class DatabaseSettingsTest {
 
     @Test
     public void withoutAUrlTheServerKeepsEmbeddedDerbyUnderItsDataDirectory() throws Exception {
-        Hashtable<String, Object> properties = DatabaseSettings.dataSourceProperties(
+        Properties properties = DatabaseSettings.dataSourceProperties(
                 Configs.of(DatabaseSettings.Config.class).build(), "/srv/wsemail/data");
         assertEquals("derby", properties.get("osgi.jdbc.driver.name"));
         assertEquals("jdbc:derby:/srv/wsemail/data/wsemail/derby;create=true", properties.get("url"));
-        assertEquals("wsemail", properties.get("dataSourceName"));
         assertEquals("16", properties.get("pool.maxTotal"));
         assertEquals("connections checked as they are taken", "true", properties.get("pool.testOnBorrow"));
         assertFalse(properties.containsKey("password"));
@@ -35,7 +34,7 @@ public class DatabaseSettingsTest {
     public void aPostgresqlUrlTakesThePostgresqlDriverWithTheUserAndThePasswordFromItsFile() throws Exception {
         Path secret = folder.newFile().toPath();
         Files.writeString(secret, "s3cret-db-password\n");
-        Hashtable<String, Object> properties = DatabaseSettings.dataSourceProperties(Configs.of(DatabaseSettings.Config.class)
+        Properties properties = DatabaseSettings.dataSourceProperties(Configs.of(DatabaseSettings.Config.class)
                 .with("url", "jdbc:postgresql://db.a.test:5432/wsemail").with("user", "wsemail")
                 .with("password_file", secret.toString()).with("pool_size", 4).build(), "data");
         assertEquals("PostgreSQL JDBC Driver", properties.get("osgi.jdbc.driver.name"));
