@@ -118,8 +118,13 @@ class ClientService implements MailClient {
                         + " sending server writes that, for an attachment it keeps; nothing was sent");
             }
         }
-        List<Address> unknown = message.recipients().stream()
-                .filter(recipient -> domain.isLocal(recipient) && !users.exists(recipient)).toList();
+        List<Address> unknown;
+        try {
+            unknown = message.recipients().stream()
+                    .filter(recipient -> domain.isLocal(recipient) && !users.exists(recipient)).toList();
+        } catch (RuntimeException e) {
+            throw serverError("check the recipients", e);
+        }
         if (!unknown.isEmpty()) {
             throw refused(user, FaultCodes.UNKNOWN_RECIPIENT, "no such user: "
                     + String.join(", ", unknown.stream().map(Address::toString).toList()) + "; nothing was sent");
