@@ -82,7 +82,7 @@ public final class RealPostgres implements AutoCloseable {
         return postgres;
     }
 
-    /** Starts the server again on the same data and port (after {@link #stop} or {@link #kill}). */
+    /** Starts the server again on the same data and port (after {@link #stop}). */
     public synchronized void startServer() throws IOException {
         if (server != null && server.isAlive()) {
             throw new IllegalStateException("the server is running");
@@ -116,11 +116,6 @@ public final class RealPostgres implements AutoCloseable {
         signal("INT");
     }
 
-    /** Kills the server outright, as a crash would: it recovers from its log when started again. */
-    public synchronized void kill() {
-        signal("KILL");
-    }
-
     private void signal(String name) {
         if (server == null || !server.isAlive()) {
             return;
@@ -140,10 +135,6 @@ public final class RealPostgres implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    public int port() {
-        return port;
     }
 
     /** The JDBC URL of a database of this server. */

@@ -50,6 +50,8 @@ final class QueueEntries {
     private final String node;
     /** How long a claim holds an entry unless renewed. */
     private final Duration lease;
+    /** Whether the database skips rows another transaction holds (PostgreSQL), decided once. */
+    private final boolean skipsLocked;
 
     QueueEntries(DatabaseManager database, Clock clock, Duration lifetime, String node, Duration lease) {
         this.database = database;
@@ -57,6 +59,7 @@ final class QueueEntries {
         this.lifetime = lifetime;
         this.node = node;
         this.lease = lease;
+        this.skipsLocked = database.status().product().startsWith(POSTGRESQL);
         try {
             database.migrate(SCHEMA);
         } catch (SQLException e) {
@@ -146,8 +149,7 @@ final class QueueEntries {
     List<Long> claim(int limit) {
         Instant now = clock.instant();
         try {
-            return database.inTransaction(c -> POSTGRESQL.equals(c.getMetaData().getDatabaseProductName())
-                    ? claimSkippingLocked(c, limit, now) : claimOneByOne(c, limit, now));
+            return database.inTransaction(c -> skipsLocked ? claimSkippingLocked(c, limit, now) : claimOneByOne(c, limit, now));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot claim queue entries: " + e.getMessage(), e);
         }
