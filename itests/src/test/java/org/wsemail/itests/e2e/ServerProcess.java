@@ -274,9 +274,14 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Ready: the endpoints of other servers and of clients are both published (each comes into being on its own). */
     private boolean isUp() {
+        return serves("/peer?wsdl") && serves("/client?wsdl");
+    }
+
+    private boolean serves(String path) {
         try {
-            HttpsURLConnection connection = (HttpsURLConnection) URI.create(base() + "/peer?wsdl").toURL().openConnection();
+            HttpsURLConnection connection = (HttpsURLConnection) URI.create(base() + path).toURL().openConnection();
             connection.setSSLSocketFactory(tls.getSocketFactory());
             connection.setConnectTimeout(500);
             connection.setReadTimeout(2000);

@@ -4,6 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.wsemail.itests.e2e.ServerProcess.passwordFile;
 
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.TrustAnchor;
@@ -18,6 +20,9 @@ import org.junit.Test;
 import org.wsemail.api.Address;
 import org.wsemail.client.WsemailClient;
 import org.wsemail.dns.internal.Dnsmasq;
+import org.wsemail.itests.SoapRequests;
+import org.wsemail.itests.SoapRequests.Reply;
+import org.wsemail.itests.SoapRequests.Security;
 import org.wsemail.security.Pki;
 import org.wsemail.testing.RealPostgres;
 
@@ -31,6 +36,8 @@ import org.wsemail.testing.RealPostgres;
 public class SeveralNodesIT {
     private static final Pki.CertifiedKey CA = Pki.createAuthority("Several nodes test CA", Duration.ofDays(1));
     private static final String PASSWORD = "nodes-test-password-1";
+    /** The password of a.test's own authority, the same on both nodes, which share its files. */
+    private static final String CA_PASSWORD = "nodes-ca-secret-1";
     private static final Address ALICE = Address.parse("alice@a.test");
     private static final Address BOB = Address.parse("bob@a.test");
     /** How long a node's claim on a queue entry lasts here (300 s by default). */
@@ -80,7 +87,7 @@ public class SeveralNodesIT {
     private static ServerProcess node(Path archive, Path root, String name, String ip, int ports, String database)
             throws Exception {
         ServerProcess node = new ServerProcess(archive, root, name, "a.test", ip, ports);
-        node.credentials(CA);
+        node.credentials(CA, "ca.password = " + CA_PASSWORD);
         node.write("org.wsemail.db.cfg", "url = " + postgres.url(database), "user = " + RealPostgres.USER, "pool.size = 8");
         node.write("org.wsemail.node.cfg", "name = " + name, "heartbeat.seconds = 1");
         node.settings("org.wsemail.queue.cfg", "lease.seconds = " + LEASE_SECONDS);
@@ -104,6 +111,107 @@ public class SeveralNodesIT {
 
     private static WsemailClient client(ServerProcess node, Address user) {
         return new WsemailClient(node.base(), user, PASSWORD.toCharArray(), Set.of(new TrustAnchor(CA.certificate(), null)));
+    }
+
+    /**
+     * A request captured on its way to one node and presented to the other within its lifetime is a
+     * replay: the nodes remember what they accepted in the database they share.
+     */
+    @Test
+    public void aRequestAcceptedByOneNodeIsRefusedAsAReplayByTheOther() throws Exception {
+        String subject = "Replayed at the other node " + System.nanoTime();
+        byte[] request = SoapRequests.envelope(new Security(ALICE.toString(), PASSWORD).xml(), "<m:send><m:message><m:recipient>"
+                + BOB + "</m:recipient><m:subject>" + subject + "</m:subject><m:body>Once.</m:body></m:message></m:send>")
+                .getBytes(StandardCharsets.UTF_8);
+        Reply accepted = new SoapRequests(URI.create(one.base() + "/client"), one.tls()).post(SoapRequests.ACTION_BASE + "send", request);
+        assertEquals(accepted.toString(), 200, accepted.status());
+
+        long mark = two.logMark();
+        Reply replayed = new SoapRequests(URI.create(two.base() + "/client"), two.tls()).post(SoapRequests.ACTION_BASE + "send", request);
+        assertEquals("the replay at node 2 was not refused: " + replayed, "A security error was encountered when verifying the message",
+                replayed.faultString());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!two.logSince(mark).contains("its UsernameToken was seen before") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(two.logSince(mark), two.logSince(mark).contains("its UsernameToken was seen before"));
+        assertEquals("one copy", Long.valueOf(1), awaitSubjects(two, BOB, Set.of(subject), Duration.ofSeconds(30)).get(subject));
+    }
+
+    /**
+     * The domain's certificate authority is one for both nodes: created on node 1, it issues a
+     * certificate on node 2; the user logs in with it at either node; revoked on node 2, it is
+     * refused by node 1 too.
+     */
+    @Test
+    public void theDomainsAuthorityItsCertificatesAndRevocationsAreTheSameOnBothNodes() throws Exception {
+        String created = one.shell("wsemail:ca-create");
+        assertTrue(created, created.contains("Created O=WSEmail,CN=WSEmail CA for a.test"));
+        Path p12 = one.home.getParent().resolve("alice-of-both-nodes.p12");
+        awaitShell(two, "wsemail:cert-issue-user --password-file " + passwordFile("p12-secret-1") + " --out " + p12
+                + " " + ALICE, "Issued a certificate to alice@a.test");
+        Set<TrustAnchor> trust = Set.of(new TrustAnchor(CA.certificate(), null));
+        for (ServerProcess node : List.of(one, two)) {
+            WsemailClient byCertificate = WsemailClient.withCertificate(node.base(), p12, "p12-secret-1".toCharArray(), trust);
+            awaitLogin(byCertificate, true);
+        }
+
+        String row = awaitShell(one, "wsemail:cert-list --no-format", "CN=alice@a.test").lines()
+                .filter(line -> line.contains("CN=alice@a.test")).findFirst().orElseThrow();
+        String serial = row.trim().split("\\s+")[0];
+        assertTrue(two.shell("wsemail:cert-revoke " + serial).contains("Revoked " + serial));
+        for (ServerProcess node : List.of(two, one)) {
+            awaitLogin(WsemailClient.withCertificate(node.base(), p12, "p12-secret-1".toCharArray(), trust), false);
+        }
+    }
+
+    /**
+     * Runs a shell command until it succeeds and its output says what is expected (the other node's
+     * files arrive within seconds; until then the command may fail).
+     */
+    private static String awaitShell(ServerProcess node, String command, String expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            String output;
+            try {
+                output = node.shell(command);
+            } catch (AssertionError failed) {
+                output = failed.getMessage();
+            }
+            if (output.contains(expected)) {
+                return output;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("after 30 s, " + command + " still says: " + output);
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /** Waits until a certificate login is accepted, or refused (a revocation reaches the other node within seconds). */
+    private static void awaitLogin(WsemailClient client, boolean accepted) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            String outcome;
+            try {
+                client.inbox(java.time.Instant.EPOCH);
+                outcome = "accepted";
+            } catch (org.wsemail.client.WsemailException refused) {
+                outcome = refused.getMessage();
+                if (!accepted) {
+                    assertEquals(org.wsemail.client.WsemailException.NOT_AUTHENTICATED, refused.code());
+                    assertEquals("the server refused the certificate", refused.getMessage());
+                    return;
+                }
+            }
+            if (accepted && outcome.equals("accepted")) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("certificate login " + (accepted ? "refused: " : "still accepted: ") + outcome);
+            }
+            Thread.sleep(500);
+        }
     }
 
     @Test

@@ -43,7 +43,9 @@ public class JdbcServerNodes implements ServerNodes {
     static final String PID = "org.wsemail.node";
     static final Schema SCHEMA = new Schema("nodes", JdbcServerNodes.class,
             List.of(new Migration(1, "server nodes", "V1__server_nodes.sql"),
-                    new Migration(2, "settings shared by the nodes", "V2__shared_settings.sql")));
+                    new Migration(2, "settings shared by the nodes", "V2__shared_settings.sql"),
+                    new Migration(3, "requests seen by the nodes", "V3__seen_requests.sql"),
+                    new Migration(4, "files shared by the nodes", "V4__shared_files.sql")));
     /** Missing this many heartbeats, a node is taken for dead. */
     static final int MISSED_BEATS = 3;
 

@@ -37,9 +37,9 @@ public class CertificateLoginIntent extends LoginIntent {
     private final TrustedRoots roots;
 
     @Activate
-    public CertificateLoginIntent(EndpointSettings settings, @Reference CertificateAuthority authority,
-            @Reference UserDirectory users, @Reference TrustedRoots roots) {
-        super(settings);
+    public CertificateLoginIntent(EndpointSettings settings, @Reference ReplayGuard replays,
+            @Reference CertificateAuthority authority, @Reference UserDirectory users, @Reference TrustedRoots roots) {
+        super(settings, replays);
         this.authority = authority;
         this.users = users;
         this.roots = roots;

@@ -30,8 +30,9 @@ public class FederatedLoginIntent extends LoginIntent {
     private final TrustedRoots roots;
 
     @Activate
-    public FederatedLoginIntent(EndpointSettings settings, @Reference MailDomain domain, @Reference TrustedRoots roots) {
-        super(settings);
+    public FederatedLoginIntent(EndpointSettings settings, @Reference ReplayGuard replays, @Reference MailDomain domain,
+            @Reference TrustedRoots roots) {
+        super(settings, replays);
         this.domain = domain;
         this.roots = roots;
     }

@@ -1,6 +1,5 @@
 package org.wsemail.endpoint.internal;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +32,9 @@ abstract class LoginIntent extends Intent {
     final EndpointSettings settings;
     final ReplayGuard replays;
 
-    LoginIntent(EndpointSettings settings) {
+    LoginIntent(EndpointSettings settings, ReplayGuard replays) {
         this.settings = settings;
-        this.replays = new ReplayGuard(settings.replay_cache_entries(),
-                Duration.ofSeconds((long) settings.timestamp_ttl_seconds() + settings.future_ttl_seconds()));
+        this.replays = replays;
     }
 
     @Override

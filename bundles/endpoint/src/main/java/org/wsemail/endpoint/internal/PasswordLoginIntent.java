@@ -37,8 +37,8 @@ public class PasswordLoginIntent extends LoginIntent {
     private final LoginThrottle throttle;
 
     @Activate
-    public PasswordLoginIntent(EndpointSettings settings, @Reference UserDirectory users) {
-        super(settings);
+    public PasswordLoginIntent(EndpointSettings settings, @Reference ReplayGuard replays, @Reference UserDirectory users) {
+        super(settings, replays);
         this.users = users;
         this.throttle = new LoginThrottle(settings);
     }

@@ -4,11 +4,21 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wsemail.api.server.SharedReplayMemory;
 
 /**
  * What was seen recently, to refuse a request presented a second time: a UsernameToken's nonce, a
@@ -17,13 +27,31 @@ import java.util.function.LongSupplier;
  * Bounded in every dimension: a key is kept as its SHA-256 digest whatever its length, an entry
  * lives only as long as the request it came from could be accepted, and beyond the most entries
  * allowed (after expired ones are dropped) a new request is refused rather than the oldest
- * forgotten, since forgetting would let a replay through. Thread-safe.
+ * forgotten, since forgetting would let a replay through. Where the domain's nodes share the
+ * database, a request this node has not seen is also looked up in the memory they share
+ * ({@link SharedReplayMemory}), so a request accepted by one node is a replay at the others; if that
+ * memory cannot be reached the request is refused. One memory serves every way of logging in.
+ * Thread-safe.
  */
-final class ReplayGuard {
+@Component(service = ReplayGuard.class, configurationPid = EndpointSettings.PID)
+public final class ReplayGuard {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplayGuard.class);
+
     private final int maxEntries;
+    private final Duration lifetime;
     private final long lifetimeNanos;
     private final LongSupplier nanoTime;
+    private final Clock clock = Clock.systemUTC();
     private final Map<ByteBuffer, Long> seen = new ConcurrentHashMap<>();
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SharedReplayMemory shared;
+
+    /** The lifetime of a request: its timestamp's lifetime plus the clock skew allowed. */
+    @Activate
+    public ReplayGuard(EndpointSettings settings) {
+        this(settings.replay_cache_entries(),
+                Duration.ofSeconds((long) settings.timestamp_ttl_seconds() + settings.future_ttl_seconds()));
+    }
 
     /**
      * @param maxEntries the most requests remembered at once
@@ -38,6 +66,7 @@ final class ReplayGuard {
             throw new IllegalArgumentException("a replay cache needs room for at least one entry");
         }
         this.maxEntries = maxEntries;
+        this.lifetime = lifetime;
         this.lifetimeNanos = lifetime.toNanos();
         this.nanoTime = nanoTime;
     }
@@ -49,7 +78,14 @@ final class ReplayGuard {
         /** Seen within the lifetime: a replay. */
         REPLAY,
         /** Not seen, but the cache is full of live entries: refused, since it could not be remembered. */
-        FULL
+        FULL,
+        /** Not seen here, but the memory the nodes share could not be reached: refused, it could be a replay. */
+        UNCHECKED
+    }
+
+    /** The memory the nodes share, for a test; null for none. */
+    void share(SharedReplayMemory memory) {
+        this.shared = memory;
     }
 
     /** Whether a request identified by these parts was seen before; remembers it if not. */
@@ -67,7 +103,20 @@ final class ReplayGuard {
             }
         }
         Long earlier = seen.put(key, now + lifetimeNanos);
-        return earlier != null && earlier - now > 0 ? Verdict.REPLAY : Verdict.NEW;
+        if (earlier != null && earlier - now > 0) {
+            return Verdict.REPLAY;
+        }
+        SharedReplayMemory nodes = shared;
+        if (nodes == null) {
+            return Verdict.NEW;
+        }
+        try {
+            return nodes.firstSight(key.array(), clock.instant().plus(lifetime)) ? Verdict.NEW : Verdict.REPLAY;
+        } catch (RuntimeException e) {
+            LOG.error("Cannot check a request against the replay memory the nodes share: {}", e.getMessage());
+            seen.remove(key);
+            return Verdict.UNCHECKED;
+        }
     }
 
     /** How many requests are remembered now. */

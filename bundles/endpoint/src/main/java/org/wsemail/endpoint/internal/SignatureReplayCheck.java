@@ -53,6 +53,7 @@ final class SignatureReplayCheck extends AbstractPhaseInterceptor<SoapMessage> {
         switch (replays.firstSight("signature", signature)) {
             case REPLAY -> throw refused("its signature was seen before: a replay", message);
             case FULL -> throw refused("too many recent requests to remember for replay checks", message);
+            case UNCHECKED -> throw refused("it could not be checked for a replay at the other nodes", message);
             case NEW -> {
             }
         }

@@ -82,6 +82,10 @@ final class UserDirectoryValidator implements Validator {
                 LOG.warn("Refused a request of {} from {}: too many recent requests to remember for replay checks", user, from);
                 throw new WSSecurityException(WSSecurityException.ErrorCode.FAILURE);
             }
+            case UNCHECKED -> {
+                LOG.warn("Refused a request of {} from {}: it could not be checked for a replay at the other nodes", user, from);
+                throw new WSSecurityException(WSSecurityException.ErrorCode.FAILURE);
+            }
             case NEW -> {
             }
         }

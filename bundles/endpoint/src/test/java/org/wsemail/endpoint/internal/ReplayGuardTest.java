@@ -2,10 +2,15 @@ package org.wsemail.endpoint.internal;
 
 import static org.junit.Assert.assertEquals;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.Test;
+import org.wsemail.api.server.SharedReplayMemory;
 import org.wsemail.endpoint.internal.ReplayGuard.Verdict;
 
 /** A request is new once, a replay while it lives, and the cache never grows beyond its bound. */
@@ -40,5 +45,38 @@ public class ReplayGuardTest {
         now.addAndGet(Duration.ofSeconds(10).toNanos());
         assertEquals("expired entries make room", Verdict.NEW, guard.firstSight("bob@b.test", "one more"));
         assertEquals(1, guard.size());
+    }
+
+    /** The database the nodes share, as the guard sees it: digests remembered, or out of reach. */
+    private static final class SharedMemory implements SharedReplayMemory {
+        final Set<ByteBuffer> digests = new HashSet<>();
+        boolean reachable = true;
+
+        @Override
+        public boolean firstSight(byte[] digest, Instant until) {
+            if (!reachable) {
+                throw new IllegalStateException("connection refused");
+            }
+            return digests.add(ByteBuffer.wrap(digest.clone()));
+        }
+    }
+
+    @Test
+    public void aRequestAnotherNodeAcceptedIsAReplayAndOneThatCannotBeCheckedThereIsRefused() {
+        SharedMemory database = new SharedMemory();
+        ReplayGuard one = new ReplayGuard(10, Duration.ofMinutes(6), now::get);
+        ReplayGuard two = new ReplayGuard(10, Duration.ofMinutes(6), now::get);
+        one.share(database);
+        two.share(database);
+        assertEquals(Verdict.NEW, one.firstSight("bob@b.test", "nonce-1"));
+        assertEquals("accepted by the other node", Verdict.REPLAY, two.firstSight("bob@b.test", "nonce-1"));
+        assertEquals(Verdict.REPLAY, one.firstSight("bob@b.test", "nonce-1"));
+        assertEquals("only what this node had not seen goes to the database", 1, database.digests.size());
+
+        database.reachable = false;
+        assertEquals(Verdict.UNCHECKED, two.firstSight("bob@b.test", "nonce-2"));
+        database.reachable = true;
+        assertEquals("not remembered when it could not be checked", Verdict.NEW, two.firstSight("bob@b.test", "nonce-2"));
+        assertEquals(Verdict.REPLAY, one.firstSight("bob@b.test", "nonce-2"));
     }
 }

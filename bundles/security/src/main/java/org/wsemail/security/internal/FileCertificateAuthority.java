@@ -113,13 +113,17 @@ public class FileCertificateAuthority implements CertificateAuthority {
             throw new IllegalStateException("this domain has a certificate authority already: " + etc.resolve(CA_KEYSTORE));
         }
         Pki.CertifiedKey authority = Pki.createAuthority("WSEmail CA for " + domain.name(), validity, domain.name());
-        char[] secret = SecuritySettings.randomPassword();
+        // A password set beforehand is kept: the nodes of a domain are all given the same one.
+        boolean chosen = password != null && password.length > 0;
+        char[] secret = chosen ? password : SecuritySettings.randomPassword();
         Pki.writeKeyStore(etc.resolve(CA_KEYSTORE), secret, ALIAS, authority);
         Pki.writePem(etc.resolve(CA_PEM), authority.certificate());
-        try {
-            recordPassword(secret);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot record the authority's password in etc/" + SecuritySettings.PID + ".cfg", e);
+        if (!chosen) {
+            try {
+                recordPassword(secret);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot record the authority's password in etc/" + SecuritySettings.PID + ".cfg", e);
+            }
         }
         this.password = secret;
         roots.add(authority.certificate(), Set.of(domain.name()));

@@ -54,10 +54,17 @@ public class KeyStoreTrustedRoots implements TrustedRoots {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyStoreTrustedRoots.class);
 
+    /** How often the files are looked at for changes made elsewhere. */
+    private static final long LOOK_INTERVAL_NANOS = 1_000_000_000L;
+
     /** Where added roots are kept; null when the roots were given directly (tests). */
     private final CredentialStores stores;
+    private final String domain;
     private final Revocation revocation;
     private volatile Trust trust;
+    /** The files' stamp when last read; guarded by this. */
+    private List<Object> stamp;
+    private volatile long lookedAt = System.nanoTime();
 
     /** A snapshot: the roots, and the domains each may certify. */
     private record Trust(List<X509Certificate> roots, Map<X509Certificate, Set<String>> domains) {
@@ -67,7 +74,15 @@ public class KeyStoreTrustedRoots implements TrustedRoots {
     public KeyStoreTrustedRoots(@Reference CredentialStores stores, @Reference MailDomain domain,
             @Reference Revocation revocation) throws IOException, GeneralSecurityException {
         this.stores = stores;
+        this.domain = domain.name();
         this.revocation = revocation;
+        this.stamp = stamp();
+        this.trust = load();
+        LOG.info("Trusting {} roots: {}", trust.roots().size(), describe(trust));
+    }
+
+    /** The roots in the trust store, each with the domains it may certify. */
+    private Trust load() throws IOException, GeneralSecurityException {
         KeyStore store = stores.loadTrustStore();
         List<X509Certificate> loaded = new ArrayList<>();
         for (String alias : Collections.list(store.aliases())) {
@@ -90,7 +105,7 @@ public class KeyStoreTrustedRoots implements TrustedRoots {
                 bound.addAll(Pki.permittedDomains(root));
             }
             if (root.equals(ownRoot) || isIssuerOf(root, stores.chain())) {
-                bound.add(domain.name());
+                bound.add(domain);
             }
             if (bound.isEmpty()) {
                 LOG.warn("The trusted root {} is bound to no domain and vouches for none: bind it with"
@@ -98,8 +113,47 @@ public class KeyStoreTrustedRoots implements TrustedRoots {
             }
             domains.put(root, Set.copyOf(bound));
         }
-        this.trust = new Trust(List.copyOf(loaded), Map.copyOf(domains));
-        LOG.info("Trusting {} roots: {}", loaded.size(), describe(trust));
+        return new Trust(List.copyOf(loaded), Map.copyOf(domains));
+    }
+
+    /**
+     * The roots as the files hold them now: read again when the trust store or the bindings changed
+     * on disk (another node of the domain added a root, {@code SharedFiles}), looked at once a second
+     * at most. A trust store that cannot be read leaves the roots as they were, and the log says why.
+     */
+    private Trust current() {
+        if (stores == null || System.nanoTime() - lookedAt < LOOK_INTERVAL_NANOS) {
+            return trust;
+        }
+        synchronized (this) {
+            lookedAt = System.nanoTime();
+            List<Object> now = stamp();
+            if (!now.equals(stamp)) {
+                try {
+                    trust = load();
+                    stamp = now;
+                    LOG.info("The trusted roots changed on disk; now trusting {} roots: {}", trust.roots().size(), describe(trust));
+                } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                    LOG.error("The trusted roots changed on disk but cannot be read ({}); keeping the roots as they were",
+                            e.getMessage());
+                }
+            }
+        }
+        return trust;
+    }
+
+    /** What tells that the trust store or the bindings changed: their sizes and modification times. */
+    private List<Object> stamp() {
+        List<Object> stamp = new ArrayList<>();
+        for (Path file : new Path[] {stores.truststore().toAbsolutePath(), bindingsFile()}) {
+            try {
+                stamp.add(Files.getLastModifiedTime(file));
+                stamp.add(Files.size(file));
+            } catch (IOException absent) {
+                stamp.add("none");
+            }
+        }
+        return stamp;
     }
 
     /** For tests: roots given directly, with their domains, kept in memory only, no revocation lists. */
@@ -110,24 +164,25 @@ public class KeyStoreTrustedRoots implements TrustedRoots {
     /** For tests: roots given directly, with their domains, kept in memory only. */
     KeyStoreTrustedRoots(Map<X509Certificate, Set<String>> roots, Revocation revocation) {
         this.stores = null;
+        this.domain = null;
         this.revocation = revocation;
         this.trust = new Trust(List.copyOf(roots.keySet()), Map.copyOf(roots));
     }
 
     @Override
     public List<X509Certificate> roots() {
-        return trust.roots();
+        return current().roots();
     }
 
     @Override
     public Set<String> domains(X509Certificate root) {
-        return trust.domains().getOrDefault(root, Set.of());
+        return current().domains().getOrDefault(root, Set.of());
     }
 
     @Override
     public List<X509Certificate> rootsFor(String domain) {
         String lower = domain.toLowerCase(Locale.ROOT);
-        Trust current = trust;
+        Trust current = current();
         return current.roots().stream().filter(root -> current.domains().get(root).contains(lower)).toList();
     }
 
@@ -152,7 +207,7 @@ public class KeyStoreTrustedRoots implements TrustedRoots {
         if (!permitted.isEmpty() && !permitted.containsAll(wanted)) {
             throw new IllegalArgumentException("the root's name constraints permit only " + permitted + ", not " + wanted);
         }
-        Trust current = trust;
+        Trust current = current();
         Set<String> before = current.domains().getOrDefault(root, Set.of());
         if (before.containsAll(wanted)) {
             return false;
@@ -180,6 +235,9 @@ public class KeyStoreTrustedRoots implements TrustedRoots {
         Map<X509Certificate, Set<String>> bindings = new LinkedHashMap<>(current.domains());
         bindings.put(root, Set.copyOf(after));
         trust = new Trust(List.copyOf(roots), Map.copyOf(bindings));
+        if (stores != null) {
+            stamp = stamp();
+        }
         LOG.info("Now trusting root {} for {}", root.getSubjectX500Principal().getName(), after);
         return true;
     }
