@@ -337,6 +337,23 @@ final class ServerProcess implements AutoCloseable {
         return home.resolve("etc").resolve(file);
     }
 
+    /** Where Debian's libfaketime package puts the library, by architecture. */
+    private static final List<Path> FAKETIME_LIBRARIES = List.of(
+            Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"),
+            Path.of("/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1"),
+            Path.of("/usr/lib/faketime/libfaketime.so.1"));
+
+    /**
+     * Runs the server (from its next start) with its clock this far ahead of the machine's, through
+     * libfaketime (Debian package libfaketime), as a domain whose clock is set wrong would.
+     */
+    void clockAhead(java.time.Duration ahead) {
+        Path library = FAKETIME_LIBRARIES.stream().filter(Files::exists).findFirst().orElseThrow(() -> new IllegalStateException(
+                "libfaketime is not installed (apt-get install libfaketime): looked for " + FAKETIME_LIBRARIES));
+        environment.put("LD_PRELOAD", library.toString());
+        environment.put("FAKETIME", "+" + ahead.toSeconds() + "s");
+    }
+
     /** Writes a file in {@code etc/} anew, replacing what the distribution shipped. */
     void write(String file, String... lines) throws IOException {
         Files.writeString(etc(file), String.join("\n", lines) + "\n");

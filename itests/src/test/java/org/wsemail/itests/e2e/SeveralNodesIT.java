@@ -19,6 +19,7 @@ import org.junit.BeforeClass;
 import org.junit.Test;
 import org.wsemail.api.Address;
 import org.wsemail.client.WsemailClient;
+import org.wsemail.wire.soap.Header;
 import org.wsemail.dns.internal.Dnsmasq;
 import org.wsemail.itests.SoapRequests;
 import org.wsemail.itests.SoapRequests.Reply;
@@ -46,6 +47,8 @@ public class SeveralNodesIT {
     private static final int ROUNDS = Integer.getInteger("wsemail.fault.rounds", 5);
 
     private static final Address CAROL = Address.parse("carol@b.test");
+    /** b.test's clock runs this far ahead of a.test's (and the test's): every exchange with it crosses the gap. */
+    private static final Duration B_CLOCK_AHEAD = Duration.ofMinutes(2);
 
     private static RealPostgres postgres;
     private static Dnsmasq dns;
@@ -66,6 +69,7 @@ public class SeveralNodesIT {
         two = node(archive, root, "node-2", "127.0.0.22", 19600, database);
         b = new ServerProcess(archive, root, "b.test", "127.0.0.23", 19700);
         b.credentials(CA);
+        b.clockAhead(B_CLOCK_AHEAD);
         // a.test's two nodes at one priority and equal weights: peers spread their deliveries over both.
         dns = new Dnsmasq(60, List.of("node1.a.test,127.0.0.21", "node2.a.test,127.0.0.22", "mail.b.test,127.0.0.23"),
                 "_wsemail._tcp.a.test,node1.a.test," + one.tlsPort + ",10,50",
@@ -212,6 +216,33 @@ public class SeveralNodesIT {
             }
             Thread.sleep(500);
         }
+    }
+
+    /**
+     * b.test's clock is two minutes ahead of a.test's: mail goes both ways, each server checking the
+     * other's signatures and answers, and each reader's client the message's signature.
+     */
+    @Test
+    public void mailFlowsBothWaysBetweenDomainsWhoseClocksAreTwoMinutesApart() throws Exception {
+        String toB = "To a domain two minutes ahead " + System.nanoTime();
+        client(one, ALICE).send(List.of(CAROL), toB, "Sent at a.test's time.");
+        awaitSubjects(b, CAROL, Set.of(toB), Duration.ofSeconds(60));
+        WsemailClient carol = client(b, CAROL);
+        Header received = carol.inbox(java.time.Instant.EPOCH).stream().filter(h -> h.getSubject().equals(toB))
+                .findFirst().orElseThrow();
+        assertTrue(carol.read(received.getId()).signatureReport(), carol.read(received.getId()).verified());
+
+        String toA = "From a domain two minutes ahead " + System.nanoTime();
+        carol.send(List.of(ALICE), toA, "Sent at b.test's time.");
+        awaitSubjects(two, ALICE, Set.of(toA), Duration.ofSeconds(60));
+        WsemailClient alice = client(two, ALICE);
+        Header arrived = alice.inbox(java.time.Instant.EPOCH).stream().filter(h -> h.getSubject().equals(toA))
+                .findFirst().orElseThrow();
+        assertTrue(alice.read(arrived.getId()).signatureReport(), alice.read(arrived.getId()).verified());
+        Duration ahead = Duration.between(java.time.Instant.now(), arrived.getTimestamp().toGregorianCalendar().toInstant());
+        assertTrue("b.test dated its message " + ahead.toSeconds() + " s from now: its clock should be "
+                + B_CLOCK_AHEAD.toSeconds() + " s ahead", ahead.compareTo(Duration.ofSeconds(60)) > 0
+                && ahead.compareTo(B_CLOCK_AHEAD.plusSeconds(30)) < 0);
     }
 
     @Test
