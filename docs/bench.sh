@@ -4,8 +4,9 @@
 # distribution with its own demo CA, trusting each other; bench users at the local server; the
 # load tool sending the paper's mix, every send also to a user at the external server, while that
 # server sends one message a second to each bench user. Prints the figures (bin/wsemail bench), the
-# server-to-server traffic (the paper's Table 2), the local server's heap after the run, and how
-# long each server took from launch to its first accepted request.
+# server-to-server traffic (the paper's Table 2), the CPU each process spent, in all and per request,
+# the local server's heap after the run, and how long each server took from launch to its first
+# accepted request.
 # Run from the repository after: mvn -B -ntp -DskipTests install
 #   bash docs/bench.sh [clients 4] [requests per client 2000] [folder /tmp/wsemail-bench] [extra bench options...]
 # Instant messages (the paper's SendIM) with 100 clients online, push latency p50/p99:
@@ -117,9 +118,21 @@ status=$?
 set -e
 times > "$bed/times.after"
 hz=$(getconf CLK_TCK)
-echo "CPU during the run (warm-up included): load tool $(awk -v a="$(children "$bed/times.after")" \
-  -v b="$(children "$bed/times.before")" 'BEGIN {printf "%.0f", a - b}') s," \
-  "local.test $(( ($(ticks local) - cpu_local) / hz )) s, external.test $(( ($(ticks external) - cpu_external) / hz )) s"
+load_cpu=$(awk -v a="$(children "$bed/times.after")" -v b="$(children "$bed/times.before")" 'BEGIN {printf "%.1f", a - b}')
+local_cpu=$(awk -v t="$(( $(ticks local) - cpu_local ))" -v hz="$hz" 'BEGIN {printf "%.1f", t / hz}')
+external_cpu=$(awk -v t="$(( $(ticks external) - cpu_external ))" -v hz="$hz" 'BEGIN {printf "%.1f", t / hz}')
+echo "CPU during the run (warm-up included): load tool ${load_cpu} s, local.test ${local_cpu} s, external.test ${external_cpu} s"
+# Per request: the run's requests and the warm-up's (the last --warmup given wins, 1000 by default).
+warmup=1000
+previous=""
+for option in "$@"; do
+  [ "$previous" = "--warmup" ] && warmup=$option
+  previous=$option
+done
+total=$(( clients * (requests + warmup) ))
+echo "CPU per request, over the $total requests of run and warm-up: $(awk -v l="$load_cpu" -v a="$local_cpu" \
+  -v e="$external_cpu" -v n="$total" 'BEGIN {printf "load tool %.2f ms, local.test %.2f ms, external.test %.2f ms", \
+  l * 1000 / n, a * 1000 / n, e * 1000 / n}') (the external server also receives the relayed mail and sends its own)"
 # The run is over when the mail it sent is delivered, not when the last request was answered.
 queued() { admin "$1" "wsemail:queue-list --no-format" | grep -cE '^[[:space:]]*[0-9]+[[:space:]]' || true; }
 ended=$(now)
