@@ -41,6 +41,8 @@ public class SeveralNodesIT {
     private static final String CA_PASSWORD = "nodes-ca-secret-1";
     private static final Address ALICE = Address.parse("alice@a.test");
     private static final Address BOB = Address.parse("bob@a.test");
+    /** A user who logs in only while the database is down, so that no node remembers her password. */
+    private static final Address DAVE = Address.parse("dave@a.test");
     /** How long a node's claim on a queue entry lasts here (300 s by default). */
     private static final int LEASE_SECONDS = 8;
     /** Rounds of kill -9 under load: a short run in CI; docs/fault-suite.sh runs more. */
@@ -84,7 +86,8 @@ public class SeveralNodesIT {
         two.start();
         b.awaitReady();
         one.shell("wsemail:user-add --password-file " + passwordFile(PASSWORD) + " " + ALICE,
-                "wsemail:user-add --password-file " + passwordFile(PASSWORD) + " " + BOB);
+                "wsemail:user-add --password-file " + passwordFile(PASSWORD) + " " + BOB,
+                "wsemail:user-add --password-file " + passwordFile(PASSWORD) + " " + DAVE);
         b.shell("wsemail:user-add --password-file " + passwordFile(PASSWORD) + " " + CAROL);
     }
 
@@ -372,6 +375,14 @@ public class SeveralNodesIT {
             load.awaitAccepted(30);
             postgres.stop();
             load.awaitRefused(4);
+            try {
+                client(one, DAVE).inbox(java.time.Instant.EPOCH);
+                throw new AssertionError("a password was checked while the database was down");
+            } catch (org.wsemail.client.WsemailException down) {
+                assertEquals("not a refused password: a good password must not look wrong",
+                        "the server cannot check the password now: its database is unavailable; nothing was changed,"
+                        + " try again later", down.getMessage());
+            }
             int whileDown = load.acceptedCount();
             postgres.startServer();
             load.awaitAccepted(whileDown + 40);

@@ -53,7 +53,11 @@ final class SignatureReplayCheck extends AbstractPhaseInterceptor<SoapMessage> {
         switch (replays.firstSight("signature", signature)) {
             case REPLAY -> throw refused("its signature was seen before: a replay", message);
             case FULL -> throw refused("too many recent requests to remember for replay checks", message);
-            case UNCHECKED -> throw refused("it could not be checked for a replay at the other nodes", message);
+            case UNCHECKED -> {
+                LOG.warn("Refused a signed request from {}: it could not be checked for a replay at the other nodes",
+                        ClientAddress.of(message));
+                throw StorageTrouble.checkFailed("check the request for a replay", null);
+            }
             case NEW -> {
             }
         }

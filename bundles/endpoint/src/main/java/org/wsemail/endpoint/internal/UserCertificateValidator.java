@@ -45,7 +45,14 @@ final class UserCertificateValidator implements Validator {
                     LogSafe.text(credential.getCertificates()[0].getSubjectX500Principal().getName()), LogSafe.text(e.getMessage()));
             throw new WSSecurityException(WSSecurityException.ErrorCode.FAILED_AUTHENTICATION);
         }
-        if (!users.exists(user)) {
+        boolean exists;
+        try {
+            exists = users.exists(user);
+        } catch (RuntimeException storage) {
+            LOG.error("Cannot look up {}, who signed a request with a certificate: {}", user, storage.getMessage());
+            throw StorageTrouble.checkFailed("check the certificate's user", storage);
+        }
+        if (!exists) {
             LOG.info("Refused a request signed with the certificate of {}, who is no longer a user", user);
             throw new WSSecurityException(WSSecurityException.ErrorCode.FAILED_AUTHENTICATION);
         }

@@ -21,7 +21,8 @@ import org.wsemail.api.server.UserDirectory;
  * client address that failed too often recently is refused before any hashing ({@link
  * LoginThrottle}); the password is checked; only then is the token looked up among those seen
  * recently ({@link ReplayGuard}), so that guesses never fill that cache. Every failure is the same
- * fault to the caller, whether the user exists or not; the log tells why.
+ * fault to the caller, whether the user exists or not; the log tells why. A password that cannot be
+ * checked because the database failed gets a fault that says so, for every user alike.
  */
 final class UserDirectoryValidator implements Validator {
     private static final Logger LOG = LoggerFactory.getLogger(UserDirectoryValidator.class);
@@ -66,6 +67,9 @@ final class UserDirectoryValidator implements Validator {
         } catch (RejectedExecutionException busy) {
             LOG.warn("Refused a login of {} from {}: {}", user, from, busy.getMessage());
             throw new WSSecurityException(WSSecurityException.ErrorCode.FAILURE, busy);
+        } catch (RuntimeException storage) {
+            LOG.error("Cannot check the password of {} from {}: {}", user, from, storage.getMessage());
+            throw StorageTrouble.checkFailed("check the password", storage);
         }
         if (!authenticated) {
             LOG.info("Refused a request from {} for {}: unknown user or wrong password", from, user);
@@ -84,7 +88,7 @@ final class UserDirectoryValidator implements Validator {
             }
             case UNCHECKED -> {
                 LOG.warn("Refused a request of {} from {}: it could not be checked for a replay at the other nodes", user, from);
-                throw new WSSecurityException(WSSecurityException.ErrorCode.FAILURE);
+                throw StorageTrouble.checkFailed("check the request for a replay", null);
             }
             case NEW -> {
             }
