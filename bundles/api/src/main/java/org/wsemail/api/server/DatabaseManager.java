@@ -90,5 +90,13 @@ public interface DatabaseManager {
         public Status {
             schemaVersions = Map.copyOf(schemaVersions);
         }
+
+        /**
+         * Whether this is PostgreSQL: the database several nodes of a domain share (embedded Derby
+         * serves one node), with {@code FOR UPDATE SKIP LOCKED}.
+         */
+        public boolean isPostgreSql() {
+            return product.startsWith("PostgreSQL");
+        }
     }
 }

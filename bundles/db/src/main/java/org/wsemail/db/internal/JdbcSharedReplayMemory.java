@@ -31,7 +31,6 @@ import org.wsemail.api.server.SharedReplayMemory;
  */
 @Component(immediate = true, service = {})
 public class JdbcSharedReplayMemory implements SharedReplayMemory {
-    static final String POSTGRESQL = "PostgreSQL";
     private static final long PURGE_SECONDS = 60;
     private static final Logger LOG = LoggerFactory.getLogger(JdbcSharedReplayMemory.class);
 
@@ -44,7 +43,7 @@ public class JdbcSharedReplayMemory implements SharedReplayMemory {
     @Activate
     public JdbcSharedReplayMemory(BundleContext context, @Reference DatabaseManager database, @Reference ServerNodes nodes) {
         this(database, Clock.systemUTC());
-        if (database.status().product().startsWith(POSTGRESQL)) {
+        if (database.status().isPostgreSql()) {
             purges = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "wsemail-seen-requests-purge"));
             purges.scheduleWithFixedDelay(this::purge, PURGE_SECONDS, PURGE_SECONDS, TimeUnit.SECONDS);
             registration = context.registerService(SharedReplayMemory.class, this, null);

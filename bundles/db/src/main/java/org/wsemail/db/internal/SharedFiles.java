@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,12 +14,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,12 +79,14 @@ public class SharedFiles {
     private final Clock clock;
     /** The digest of each file as this node last wrote, read or uploaded it: a local file that differs was changed here. */
     private final Map<String, String> inStep = new ConcurrentHashMap<>();
+    /** The digest of each local file, by the size and modification time it had when read, so that unchanged files are not read again. */
+    private final Map<String, Read> readHere = new ConcurrentHashMap<>();
     private ScheduledExecutorService looks;
 
     @Activate
     public SharedFiles(Config config, @Reference DatabaseManager database, @Reference ServerNodes nodes) {
         this(database, Path.of(System.getProperty("karaf.etc", "etc")), nodes.self(), Set.of(config.files()), Clock.systemUTC());
-        if (database.status().product().startsWith(JdbcSharedReplayMemory.POSTGRESQL)) {
+        if (database.status().isPostgreSql()) {
             looks = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "wsemail-shared-files"));
             looks.execute(() -> synchronize(true));
             looks.scheduleWithFixedDelay(() -> synchronize(false), config.interval_ms(), config.interval_ms(), TimeUnit.MILLISECONDS);
@@ -132,7 +135,7 @@ public class SharedFiles {
     }
 
     private void synchronize(String path, Path file, Shared theirs, boolean starting) throws IOException, SQLException {
-        String mine = file == null ? null : digest(Files.readAllBytes(file));
+        String mine = file == null ? null : localDigest(path, file);
         if (theirs != null && theirs.digest().equals(mine)) {
             inStep.put(path, mine);
             return;
@@ -146,6 +149,22 @@ public class SharedFiles {
         } else if (theirs != null) {
             download(path);
         }
+    }
+
+    /** A local file as last read: read again only once its size or modification time changed. */
+    private record Read(FileTime modified, long size, String digest) {
+    }
+
+    private String localDigest(String path, Path file) throws IOException {
+        FileTime modified = Files.getLastModifiedTime(file);
+        long size = Files.size(file);
+        Read last = readHere.get(path);
+        if (last != null && last.modified().equals(modified) && last.size() == size) {
+            return last.digest();
+        }
+        String digest = digest(Files.readAllBytes(file));
+        readHere.put(path, new Read(modified, size, digest));
+        return digest;
     }
 
     /** The shared files present here, by their path below etc. */
@@ -188,35 +207,8 @@ public class SharedFiles {
     private void upload(String path, byte[] content) throws SQLException {
         String digest = digest(content);
         String encoded = Base64.getEncoder().encodeToString(content);
-        long version = database.inTransaction(c -> {
-            Timestamp now = Timestamp.from(clock.instant());
-            try (PreparedStatement update = c.prepareStatement("UPDATE shared_files SET content = ?, digest = ?,"
-                    + " version = version + 1, written_by = ?, written_at = ? WHERE path = ?")) {
-                update.setString(1, encoded);
-                update.setString(2, digest);
-                update.setString(3, node);
-                update.setTimestamp(4, now);
-                update.setString(5, path);
-                if (update.executeUpdate() == 0) {
-                    try (PreparedStatement insert = c.prepareStatement("INSERT INTO shared_files (path, content, digest, version,"
-                            + " written_by, written_at) VALUES (?, ?, ?, 1, ?, ?)")) {
-                        insert.setString(1, path);
-                        insert.setString(2, encoded);
-                        insert.setString(3, digest);
-                        insert.setString(4, node);
-                        insert.setTimestamp(5, now);
-                        insert.executeUpdate();
-                    }
-                }
-            }
-            try (PreparedStatement select = c.prepareStatement("SELECT version FROM shared_files WHERE path = ?")) {
-                select.setString(1, path);
-                try (ResultSet rows = select.executeQuery()) {
-                    rows.next();
-                    return rows.getLong(1);
-                }
-            }
-        });
+        long version = database.inTransaction(c -> VersionedRows.write(c, "shared_files", "path", path,
+                new LinkedHashMap<>(Map.of("content", encoded, "digest", digest)), node, clock.instant()));
         inStep.put(path, digest);
         LOG.info("Shared {} with the other nodes (version {})", path, version);
     }

@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.Dictionary;
 import java.util.Enumeration;
@@ -178,26 +177,7 @@ public class SharedSettings implements ConfigurationListener {
     }
 
     private long write(Connection c, String pid, String properties) throws SQLException {
-        Timestamp now = Timestamp.from(clock.instant());
-        try (PreparedStatement update = c.prepareStatement("UPDATE shared_settings SET properties = ?, version = version + 1,"
-                + " written_by = ?, written_at = ? WHERE pid = ?")) {
-            update.setString(1, properties);
-            update.setString(2, node);
-            update.setTimestamp(3, now);
-            update.setString(4, pid);
-            if (update.executeUpdate() == 0) {
-                try (PreparedStatement insert = c.prepareStatement("INSERT INTO shared_settings (pid, properties, version,"
-                        + " written_by, written_at) VALUES (?, ?, 1, ?, ?)")) {
-                    insert.setString(1, pid);
-                    insert.setString(2, properties);
-                    insert.setString(3, node);
-                    insert.setTimestamp(4, now);
-                    insert.executeUpdate();
-                }
-            }
-        }
-        Shared written = read(c, pid);
-        return written.version();
+        return VersionedRows.write(c, "shared_settings", "pid", pid, Map.of("properties", properties), node, clock.instant());
     }
 
     private record Shared(String properties, long version, String writtenBy) {

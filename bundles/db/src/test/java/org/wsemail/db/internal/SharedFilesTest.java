@@ -3,7 +3,6 @@ package org.wsemail.db.internal;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -144,6 +143,5 @@ public class SharedFilesTest {
         assertFalse(Files.exists(etcTwo.resolve("wsemail-issued/a")));
         assertArrayEquals("the files that are shared still are", "the CA key store".getBytes(StandardCharsets.UTF_8),
                 Files.readAllBytes(etcTwo.resolve("wsemail-ca.p12")));
-        assertTrue(Files.isDirectory(etcTwo));
     }
 }

@@ -40,7 +40,6 @@ final class QueueEntries {
                     new Migration(2, "claims by node", "V2__queue_claims.sql")));
 
     private static final String DUPLICATE_KEY = "23505";
-    private static final String POSTGRESQL = "PostgreSQL";
     private static final int MAX_ERROR = 2000;
 
     private final DatabaseManager database;
@@ -59,7 +58,7 @@ final class QueueEntries {
         this.lifetime = lifetime;
         this.node = node;
         this.lease = lease;
-        this.skipsLocked = database.status().product().startsWith(POSTGRESQL);
+        this.skipsLocked = database.status().isPostgreSql();
         try {
             database.migrate(SCHEMA);
         } catch (SQLException e) {
