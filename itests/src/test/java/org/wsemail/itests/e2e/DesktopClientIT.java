@@ -182,24 +182,35 @@ public class DesktopClientIT {
         Rectangle bounds = onScreen(window::getBounds);
         Robot robot = new Robot();
         robot.waitForIdle();
-        // The screen has settled once two captures in a row are the same.
+        // The screen has settled once two captures in a row are the same and the window is drawn: a
+        // window just mapped shows the same blank area twice before its first paint.
         AtomicReference<BufferedImage> last = new AtomicReference<>(robot.createScreenCapture(bounds));
-        await("the screen to settle", () -> {
-            BufferedImage next = robot.createScreenCapture(bounds);
-            boolean same = samePixels(last.get(), next);
-            last.set(next);
-            return same;
-        });
+        try {
+            await("the window to be drawn and the screen to settle", () -> {
+                BufferedImage next = robot.createScreenCapture(bounds);
+                boolean same = samePixels(last.get(), next);
+                last.set(next);
+                return same && colours(next) > 20;
+            });
+        } catch (AssertionError notDrawn) {
+            // what the screen shows is written below and judged by the assertion, which says why
+        }
         BufferedImage image = last.get();
         ImageIO.write(image, "png", shots.resolve(name + ".png").toFile());
+        int colours = colours(image);
+        assertTrue(name + " looks blank: " + colours + " colours", colours > 20);
+        return image;
+    }
+
+    /** How many colours a sample of every third pixel each way finds. */
+    private static int colours(BufferedImage image) {
         Set<Integer> colours = new HashSet<>();
         for (int x = 0; x < image.getWidth(); x += 3) {
             for (int y = 0; y < image.getHeight(); y += 3) {
                 colours.add(image.getRGB(x, y));
             }
         }
-        assertTrue(name + " looks blank: " + colours.size() + " colours", colours.size() > 20);
-        return image;
+        return colours.size();
     }
 
     private static boolean samePixels(BufferedImage a, BufferedImage b) {
