@@ -63,6 +63,11 @@ public final class RecordingMailQueue implements MailQueue {
     }
 
     @Override
+    public int retryAllNow() {
+        return 0;
+    }
+
+    @Override
     public boolean delete(long entryId) {
         return false;
     }

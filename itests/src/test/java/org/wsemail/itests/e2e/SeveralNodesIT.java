@@ -413,8 +413,8 @@ public class SeveralNodesIT {
         org.wsemail.wire.soap.SignedMessage signed = new org.wsemail.wire.soap.SignedMessage();
         signed.setAny(element);
 
-        List<org.wsemail.wire.soap.DeliverResponse.Result> first = one.peer().deliver(signed, List.of(ALICE.toString()));
-        List<org.wsemail.wire.soap.DeliverResponse.Result> retried = two.peer().deliver(signed, List.of(ALICE.toString()));
+        List<org.wsemail.wire.soap.RecipientResult> first = one.peer().deliver(signed, List.of(ALICE.toString()));
+        List<org.wsemail.wire.soap.RecipientResult> retried = two.peer().deliver(signed, List.of(ALICE.toString()));
 
         assertEquals("STORED", first.get(0).getStatus().name());
         assertEquals("the retry is confirmed, so the sender stops trying", "STORED", retried.get(0).getStatus().name());

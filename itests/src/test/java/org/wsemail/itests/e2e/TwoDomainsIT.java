@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.cert.TrustAnchor;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,9 @@ import org.wsemail.security.SamlTokens;
 import org.wsemail.wire.FaultCodes;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.security.MessageSignatures;
+import org.wsemail.wire.soap.DeliverBatch;
+import org.wsemail.wire.soap.DeliverBatchResponse;
+import org.wsemail.wire.soap.DeliveryStatus;
 import org.wsemail.wire.soap.Header;
 import org.wsemail.wire.soap.MailFault;
 import org.wsemail.wire.soap.MailPeer;
@@ -231,26 +235,81 @@ public class TwoDomainsIT {
         assertTrue(read.signatureReport(), read.verified());
     }
 
+    /**
+     * Three messages wait while b.test is down, and wait on through a restart of a.test; when a.test
+     * starts again all three are due, so that its queue hands them over in one batch call.
+     */
     @Test
     public void mailWaitsInTheQueueWhileTheReceiverIsDownAndArrivesWhenItStarts() throws Exception {
         b.stop();
         try {
-            String id = alice().send(List.of(Address.parse("bob@b.test")), "Sent while you were away", "Welcome back.");
+            List<String> ids = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                ids.add(alice().send(List.of(Address.parse("bob@b.test")), "Sent while you were away " + i, "Welcome back."));
+            }
+            String peerUrl = "https://127.0.0.3:" + b.tlsPort + "/wsemail/peer: ";
             String queued = "";
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            String peerUrl = "https://127.0.0.3:" + b.tlsPort + "/wsemail/peer: ";
-            while (!queued.contains(peerUrl) && System.nanoTime() < deadline) {
+            while (queued.split(java.util.regex.Pattern.quote(peerUrl), -1).length < 4 && System.nanoTime() < deadline) {
                 Thread.sleep(1000);
                 queued = a.shell("wsemail:queue-list --no-format");
             }
-            assertTrue("the message waits, saying why: " + queued, queued.contains(id) && queued.contains("bob@b.test")
-                    && queued.contains(peerUrl));
+            String seen = queued;
+            assertTrue("the messages wait, each saying why: " + queued, ids.stream().allMatch(seen::contains)
+                    && queued.split(java.util.regex.Pattern.quote(peerUrl), -1).length == 4);
+            a.stop();
         } finally {
             b.start();
         }
-        assertTrue("the queued message arrived after b.test started",
-                awaitMessage(bob(), "Sent while you were away").isPresent());
+        a.start();
+        String flushed = a.shell("wsemail:queue-retry --all");
+        assertTrue(flushed, flushed.matches("(?s).*\\d+ queue entries will be tried now.*"));
+        for (int i = 1; i <= 3; i++) {
+            Header arrived = awaitMessage(bob(), "Sent while you were away " + i)
+                    .orElseThrow(() -> new AssertionError("a queued message did not arrive after both servers started"));
+            ReadMessage read = bob().read(arrived.getId());
+            assertTrue(read.signatureReport(), read.verified());
+        }
         assertFalse(a.shell("wsemail:queue-list --no-format").contains("bob@b.test"));
+        String log = Files.readString(a.home.resolve("data/log/karaf.log"));
+        assertFalse("b.test took the three in one call", log.contains("did not take"));
+    }
+
+    /**
+     * A batch of messages is taken message by message: a forged one among good ones is refused with
+     * its own fault and stored nowhere, the good ones are delivered.
+     */
+    @Test
+    public void aForgedMessageInABatchIsRefusedAloneAndTheOthersAreDelivered() throws Exception {
+        Pki.CertifiedKey impostor = Pki.issueServerCertificate(CA, "evil.test", Duration.ofDays(1));
+        Pki.CertifiedKey aServer = Pki.issueServerCertificate(CA, "a.test", Duration.ofDays(1));
+        List<DeliverBatch.Parcel> parcels = new ArrayList<>();
+        for (String subject : List.of("Batch good 1", "Batch forged", "Batch good 2")) {
+            MailMessage message = MailMessage.builder().messageId(subject.replace(' ', '-') + "-" + System.nanoTime() + "@a.test")
+                    .sender(Address.parse("alice@a.test")).recipient(Address.parse("bob@b.test")).subject(subject)
+                    .body("One of three.").build();
+            Element element = new MessageCodec().toElement(message, "m-" + System.nanoTime());
+            Pki.CertifiedKey signer = subject.contains("forged") ? impostor : aServer;
+            new MessageSignatures().sign(element, signer.keyPair().getPrivate(), List.of(signer.certificate(), CA.certificate()));
+            SignedMessage signed = new SignedMessage();
+            signed.setAny(element);
+            DeliverBatch.Parcel parcel = new DeliverBatch.Parcel();
+            parcel.setSignedMessage(signed);
+            parcel.getRecipient().add("bob@b.test");
+            parcels.add(parcel);
+        }
+
+        List<DeliverBatchResponse.Outcome> outcomes = b.peer().deliverBatch(parcels);
+
+        assertEquals(3, outcomes.size());
+        assertEquals(DeliveryStatus.STORED, outcomes.get(0).getResult().get(0).getStatus());
+        assertEquals(FaultCodes.SIGNATURE_INVALID, outcomes.get(1).getRefused().getCode());
+        assertTrue(outcomes.get(1).getRefused().getMessage(),
+                outcomes.get(1).getRefused().getMessage().contains("no trusted root may certify evil.test"));
+        assertEquals(DeliveryStatus.STORED, outcomes.get(2).getResult().get(0).getStatus());
+        assertTrue(awaitMessage(bob(), "Batch good 2").isPresent());
+        assertTrue(find(bob(), "Batch good 1").isPresent());
+        assertTrue("the forged message is stored nowhere", find(bob(), "Batch forged").isEmpty());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.wsemail.api.server;
 
+import java.util.List;
 import java.util.Objects;
 
 import org.wsemail.api.Address;
@@ -17,6 +18,11 @@ public record DeliveryResult(Address recipient, Status status, String detail) {
         Objects.requireNonNull(recipient, "recipient");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(detail, "detail");
+    }
+
+    /** The same outcome for each of {@code recipients}. */
+    public static List<DeliveryResult> all(List<Address> recipients, Status status, String detail) {
+        return recipients.stream().map(recipient -> new DeliveryResult(recipient, status, detail)).toList();
     }
 
     /** How delivery to one recipient ended. */

@@ -59,6 +59,12 @@ public interface MailQueue {
     /** Makes an entry due now. Returns false if there is no such entry. */
     boolean retryNow(long entryId);
 
+    /**
+     * Makes every waiting entry due now, at once (as Postfix's queue flush does), except those a node
+     * is delivering at this moment. Returns how many.
+     */
+    int retryAllNow();
+
     /** Drops an entry without bouncing it. Returns false if there is no such entry. */
     boolean delete(long entryId);
 

@@ -28,6 +28,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.w3c.dom.Element;
 import org.wsemail.api.Address;
 import org.wsemail.api.MessageFlag;
@@ -42,15 +44,19 @@ import org.wsemail.wire.FaultCodes;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.security.ResponseSignatures;
 import org.wsemail.wire.TransportErrors;
-import org.wsemail.wire.soap.DeliverResponse;
+import org.wsemail.wire.soap.DeliverBatch;
+import org.wsemail.wire.soap.DeliverBatchResponse;
 import org.wsemail.wire.soap.MailFault;
 import org.wsemail.wire.soap.MailPeer;
+import org.wsemail.wire.soap.RecipientResult;
+import org.wsemail.wire.soap.Refusal;
 import org.wsemail.wire.soap.SignedMessage;
 
 /**
- * Calls other servers' peer service with CXF, one reused client per server. A server that cannot be
- * reached, or answers with a server error, is reported as an I/O failure (try the next one, or
- * later); a server that refuses the message itself is reported as a refusal.
+ * Calls other servers' peer service with CXF, one reused client per server; several messages for a
+ * domain go in one call. A server that cannot be reached, or answers with a server error, is
+ * reported as an I/O failure (try the next one, or later); a server that refuses the message itself
+ * is reported as a refusal.
  */
 @Component(service = PeerTransport.class, configurationPid = CxfPeerTransport.PID)
 @Designate(ocd = CxfPeerTransport.Config.class)
@@ -76,9 +82,20 @@ public class CxfPeerTransport implements PeerTransport {
         long receive_timeout_ms() default 60_000;
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(CxfPeerTransport.class);
+    /** The most messages in one batch call: what a queue's delivery thread hands over at once. */
+    static final int BATCH_PARCELS = 20;
+    /**
+     * The most characters of signed messages in one batch call: well inside the request size a
+     * receiving server takes by default (10 MiB messages, base64-inflated); larger messages go alone.
+     */
+    static final int BATCH_CHARACTERS = 1 << 20;
+
     private final Bus bus;
     private final Config config;
     private final Map<String, MailPeer> clients = new ConcurrentHashMap<>();
+    /** Servers that did not take a batch, and until when (System.nanoTime) they get messages one by one. */
+    private final Map<String, Long> singleOnly = new ConcurrentHashMap<>();
     private final MessageCodec codec = Buses.withBundleClassLoader(MessageCodec::new);
 
     private final TlsCredentials tls;
@@ -103,9 +120,137 @@ public class CxfPeerTransport implements PeerTransport {
     @Override
     public List<DeliveryResult> deliver(ServerEndpoint target, String signedXml, List<Address> recipients)
             throws IOException, PeerRefusedException {
-        String url = config.scheme() + "://" + target.connectHost() + ":" + target.port() + config.path();
+        return deliverOne(target, codec.parse(signedXml), recipients);
+    }
+
+    /**
+     * Several messages for one domain: those whose senders asked for encrypted delivery one by one
+     * (each is encrypted to the receiving server on its own), the others in batch calls of at most
+     * {@link #BATCH_PARCELS} messages and {@link #BATCH_CHARACTERS} characters. A server that does
+     * not take a batch (an older one, say, or one whose request limits it exceeds) gets those messages
+     * one by one, and no batch for the next hour.
+     */
+    @Override
+    public List<List<DeliveryResult>> deliverAll(ServerEndpoint target, List<Parcel> parcels) throws IOException {
+        String url = url(target);
+        Long until = singleOnly.get(url);
+        if (parcels.size() == 1 || until != null && System.nanoTime() - until < 0) {
+            return PeerTransport.super.deliverAll(target, parcels);
+        }
+        List<List<DeliveryResult>> outcomes = new ArrayList<>(java.util.Collections.nCopies(parcels.size(), null));
+        List<Integer> chunk = new ArrayList<>();
+        List<Element> elements = new ArrayList<>();
+        int characters = 0;
+        for (int i = 0; i < parcels.size(); i++) {
+            Element element = codec.parse(parcels.get(i).signedXml());
+            elements.add(element);
+            if (codec.flags(element).contains(MessageFlag.ENCRYPTED_DELIVERY)) {
+                continue;
+            }
+            int size = parcels.get(i).signedXml().length();
+            if (!chunk.isEmpty() && (chunk.size() == BATCH_PARCELS || characters + size > BATCH_CHARACTERS)) {
+                deliverBatch(target, url, chunk, parcels, elements, outcomes);
+                chunk = new ArrayList<>();
+                characters = 0;
+            }
+            chunk.add(i);
+            characters += size;
+        }
+        if (!chunk.isEmpty()) {
+            deliverBatch(target, url, chunk, parcels, elements, outcomes);
+        }
+        for (int i = 0; i < parcels.size(); i++) {
+            if (outcomes.get(i) == null) {
+                outcomes.set(i, deliverOneOf(target, elements.get(i), parcels.get(i).recipients(), outcomes));
+            }
+        }
+        return outcomes;
+    }
+
+    /**
+     * Hands the parcels at {@code chunk} over in one call and sets their outcomes; a server that does
+     * not take the batch gets them one by one.
+     *
+     * @throws IOException if the server did not answer and no parcel was handed over before
+     */
+    private void deliverBatch(ServerEndpoint target, String url, List<Integer> chunk, List<Parcel> parcels,
+            List<Element> elements, List<List<DeliveryResult>> outcomes) throws IOException {
+        String domain = parcels.get(chunk.get(0)).recipients().get(0).domain();
+        MailPeer peer = peer(url, domain, null);
+        List<DeliverBatch.Parcel> request = new ArrayList<>();
+        for (int i : chunk) {
+            DeliverBatch.Parcel parcel = new DeliverBatch.Parcel();
+            SignedMessage signed = new SignedMessage();
+            signed.setAny(elements.get(i));
+            parcel.setSignedMessage(signed);
+            parcel.getRecipient().addAll(parcels.get(i).recipients().stream().map(Address::toString).toList());
+            request.add(parcel);
+        }
+        List<DeliverBatchResponse.Outcome> answers;
+        try {
+            answers = call(url, () -> peer.deliverBatch(request));
+        } catch (PeerRefusedException | SOAPFaultException e) {
+            // Not taken as a batch (no such operation, a request limit): the same messages one by one.
+            LOG.info("{} did not take {} messages in one call ({}); they go one by one, and so does its mail for the"
+                    + " next hour", url, chunk.size(), e.getMessage());
+            singleOnly.put(url, System.nanoTime() + java.util.concurrent.TimeUnit.HOURS.toNanos(1));
+            for (int i : chunk) {
+                outcomes.set(i, deliverOneOf(target, elements.get(i), parcels.get(i).recipients(), outcomes));
+            }
+            return;
+        } catch (IOException e) {
+            if (outcomes.stream().allMatch(java.util.Objects::isNull)) {
+                throw e;
+            }
+            for (int i : chunk) {
+                outcomes.set(i, DeliveryResult.all(parcels.get(i).recipients(), DeliveryResult.Status.FAILED, e.getMessage()));
+            }
+            return;
+        }
+        if (answers.size() != chunk.size()) {
+            String reason = url + " answered " + answers.size() + " outcomes for " + chunk.size() + " messages";
+            for (int i : chunk) {
+                outcomes.set(i, DeliveryResult.all(parcels.get(i).recipients(), DeliveryResult.Status.FAILED, reason));
+            }
+            return;
+        }
+        traffic.relayed.messagesSent.addAndGet(chunk.size() - 1L);
+        for (int k = 0; k < chunk.size(); k++) {
+            int i = chunk.get(k);
+            DeliverBatchResponse.Outcome answer = answers.get(k);
+            Refusal refusal = answer.getRefused();
+            if (refusal == null) {
+                outcomes.set(i, results(answer.getResult()));
+            } else {
+                boolean later = FaultCodes.SERVER_ERROR.equals(refusal.getCode());
+                outcomes.set(i, DeliveryResult.all(parcels.get(i).recipients(),
+                        later ? DeliveryResult.Status.FAILED : DeliveryResult.Status.UNKNOWN_RECIPIENT,
+                        (later ? url + " failed: " : "refused by " + target.host() + ": " + refusal.getCode() + ": ")
+                                + refusal.getMessage()));
+            }
+        }
+    }
+
+    /** One parcel of several on its own: a refusal or failure becomes its results. */
+    private List<DeliveryResult> deliverOneOf(ServerEndpoint target, Element element, List<Address> recipients,
+            List<List<DeliveryResult>> outcomes) throws IOException {
+        try {
+            return deliverOne(target, element, recipients);
+        } catch (IOException e) {
+            if (outcomes.stream().allMatch(java.util.Objects::isNull)) {
+                throw e;
+            }
+            return DeliveryResult.all(recipients, DeliveryResult.Status.FAILED, e.getMessage());
+        } catch (PeerRefusedException e) {
+            return DeliveryResult.all(recipients, DeliveryResult.Status.UNKNOWN_RECIPIENT,
+                    "refused by " + target.host() + ": " + e.getMessage());
+        }
+    }
+
+    private List<DeliveryResult> deliverOne(ServerEndpoint target, Element element, List<Address> recipients)
+            throws IOException, PeerRefusedException {
+        String url = url(target);
         String domain = recipients.get(0).domain();
-        Element element = codec.parse(signedXml);
         X509Certificate receiver = null;
         if (codec.flags(element).contains(MessageFlag.ENCRYPTED_DELIVERY)) {
             if (!"https".equals(config.scheme())) {
@@ -114,28 +259,57 @@ public class CxfPeerTransport implements PeerTransport {
             }
             receiver = receiverCertificate(target.connectHost(), target.port(), domain);
         }
-        // The roots bound to the domain are part of the key: after trust-add, the next delivery uses them.
-        List<X509Certificate> trusted = roots.rootsFor(domain);
-        X509Certificate encryptTo = receiver;
-        String key = domain + " " + url + " " + trusted.hashCode() + (receiver == null ? "" : " encrypted to " + receiver.hashCode());
-        MailPeer peer = clients.computeIfAbsent(key, k -> client(url, domain, trusted, encryptTo));
+        MailPeer peer = peer(url, domain, receiver);
         SignedMessage signed = new SignedMessage();
         signed.setAny(element);
         try {
-            List<DeliverResponse.Result> answers = Buses.withBundleClassLoader(() -> {
+            return results(call(url, () -> peer.deliver(signed, recipients.stream().map(Address::toString).toList())));
+        } catch (SOAPFaultException e) {
+            throw new IOException(url + " answered with a fault: " + e.getMessage(), e);
+        }
+    }
+
+    private String url(ServerEndpoint target) {
+        return config.scheme() + "://" + target.connectHost() + ":" + target.port() + config.path();
+    }
+
+    /** The client for this server and domain, encrypting each request to {@code encryptTo} unless null. */
+    private MailPeer peer(String url, String domain, X509Certificate encryptTo) {
+        // The roots bound to the domain are part of the key: after trust-add, the next delivery uses them.
+        List<X509Certificate> trusted = roots.rootsFor(domain);
+        String key = domain + " " + url + " " + trusted.hashCode() + (encryptTo == null ? "" : " encrypted to " + encryptTo.hashCode());
+        return clients.computeIfAbsent(key, k -> client(url, domain, trusted, encryptTo));
+    }
+
+    private static List<DeliveryResult> results(List<RecipientResult> answers) {
+        List<DeliveryResult> results = new ArrayList<>();
+        for (RecipientResult answer : answers) {
+            results.add(new DeliveryResult(Address.parse(answer.getRecipient()),
+                    DeliveryResult.Status.valueOf(answer.getStatus().name()),
+                    answer.getDetail() == null ? answer.getStatus().name() : answer.getDetail()));
+        }
+        return results;
+    }
+
+    /** A call to a peer: its answer, or why there is none. */
+    private interface Call<T> {
+        T call() throws MailFault;
+    }
+
+    /**
+     * Makes the call with this bundle's class loader. A server error, or no answer, is an I/O failure;
+     * any other fault the server declares is a refusal; a fault it does not declare (CXF's own, say)
+     * is thrown as it came.
+     */
+    private <T> T call(String url, Call<T> call) throws IOException, PeerRefusedException {
+        try {
+            return Buses.withBundleClassLoader(() -> {
                 try {
-                    return peer.deliver(signed, recipients.stream().map(Address::toString).toList());
+                    return call.call();
                 } catch (MailFault fault) {
                     throw new FaultAnswer(fault);
                 }
             });
-            List<DeliveryResult> results = new ArrayList<>();
-            for (DeliverResponse.Result answer : answers) {
-                results.add(new DeliveryResult(Address.parse(answer.getRecipient()),
-                        DeliveryResult.Status.valueOf(answer.getStatus().name()),
-                        answer.getDetail() == null ? answer.getStatus().name() : answer.getDetail()));
-            }
-            return results;
         } catch (FaultAnswer answer) {
             MailFault fault = answer.fault;
             String code = fault.getFaultInfo() == null ? FaultCodes.SERVER_ERROR : fault.getFaultInfo().getCode();
@@ -150,7 +324,7 @@ public class CxfPeerTransport implements PeerTransport {
                 // made then): say what failed underneath, e.g. the connection was refused.
                 throw new IOException(url + ": " + TransportErrors.describe(e), e);
             }
-            throw new IOException(url + " answered with a fault: " + e.getMessage(), e);
+            throw e;
         } catch (WebServiceException e) {
             throw new IOException(url + ": " + TransportErrors.describe(e), e);
         }

@@ -29,9 +29,11 @@ public class PeerEndpoint extends PeerService {
             @Reference MailDomain domain,
             @Reference(target = "(" + Intent.NAME + "=" + SoapIntents.PEER + ")") Feature peer,
             @Reference(target = "(" + Intent.NAME + "=" + SoapIntents.SIGNED_ANSWERS + ")") Feature signedAnswers,
-            @Reference(target = "(" + Intent.NAME + "=" + SoapIntents.XML_LIMITS + ")") Feature limits) {
+            @Reference(target = "(" + Intent.NAME + "=" + SoapIntents.XML_LIMITS + ")") Feature limits,
+            @Reference PeerTrafficCounter traffic) {
         super(signer, localMta, domain, Buses.withBundleClassLoader(MessageCodec::new), RequestContext.CURRENT,
                 Duration.ofHours(settings.relayed_message_lifetime_hours()),
-                Duration.ofSeconds(settings.relayed_message_future_seconds()), Clock.systemUTC());
+                Duration.ofSeconds(settings.relayed_message_future_seconds()), Clock.systemUTC(),
+                traffic.delivered.messagesReceived::addAndGet);
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
@@ -24,10 +25,13 @@ import org.wsemail.api.server.MessageSigner.VerifiedMessage;
 import org.wsemail.wire.FaultCodes;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.soap.AnyXml;
-import org.wsemail.wire.soap.DeliverResponse;
+import org.wsemail.wire.soap.DeliverBatch;
+import org.wsemail.wire.soap.DeliverBatchResponse;
 import org.wsemail.wire.soap.DeliveryStatus;
 import org.wsemail.wire.soap.MailFault;
 import org.wsemail.wire.soap.MailPeer;
+import org.wsemail.wire.soap.RecipientResult;
+import org.wsemail.wire.soap.Refusal;
 import org.wsemail.wire.soap.SignedMessage;
 
 /**
@@ -41,6 +45,8 @@ class PeerService implements MailPeer {
 
     /** What a message id may be: visible ASCII, no angle brackets, as in a mail header's msg-id. */
     private static final Pattern MESSAGE_ID = Pattern.compile("[\\x21-\\x3b=\\x3f-\\x7e]{1,250}");
+    /** The most messages in one batch, as the peer WSDL's schema says. */
+    static final int MAX_BATCH = 100;
 
     private final MessageSigner signer;
     private final LocalMta localMta;
@@ -50,13 +56,16 @@ class PeerService implements MailPeer {
     private final Duration lifetime;
     private final Duration ahead;
     private final Clock clock;
+    /** Counts the messages a batch brings beyond the one request counted for it. */
+    private final LongConsumer batched;
 
     /**
      * @param lifetime how long after it was sent a relayed message is accepted
      * @param ahead how far in the future a relayed message may be dated
+     * @param batched counts the messages a batch brings beyond the one request counted for it
      */
     PeerService(MessageSigner signer, LocalMta localMta, MailDomain domain, MessageCodec codec, Caller caller,
-            Duration lifetime, Duration ahead, Clock clock) {
+            Duration lifetime, Duration ahead, Clock clock, LongConsumer batched) {
         this.signer = signer;
         this.localMta = localMta;
         this.domain = domain;
@@ -65,10 +74,41 @@ class PeerService implements MailPeer {
         this.lifetime = lifetime;
         this.ahead = ahead;
         this.clock = clock;
+        this.batched = batched;
+    }
+
+    /**
+     * Each parcel as {@link #deliver} takes it, one after the other; a parcel refused gets its fault
+     * as its outcome and the others go on.
+     */
+    @Override
+    public List<DeliverBatchResponse.Outcome> deliverBatch(List<DeliverBatch.Parcel> parcels) throws MailFault {
+        if (parcels == null || parcels.isEmpty()) {
+            throw refused(FaultCodes.BAD_REQUEST, "no message in the batch");
+        }
+        if (parcels.size() > MAX_BATCH) {
+            throw refused(FaultCodes.BAD_REQUEST, "a batch holds at most " + MAX_BATCH + " messages, this one "
+                    + parcels.size() + "; none was stored");
+        }
+        List<DeliverBatchResponse.Outcome> outcomes = new ArrayList<>();
+        for (DeliverBatch.Parcel parcel : parcels) {
+            DeliverBatchResponse.Outcome outcome = new DeliverBatchResponse.Outcome();
+            try {
+                outcome.getResult().addAll(deliver(parcel.getSignedMessage(), parcel.getRecipient()));
+            } catch (MailFault fault) {
+                Refusal refusal = new Refusal();
+                refusal.setCode(fault.getFaultInfo().getCode());
+                refusal.setMessage(fault.getFaultInfo().getMessage());
+                outcome.setRefused(refusal);
+            }
+            outcomes.add(outcome);
+        }
+        batched.accept(parcels.size() - 1L);
+        return outcomes;
     }
 
     @Override
-    public List<DeliverResponse.Result> deliver(SignedMessage signedMessage, List<String> recipientNames) throws MailFault {
+    public List<RecipientResult> deliver(SignedMessage signedMessage, List<String> recipientNames) throws MailFault {
         Element element = signedMessage == null ? null : signedMessage.getAny();
         if (element == null) {
             throw refused(FaultCodes.BAD_REQUEST, "no signed message in the request");
@@ -110,7 +150,7 @@ class PeerService implements MailPeer {
                     + ", but it arrived unencrypted; it was not stored");
         }
         List<Address> recipients = new ArrayList<>();
-        List<DeliverResponse.Result> refusedHere = new ArrayList<>();
+        List<RecipientResult> refusedHere = new ArrayList<>();
         for (String name : recipientNames) {
             Address recipient;
             try {
@@ -128,7 +168,7 @@ class PeerService implements MailPeer {
                         "this server serves " + domain.name() + " only and does not relay")));
             }
         }
-        List<DeliverResponse.Result> results = new ArrayList<>(refusedHere);
+        List<RecipientResult> results = new ArrayList<>(refusedHere);
         for (DeliveryResult result : localMta.deliver(verified.mail(), recipients,
                 caller.environment(Address.of("postmaster", senderDomain), AuthenticationMethod.SERVER_CERTIFICATE, false))) {
             results.add(result(result));
@@ -145,8 +185,8 @@ class PeerService implements MailPeer {
                 "extensions are offered to authenticated users; servers may not call them on the peer service");
     }
 
-    private static DeliverResponse.Result result(DeliveryResult delivery) {
-        DeliverResponse.Result result = new DeliverResponse.Result();
+    private static RecipientResult result(DeliveryResult delivery) {
+        RecipientResult result = new RecipientResult();
         result.setRecipient(delivery.recipient().toString());
         result.setStatus(DeliveryStatus.valueOf(delivery.status().name()));
         result.setDetail(delivery.detail());

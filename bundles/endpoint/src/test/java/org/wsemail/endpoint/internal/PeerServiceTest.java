@@ -1,6 +1,7 @@
 package org.wsemail.endpoint.internal;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -26,7 +27,9 @@ import org.wsemail.api.server.SignedMail;
 import org.wsemail.wire.FaultCodes;
 import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.soap.AnyXml;
-import org.wsemail.wire.soap.DeliverResponse;
+import org.wsemail.wire.soap.DeliverBatch;
+import org.wsemail.wire.soap.DeliverBatchResponse;
+import org.wsemail.wire.soap.RecipientResult;
 import org.wsemail.wire.soap.DeliveryStatus;
 import org.wsemail.wire.soap.MailFault;
 import org.wsemail.wire.soap.SignedMessage;
@@ -67,8 +70,11 @@ public class PeerServiceTest {
     private PeerService service(boolean encrypted) {
         return new PeerService(signer, localMta, () -> "b.test", CODEC,
                 new FixedCaller(Address.parse("postmaster@a.test"), null, encrypted), Duration.ofHours(168),
-                Duration.ofMinutes(10), Clock.fixed(NOW, ZoneOffset.UTC));
+                Duration.ofMinutes(10), Clock.fixed(NOW, ZoneOffset.UTC), batchedExtra::addAndGet);
     }
+
+    /** What the service counted for its batches beyond one message per request. */
+    private final java.util.concurrent.atomic.AtomicLong batchedExtra = new java.util.concurrent.atomic.AtomicLong();
 
     private static SignedMessage signed(MailMessage message) {
         SignedMessage signed = new SignedMessage();
@@ -83,7 +89,7 @@ public class PeerServiceTest {
 
     @Test
     public void aMessageSignedForItsSendersDomainIsDeliveredToThisDomainsRecipientsOnly() throws Exception {
-        List<DeliverResponse.Result> results = service(false).deliver(signed(message()), List.of("bob@b.test", "carol@c.test"));
+        List<RecipientResult> results = service(false).deliver(signed(message()), List.of("bob@b.test", "carol@c.test"));
 
         assertEquals(List.of("bob@b.test <- Plans"), delivered);
         assertEquals(DeliveryStatus.UNKNOWN_RECIPIENT, results.get(0).getStatus());
@@ -92,6 +98,50 @@ public class PeerServiceTest {
         assertEquals("plug-ins see the sending domain's postmaster, authenticated by its certificate",
                 Address.parse("postmaster@a.test"), environments.get(0).caller());
         assertEquals(AuthenticationMethod.SERVER_CERTIFICATE, environments.get(0).authentication());
+    }
+
+    @Test
+    public void aBatchDeliversEachParcelOnItsOwnAndGivesARefusedOneItsFault() throws Exception {
+        MailMessage second = MailMessage.builder().messageId("m2@a.test").sender(ALICE).recipient(BOB).subject("Lunch")
+                .timestamp(NOW.minusSeconds(20)).build();
+        List<DeliverBatch.Parcel> parcels = List.of(parcel(message(), "bob@b.test"), parcel(message(), "eve@b.test"),
+                parcel(second, "bob@b.test"));
+
+        List<DeliverBatchResponse.Outcome> outcomes = service(false).deliverBatch(parcels);
+
+        assertEquals(3, outcomes.size());
+        assertEquals(DeliveryStatus.STORED, outcomes.get(0).getResult().get(0).getStatus());
+        assertNull(outcomes.get(0).getRefused());
+        assertTrue("a refused parcel has no results", outcomes.get(1).getResult().isEmpty());
+        assertEquals(FaultCodes.BAD_REQUEST, outcomes.get(1).getRefused().getCode());
+        assertEquals("eve@b.test is not a recipient of this message", outcomes.get(1).getRefused().getMessage());
+        assertEquals("bob@b.test", outcomes.get(2).getResult().get(0).getRecipient());
+        assertEquals(List.of("bob@b.test <- Plans", "bob@b.test <- Lunch"), delivered);
+        assertEquals("three messages in one request count as three", 2, batchedExtra.get());
+    }
+
+    @Test
+    public void anEmptyOrOversizedBatchIsRefusedWhole() {
+        List<DeliverBatch.Parcel> tooMany = new ArrayList<>();
+        for (int i = 0; i <= PeerService.MAX_BATCH; i++) {
+            tooMany.add(parcel(message(), "bob@b.test"));
+        }
+        for (List<DeliverBatch.Parcel> batch : List.of(List.<DeliverBatch.Parcel>of(), tooMany)) {
+            try {
+                service(false).deliverBatch(batch);
+                fail("a batch of " + batch.size() + " was accepted");
+            } catch (MailFault expected) {
+                assertEquals(FaultCodes.BAD_REQUEST, expected.getFaultInfo().getCode());
+            }
+        }
+        assertTrue(delivered.isEmpty());
+    }
+
+    private static DeliverBatch.Parcel parcel(MailMessage message, String recipient) {
+        DeliverBatch.Parcel parcel = new DeliverBatch.Parcel();
+        parcel.setSignedMessage(signed(message));
+        parcel.getRecipient().add(recipient);
+        return parcel;
     }
 
     @Test

@@ -1,7 +1,9 @@
 package org.wsemail.queue.internal;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -10,22 +12,29 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The queue's worker: a thread that claims due entries in batches and hands each batch to a pool of
- * delivery threads (several deliveries wait on other servers at once). It runs every poll interval
- * and whenever something is queued; wake-ups that come while a run is pending coalesce.
+ * delivery threads (several deliveries wait on other servers at once). Entries for another domain
+ * go in groups of up to {@link #PER_CALL}, which one call to the domain's server can take; each
+ * other entry alone. It runs every poll interval and whenever something is queued; wake-ups that
+ * come while a run is pending coalesce.
  */
 final class DeliveryWorker {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
     static final int BATCH = 50;
+    /** The most entries for one domain handed over in one call. */
+    static final int PER_CALL = 20;
 
     private final QueueEntries entries;
-    private final LongConsumer delivery;
+    private final Consumer<List<Long>> delivery;
+    /** True for a domain whose entries are delivered in groups. */
+    private final Predicate<String> grouped;
     private final ScheduledExecutorService worker;
     /** Runs the deliveries of a batch; null to run them on the calling thread. */
     private final ExecutorService deliveries;
@@ -33,13 +42,17 @@ final class DeliveryWorker {
     private final AtomicBoolean wakePending = new AtomicBoolean();
 
     /**
-     * @param delivery delivers the entry with this id and settles it; may throw, which leaves it due
+     * @param delivery delivers the entries with these ids, all for one domain, and settles them; may
+     *     throw, which leaves them due
+     * @param grouped true for a domain whose entries {@code delivery} takes several at a time
      * @param worker the worker thread; null for none (tests call {@link #runDue()})
      * @param deliveries the delivery threads; null to deliver on the worker's thread
      */
-    DeliveryWorker(QueueEntries entries, LongConsumer delivery, ScheduledExecutorService worker, ExecutorService deliveries) {
+    DeliveryWorker(QueueEntries entries, Consumer<List<Long>> delivery, Predicate<String> grouped,
+            ScheduledExecutorService worker, ExecutorService deliveries) {
         this.entries = entries;
         this.delivery = delivery;
+        this.grouped = grouped;
         this.worker = worker;
         this.deliveries = deliveries;
     }
@@ -84,27 +97,47 @@ final class DeliveryWorker {
     synchronized void runDue() {
         wakePending.set(false);
         try {
-            List<Long> batch;
+            List<QueueEntries.Claim> batch;
             boolean settled;
             do {
                 batch = entries.claim(BATCH);
-                settled = deliverAll(batch);
+                settled = deliverAll(groups(batch));
             } while (settled && batch.size() == BATCH && !Thread.currentThread().isInterrupted());
         } catch (RuntimeException e) {
             LOG.error("A run of the queue worker failed; the due entries stay queued for the next run", e);
         }
     }
 
-    /** Delivers the entries on the delivery threads; when all are done, whether all were settled. */
-    private boolean deliverAll(List<Long> ids) {
+    /** The claimed entries in the groups they are delivered in, in claim order. */
+    private List<List<Long>> groups(List<QueueEntries.Claim> claimed) {
+        List<List<Long>> groups = new ArrayList<>();
+        Map<String, List<Long>> open = new LinkedHashMap<>();
+        for (QueueEntries.Claim claim : claimed) {
+            if (!grouped.test(claim.domain())) {
+                groups.add(List.of(claim.id()));
+                continue;
+            }
+            List<Long> group = open.computeIfAbsent(claim.domain(), d -> new ArrayList<>());
+            group.add(claim.id());
+            if (group.size() == PER_CALL) {
+                groups.add(group);
+                open.remove(claim.domain());
+            }
+        }
+        groups.addAll(open.values());
+        return groups;
+    }
+
+    /** Delivers the groups on the delivery threads; when all are done, whether all were settled. */
+    private boolean deliverAll(List<List<Long>> groups) {
         if (deliveries == null) {
-            ids.forEach(delivery::accept);
+            groups.forEach(delivery);
             return true;
         }
         boolean settled = true;
         List<Future<?>> running = new ArrayList<>();
-        for (long id : ids) {
-            running.add(deliveries.submit(() -> delivery.accept(id)));
+        for (List<Long> group : groups) {
+            running.add(deliveries.submit(() -> delivery.accept(group)));
         }
         for (Future<?> one : running) {
             try {

@@ -138,7 +138,7 @@ public class JdbcMailQueue implements MailQueue {
         this.settlement = new Settlement(entries,
                 new Backoff(Duration.ofSeconds(config.first_retry_seconds()), Duration.ofSeconds(config.max_retry_seconds())),
                 lifetime, clock, (entry, failures) -> bounce(reader.apply(entry.signedXml()), failures));
-        this.worker = new DeliveryWorker(entries, this::deliver, workerThread, deliveries);
+        this.worker = new DeliveryWorker(entries, this::deliverGroup, d -> !d.equals(domain.name()), workerThread, deliveries);
     }
 
     @Deactivate
@@ -216,6 +216,13 @@ public class JdbcMailQueue implements MailQueue {
     }
 
     @Override
+    public int retryAllNow() {
+        int due = entries.makeAllDue();
+        worker.wake();
+        return due;
+    }
+
+    @Override
     public boolean delete(long entryId) {
         return entries.delete(entryId);
     }
@@ -230,28 +237,46 @@ public class JdbcMailQueue implements MailQueue {
      * results (none if the entry is gone).
      */
     private List<DeliveryResult> deliver(long id) {
-        delivering.add(id);
-        try {
-            return deliverClaimed(id);
-        } finally {
-            delivering.remove(id);
-        }
+        return deliverGroup(List.of(id)).getOrDefault(id, List.of());
     }
 
-    private List<DeliveryResult> deliverClaimed(long id) {
-        QueueEntries.Entry entry = entries.entry(id);
-        if (entry == null) {
-            return List.of();
-        }
+    /**
+     * Delivers entries for one domain (those not deleted since they were found due) and settles each;
+     * returns the results of each entry delivered.
+     */
+    private Map<Long, List<DeliveryResult>> deliverGroup(List<Long> ids) {
+        delivering.addAll(ids);
         try {
-            List<DeliveryResult> results = entry.domain().equals(domain.name()) ? deliverLocally(entry) : remote.deliver(entry);
-            settlement.settle(entry, results);
+            List<QueueEntries.Entry> group = new ArrayList<>();
+            for (long id : ids) {
+                QueueEntries.Entry entry = entries.entry(id);
+                if (entry != null) {
+                    group.add(entry);
+                }
+            }
+            if (group.isEmpty()) {
+                return Map.of();
+            }
+            List<List<DeliveryResult>> outcomes;
+            try {
+                outcomes = group.get(0).domain().equals(domain.name())
+                        ? group.stream().map(this::deliverLocally).toList() : remote.deliver(group);
+            } catch (RuntimeException e) {
+                LOG.error("Queue entries {} (messages {}) failed unexpectedly; they stay queued",
+                        group.stream().map(QueueEntries.Entry::id).toList(),
+                        group.stream().map(QueueEntries.Entry::messageId).toList(), e);
+                String reason = "internal error: " + e.getMessage();
+                outcomes = group.stream().map(entry -> RemoteDelivery.all(entry, DeliveryResult.Status.FAILED,
+                        reason + "; it will be retried")).toList();
+            }
+            Map<Long, List<DeliveryResult>> results = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < group.size(); i++) {
+                settlement.settle(group.get(i), outcomes.get(i));
+                results.put(group.get(i).id(), outcomes.get(i));
+            }
             return results;
-        } catch (RuntimeException e) {
-            LOG.error("Queue entry {} (message {}) failed unexpectedly; it stays queued", entry.id(), entry.messageId(), e);
-            String reason = "internal error: " + e.getMessage();
-            settlement.reschedule(entry, entry.recipients(), reason);
-            return RemoteDelivery.all(entry, DeliveryResult.Status.FAILED, reason + "; it will be retried");
+        } finally {
+            delivering.removeAll(ids);
         }
     }
 

@@ -66,6 +66,10 @@ final class QueueEntries {
         }
     }
 
+    /** An entry this node claimed, and the domain it is for. */
+    record Claim(long id, String domain) {
+    }
+
     /** One entry in the queue. */
     record Entry(long id, String messageId, Address sender, String domain, List<Address> recipients,
             String signedXml, int attempts, Instant nextAttempt, Instant expires, String lastError) {
@@ -145,7 +149,7 @@ final class QueueEntries {
      * Claims the next due entries for this node, at most {@code limit}, in (next_attempt, id) order:
      * each is then due only at the end of the lease, and no other node takes it meanwhile.
      */
-    List<Long> claim(int limit) {
+    List<Claim> claim(int limit) {
         Instant now = clock.instant();
         try {
             return database.inTransaction(c -> skipsLocked ? claimSkippingLocked(c, limit, now) : claimOneByOne(c, limit, now));
@@ -154,45 +158,45 @@ final class QueueEntries {
         }
     }
 
-    private List<Long> claimSkippingLocked(Connection c, int limit, Instant now) throws SQLException {
+    private List<Claim> claimSkippingLocked(Connection c, int limit, Instant now) throws SQLException {
         try (PreparedStatement claim = c.prepareStatement("UPDATE queue_entries SET next_attempt = ?, claimed_by = ?"
                 + " WHERE id IN (SELECT id FROM queue_entries WHERE next_attempt <= ? ORDER BY next_attempt, id"
-                + " LIMIT " + limit + " FOR UPDATE SKIP LOCKED) RETURNING id")) {
+                + " LIMIT " + limit + " FOR UPDATE SKIP LOCKED) RETURNING id, domain")) {
             claim.setTimestamp(1, Timestamp.from(now.plus(lease)));
             claim.setString(2, node);
             claim.setTimestamp(3, Timestamp.from(now));
-            List<Long> ids = new ArrayList<>();
+            List<Claim> claimed = new ArrayList<>();
             try (ResultSet rows = claim.executeQuery()) {
                 while (rows.next()) {
-                    ids.add(rows.getLong(1));
+                    claimed.add(new Claim(rows.getLong(1), rows.getString(2)));
                 }
             }
-            ids.sort(null);
-            return ids;
+            claimed.sort(java.util.Comparator.comparingLong(Claim::id));
+            return claimed;
         }
     }
 
-    private List<Long> claimOneByOne(Connection c, int limit, Instant now) throws SQLException {
-        List<Long> due = new ArrayList<>();
-        try (PreparedStatement select = c.prepareStatement("SELECT id FROM queue_entries WHERE next_attempt <= ?"
+    private List<Claim> claimOneByOne(Connection c, int limit, Instant now) throws SQLException {
+        List<Claim> due = new ArrayList<>();
+        try (PreparedStatement select = c.prepareStatement("SELECT id, domain FROM queue_entries WHERE next_attempt <= ?"
                 + " ORDER BY next_attempt, id FETCH FIRST " + limit + " ROWS ONLY")) {
             select.setTimestamp(1, Timestamp.from(now));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    due.add(rows.getLong(1));
+                    due.add(new Claim(rows.getLong(1), rows.getString(2)));
                 }
             }
         }
-        List<Long> claimed = new ArrayList<>();
+        List<Claim> claimed = new ArrayList<>();
         try (PreparedStatement claim = c.prepareStatement("UPDATE queue_entries SET next_attempt = ?, claimed_by = ?"
                 + " WHERE id = ? AND next_attempt <= ?")) {
-            for (long id : due) {
+            for (Claim one : due) {
                 claim.setTimestamp(1, Timestamp.from(now.plus(lease)));
                 claim.setString(2, node);
-                claim.setLong(3, id);
+                claim.setLong(3, one.id());
                 claim.setTimestamp(4, Timestamp.from(now));
                 if (claim.executeUpdate() == 1) {
-                    claimed.add(id);
+                    claimed.add(one);
                 }
             }
         }
@@ -308,6 +312,20 @@ final class QueueEntries {
     boolean makeDue(long id) {
         return update("UPDATE queue_entries SET next_attempt = ?, claimed_by = NULL WHERE id = ?", id,
                 Timestamp.from(clock.instant()));
+    }
+
+    /** Makes every entry no node is delivering due now; how many. */
+    int makeAllDue() {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement statement = c.prepareStatement(
+                        "UPDATE queue_entries SET next_attempt = ? WHERE claimed_by IS NULL AND next_attempt > ?")) {
+            Timestamp now = Timestamp.from(clock.instant());
+            statement.setTimestamp(1, now);
+            statement.setTimestamp(2, now);
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot change the queue's entries: " + e.getMessage(), e);
+        }
     }
 
     /** Removes an entry; false if there is none. */

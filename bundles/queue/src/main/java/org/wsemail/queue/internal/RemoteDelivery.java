@@ -20,9 +20,9 @@ import org.wsemail.api.server.SignedMail;
 
 /**
  * Delivery to another domain: its servers in the order of their SRV records, each tried in turn
- * until one answers. A domain that publishes no WSEmail server gets the message as Internet mail
- * when the SMTP gateway is installed, and a bounce otherwise; a server that refuses the message as a
- * whole ends delivery for good; servers that cannot be reached leave it for a later attempt.
+ * until one answers; the entries due for the domain go in as few calls as its server allows. A domain that publishes no WSEmail server gets the message as Internet mail
+ * when the SMTP gateway is installed, and a bounce otherwise; a server that refuses a message as a
+ * whole ends its delivery for good; servers that cannot be reached leave it for a later attempt.
  */
 final class RemoteDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteDelivery.class);
@@ -41,40 +41,49 @@ final class RemoteDelivery {
         this.reader = reader;
     }
 
-    /** The outcome for each of the entry's recipients: never null, FAILED with the last error when no server answered. */
-    List<DeliveryResult> deliver(QueueEntries.Entry entry) {
+    /**
+     * Delivers entries for one domain, as few calls to its server as it allows. The outcome for each
+     * entry, in order: never null, FAILED with the last error when no server answered.
+     */
+    List<List<DeliveryResult>> deliver(List<QueueEntries.Entry> group) {
+        String domain = group.get(0).domain();
         List<ServerEndpoint> servers;
         try {
-            servers = resolver.resolve(entry.domain());
+            servers = resolver.resolve(domain);
         } catch (UncheckedIOException e) {
-            return all(entry, Status.FAILED, e.getMessage());
+            return each(group, Status.FAILED, e.getMessage());
         } catch (IllegalStateException e) {
-            return all(entry, Status.UNKNOWN_RECIPIENT, e.getMessage());
+            return each(group, Status.UNKNOWN_RECIPIENT, e.getMessage());
         }
         if (servers.isEmpty()) {
             Optional<InternetMail> gateway = internet.get();
             if (gateway.isPresent()) {
-                SignedMail mail = new SignedMail(reader.apply(entry.signedXml()), entry.signedXml());
-                return gateway.get().deliver(entry.domain(), mail, entry.recipients());
+                return group.stream().map(entry -> gateway.get().deliver(domain,
+                        new SignedMail(reader.apply(entry.signedXml()), entry.signedXml()), entry.recipients())).toList();
             }
-            return all(entry, Status.UNKNOWN_RECIPIENT, "the domain " + entry.domain() + " publishes no WSEmail server ("
-                    + DomainResolver.SRV_PREFIX + entry.domain() + ")");
+            return each(group, Status.UNKNOWN_RECIPIENT, "the domain " + domain + " publishes no WSEmail server ("
+                    + DomainResolver.SRV_PREFIX + domain + ")");
         }
+        List<PeerTransport.Parcel> parcels = group.stream()
+                .map(entry -> new PeerTransport.Parcel(entry.signedXml(), entry.recipients())).toList();
         String failure = null;
         for (ServerEndpoint server : servers) {
             try {
-                return peers.deliver(server, entry.signedXml(), entry.recipients());
+                return peers.deliverAll(server, parcels);
             } catch (IOException e) {
                 failure = e.getMessage();
-                LOG.info("Delivery of {} to {} failed: {}", entry.messageId(), entry.domain(), failure);
-            } catch (PeerTransport.PeerRefusedException e) {
-                return all(entry, Status.UNKNOWN_RECIPIENT, "refused by " + server.host() + ": " + e.getMessage());
+                LOG.info("Delivery of {} to {} failed: {}", group.stream().map(QueueEntries.Entry::messageId).toList(),
+                        domain, failure);
             }
         }
-        return all(entry, Status.FAILED, failure == null ? "no server answered" : failure);
+        return each(group, Status.FAILED, failure == null ? "no server answered" : failure);
+    }
+
+    private static List<List<DeliveryResult>> each(List<QueueEntries.Entry> group, Status status, String detail) {
+        return group.stream().map(entry -> all(entry, status, detail)).toList();
     }
 
     static List<DeliveryResult> all(QueueEntries.Entry entry, Status status, String detail) {
-        return entry.recipients().stream().map(r -> new DeliveryResult(r, status, detail)).toList();
+        return DeliveryResult.all(entry.recipients(), status, detail);
     }
 }

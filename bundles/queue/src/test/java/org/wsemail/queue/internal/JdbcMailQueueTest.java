@@ -166,7 +166,7 @@ public class JdbcMailQueueTest {
         // node-1 claims the entry, then dies before delivering it (no settlement, no renewals).
         QueueEntries firstNodesEntries = new QueueEntries(new PooledDatabaseManager(db.dataSource()), clock,
                 Duration.ofDays(1), "node-1", Duration.ofSeconds(60));
-        List<Long> claimed = firstNodesEntries.claim(10);
+        List<Long> claimed = firstNodesEntries.claim(10).stream().map(QueueEntries.Claim::id).toList();
         assertEquals(1, claimed.size());
         assertEquals(Map.of("node-1", 1), second.heldByNode());
 
@@ -333,6 +333,43 @@ public class JdbcMailQueueTest {
     }
 
     @Test
+    public void aBacklogForADomainGoesToItsServerInGroupsAndEachMessageIsSettledOnItsOwn() throws Exception {
+        List<Integer> groups = new ArrayList<>();
+        JdbcMailQueue grouping = queue(new PeerTransport() {
+            @Override
+            public List<DeliveryResult> deliver(ServerEndpoint target, String signedXml, List<Address> recipients) {
+                throw new AssertionError("a backlog is handed over in groups");
+            }
+
+            @Override
+            public List<List<DeliveryResult>> deliverAll(ServerEndpoint target, List<Parcel> parcels) {
+                groups.add(parcels.size());
+                // The server refuses the third message of each group as a whole.
+                List<List<DeliveryResult>> outcomes = new ArrayList<>();
+                for (int i = 0; i < parcels.size(); i++) {
+                    outcomes.add(DeliveryResult.all(parcels.get(i).recipients(), i == 2 ? Status.UNKNOWN_RECIPIENT
+                            : Status.STORED, i == 2 ? "refused by mx1.b.test: BadRequest: no" : "message " + i));
+                }
+                return outcomes;
+            }
+        }, null);
+        for (int i = 0; i < 45; i++) {
+            grouping.enqueue(signer.sign(send("Backlog " + i, ALICE, BOB)));
+        }
+        grouping.enqueue(signer.sign(send("Local", ALICE, ANNE)));
+
+        grouping.runDue();
+
+        assertEquals(List.of(20, 20, 5), groups);
+        assertEquals("local mail is delivered on its own", List.of("anne@a.test <- Local"), localDeliveries);
+        grouping.runDue();
+        assertEquals("each refused message bounced, the others delivered", List.of("Local",
+                "Undelivered mail: Backlog 2", "Undelivered mail: Backlog 22", "Undelivered mail: Backlog 42"),
+                localMessages.stream().map(MailMessage::subject).toList());
+        assertTrue("each message settled", grouping.entries().isEmpty());
+    }
+
+    @Test
     public void aServerThatIsDownIsSkippedForTheNextOne() {
         downHosts.add("mx1.b.test");
         enqueue(send("Hi", ALICE, BOB));
@@ -446,6 +483,24 @@ public class JdbcMailQueueTest {
         assertTrue(queue.entries().isEmpty());
         assertEquals(false, queue.delete(second));
         assertEquals(false, queue.retryNow(second));
+    }
+
+    @Test
+    public void anAdministratorCanMakeEveryWaitingEntryDueAtOnce() {
+        downHosts.addAll(List.of("mx1.b.test", "mx2.b.test"));
+        enqueue(send("One", ALICE, BOB));
+        enqueue(send("Two", ALICE, BETH));
+        queue.runDue();
+        assertEquals("both wait for their retry", 2, queue.entries().size());
+        downHosts.clear();
+        peerCalls.clear();
+
+        assertEquals(2, queue.retryAllNow());
+        queue.runDue();
+
+        assertEquals("both went at once, before their retry was due", 2, peerCalls.size());
+        assertTrue(queue.entries().isEmpty());
+        assertEquals("nothing is left to make due", 0, queue.retryAllNow());
     }
 
     @Test
