@@ -31,9 +31,9 @@ import org.wsemail.api.server.StoredMessage;
 import org.wsemail.api.server.UnknownUserException;
 
 /**
- * Mailboxes in the {@code messages} table; every method is one transaction. A message that would
- * take its mailbox beyond {@code quota.mib} of {@value #PID} is refused ({@link
- * MailboxFullException}); a message already stored is never refused.
+ * Mailboxes in the {@code messages} table, each one's size kept in its user's row; every method is
+ * one transaction. A message that would take its mailbox beyond {@code quota.mib} of {@value #PID}
+ * is refused ({@link MailboxFullException}); a message already stored is never refused.
  */
 @Component(service = MailStore.class, configurationPid = JdbcMailStore.PID)
 @Designate(ocd = JdbcMailStore.Config.class)
@@ -48,7 +48,6 @@ public class JdbcMailStore implements MailStore {
     }
 
     private static final String DUPLICATE_KEY = "23505";
-    private static final String MISSING_PARENT = "23503";
     private static final int MAX_SUBJECT = 2000;
 
     private final DatabaseManager database;
@@ -66,8 +65,14 @@ public class JdbcMailStore implements MailStore {
         StoreSchema.migrate(database);
     }
 
+    /**
+     * Adds the message's size to its mailbox's (the user's row is locked from then on, so that
+     * deliveries to one mailbox take turns and none goes beyond the quota), then stores it; a message
+     * stored before is not stored again and its number is returned.
+     */
     @Override
     public long store(Address mailbox, SignedMail mail) throws UnknownUserException {
+        long size = bytes(mail.signedXml());
         try {
             // Deliveries run concurrently: a store the database rolls back for a lock conflict runs again.
             return database.inTransaction(c -> {
@@ -76,25 +81,69 @@ public class JdbcMailStore implements MailStore {
                     if (stored != null) {
                         return stored;
                     }
-                    long used = used(c, mailbox);
-                    long size = bytes(mail.signedXml());
-                    if (used + size > quotaBytes) {
-                        throw new MailboxFullException(mailbox, used, size, quotaBytes);
-                    }
                 }
-                return insert(c, mailbox, mail.message(), mail.signedXml());
+                // A failed statement spoils the rest of a PostgreSQL transaction unless rolled back to a savepoint.
+                java.sql.Savepoint beforeStore = c.setSavepoint();
+                if (!addToUsage(c, mailbox, size)) {
+                    Long used = usage(c, mailbox);
+                    if (used == null) {
+                        throw new UnknownUserSignal();
+                    }
+                    throw new MailboxFullException(mailbox, used, size, quotaBytes);
+                }
+                try {
+                    return insert(c, mailbox, mail.message(), mail.signedXml(), size);
+                } catch (SQLException e) {
+                    if (DUPLICATE_KEY.equals(e.getSQLState())) {
+                        // Delivered before (a retried Deliver): one copy, its number, its size counted once.
+                        c.rollback(beforeStore);
+                        return existingId(c, mailbox, mail.messageId());
+                    }
+                    throw e;
+                }
             });
+        } catch (UnknownUserSignal e) {
+            throw new UnknownUserException(mailbox);
         } catch (SQLException e) {
-            if (MISSING_PARENT.equals(e.getSQLState())) {
-                throw new UnknownUserException(mailbox);
-            }
             throw new StoreException("cannot store message " + mail.messageId() + " for " + mailbox, e);
         }
     }
 
-    private static long insert(Connection c, Address mailbox, MailMessage message, String signedXml) throws SQLException {
-        // A failed statement spoils the rest of a PostgreSQL transaction unless rolled back to a savepoint.
-        java.sql.Savepoint beforeInsert = c.setSavepoint();
+    /** The user is not there: carried out of the transaction, which it rolls back. */
+    private static final class UnknownUserSignal extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnknownUserSignal() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Adds {@code size} to the mailbox's usage, unless that goes beyond the quota; false if not added (or no such user). */
+    private boolean addToUsage(Connection c, Address mailbox, long size) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement("UPDATE users SET used_bytes = used_bytes + ? WHERE address = ?"
+                + (quotaBytes > 0 ? " AND used_bytes + ? <= ?" : ""))) {
+            update.setLong(1, size);
+            update.setString(2, mailbox.toString());
+            if (quotaBytes > 0) {
+                update.setLong(3, size);
+                update.setLong(4, quotaBytes);
+            }
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    /** The mailbox's usage; null if there is no such user. */
+    private static Long usage(Connection c, Address mailbox) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT used_bytes FROM users WHERE address = ?")) {
+            select.setString(1, mailbox.toString());
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : null;
+            }
+        }
+    }
+
+    private static long insert(Connection c, Address mailbox, MailMessage message, String signedXml, long size)
+            throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO messages (mailbox, message_id, sender,"
                 + " subject, sent_at, flags, size_bytes, signed_xml, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
@@ -104,7 +153,7 @@ public class JdbcMailStore implements MailStore {
             insert.setString(4, truncate(message.subject()));
             insert.setTimestamp(5, Timestamp.from(message.timestamp()));
             insert.setInt(6, MessageFlag.toBits(message.flags()));
-            insert.setLong(7, bytes(signedXml));
+            insert.setLong(7, size);
             insert.setString(8, signedXml);
             insert.setTimestamp(9, Timestamp.from(Instant.now()));
             insert.executeUpdate();
@@ -112,28 +161,11 @@ public class JdbcMailStore implements MailStore {
                 keys.next();
                 return keys.getLong(1);
             }
-        } catch (SQLException e) {
-            if (DUPLICATE_KEY.equals(e.getSQLState())) {
-                // Delivered before (a retried Deliver): one copy, its number.
-                c.rollback(beforeInsert);
-                return existingId(c, mailbox, message.messageId());
-            }
-            throw e;
         }
     }
 
     private static long bytes(String signedXml) {
         return signedXml.getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    private static long used(Connection c, Address mailbox) throws SQLException {
-        try (PreparedStatement sum = c.prepareStatement("SELECT COALESCE(SUM(size_bytes), 0) FROM messages WHERE mailbox = ?")) {
-            sum.setString(1, mailbox.toString());
-            try (ResultSet rows = sum.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }
     }
 
     private static Long existingId(Connection c, Address mailbox, String messageId) throws SQLException {
@@ -184,21 +216,37 @@ public class JdbcMailStore implements MailStore {
         }
     }
 
+    /** Deletes the messages and takes their sizes off the mailbox's, in one transaction. */
     @Override
     public int delete(Address mailbox, Collection<Long> ids) {
         if (ids.isEmpty()) {
             return 0;
         }
         String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
-        try (Connection c = database.dataSource().getConnection();
-                PreparedStatement delete = c.prepareStatement(
+        try {
+            return database.inTransaction(c -> {
+                // The user's row first, as a store locks it: deletes and stores of one mailbox take turns.
+                try (PreparedStatement usage = c.prepareStatement("UPDATE users SET used_bytes = used_bytes"
+                        + " - (SELECT COALESCE(SUM(size_bytes), 0) FROM messages WHERE mailbox = ? AND id IN (" + marks + "))"
+                        + " WHERE address = ?")) {
+                    int i = 1;
+                    usage.setString(i++, mailbox.toString());
+                    for (Long id : ids) {
+                        usage.setLong(i++, id);
+                    }
+                    usage.setString(i, mailbox.toString());
+                    usage.executeUpdate();
+                }
+                try (PreparedStatement delete = c.prepareStatement(
                         "DELETE FROM messages WHERE mailbox = ? AND id IN (" + marks + ")")) {
-            delete.setString(1, mailbox.toString());
-            int i = 2;
-            for (Long id : ids) {
-                delete.setLong(i++, id);
-            }
-            return delete.executeUpdate();
+                    delete.setString(1, mailbox.toString());
+                    int i = 2;
+                    for (Long id : ids) {
+                        delete.setLong(i++, id);
+                    }
+                    return delete.executeUpdate();
+                }
+            });
         } catch (SQLException e) {
             throw new StoreException("cannot delete messages of " + mailbox, e);
         }

@@ -12,7 +12,8 @@ final class StoreSchema {
     static final Schema SCHEMA = new Schema("store", StoreSchema.class, List.of(
             new Migration(1, "users and mailboxes", "V1__mailboxes.sql"),
             new Migration(2, "plug-in state", "V2__plugin_state.sql"),
-            new Migration(3, "mailbox sizes for quotas", "V3__mailbox_sizes.sql")));
+            new Migration(3, "mailbox sizes for quotas", "V3__mailbox_sizes.sql"),
+            new Migration(4, "each mailbox's size kept up to date", "V4__mailbox_usage.sql")));
 
     private StoreSchema() {
     }

@@ -150,6 +150,44 @@ public class JdbcMailStoreTest {
     }
 
     @Test
+    public void deliveriesToOneMailboxAtOnceNeverTakeItBeyondItsQuota() throws Exception {
+        JdbcMailStore quota = new JdbcMailStore(database, 1 << 20);
+        String fifth = "<m>" + "x".repeat(200_000) + "</m>";
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(10);
+        java.util.concurrent.atomic.AtomicInteger full = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            List<java.util.concurrent.Future<?>> stores = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                String id = "c" + i;
+                stores.add(threads.submit(() -> {
+                    try {
+                        quota.store(BOB, new SignedMail(message(id, id, T0), fifth));
+                    } catch (MailboxFullException expected) {
+                        full.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> store : stores) {
+                store.get();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertEquals("five fit in 1 MiB", 5, store.headers(BOB, Instant.EPOCH).size());
+        assertEquals(5, full.get());
+
+        store.delete(BOB, List.of(store.headers(BOB, Instant.EPOCH).get(0).id()));
+        quota.store(BOB, new SignedMail(message("after", "After", T0), fifth));
+        try {
+            quota.store(BOB, new SignedMail(message("beyond", "Beyond", T0), fifth));
+            fail("the size of a deleted message was freed twice");
+        } catch (MailboxFullException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("0.95 MiB of its 1.00 MiB quota used"));
+        }
+    }
+
+    @Test
     public void anUnknownMailboxIsRefusedAndNothingIsStored() {
         Address nobody = Address.parse("nobody@b.test");
         try {
