@@ -1,13 +1,11 @@
 package org.wsemail.security.internal;
 
 import java.security.cert.CertificateException;
-import java.security.cert.TrustAnchor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -28,7 +26,6 @@ import org.wsemail.wire.security.MessageSignatures;
 public class XmlMessageSigner implements MessageSigner {
     private final CredentialStores stores;
     private final TrustedRoots roots;
-    private final RootsDerived<Set<TrustAnchor>> anchors;
     private final MessageCodec codec = new MessageCodec();
     private final MessageSignatures signatures = new MessageSignatures();
 
@@ -36,8 +33,6 @@ public class XmlMessageSigner implements MessageSigner {
     public XmlMessageSigner(@Reference CredentialStores stores, @Reference TrustedRoots roots) {
         this.stores = stores;
         this.roots = roots;
-        this.anchors = new RootsDerived<>(roots,
-                current -> current.stream().map(root -> new TrustAnchor(root, null)).collect(Collectors.toSet()));
     }
 
     @Override
@@ -57,7 +52,8 @@ public class XmlMessageSigner implements MessageSigner {
         }
         MessageSignatures.Signer signer;
         try {
-            signer = signatures.verify(element, anchors.get());
+            // The chain is validated in vouchedFor, against the roots bound to each domain it names.
+            signer = signatures.verifyLeavingTrustToCaller(element);
         } catch (MessageSignatures.InvalidSignatureException e) {
             throw new InvalidSignatureException(e.getMessage(), e);
         }

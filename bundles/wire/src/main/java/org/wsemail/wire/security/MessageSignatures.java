@@ -129,6 +129,18 @@ public final class MessageSignatures {
      * @throws InvalidSignatureException saying what is wrong
      */
     public Signer verify(Element message, Set<TrustAnchor> anchors) throws InvalidSignatureException {
+        Signer signer = verifyLeavingTrustToCaller(message);
+        validateChain(signer.chain(), anchors);
+        return signer;
+    }
+
+    /**
+     * Verifies the signature and its shape as {@link #verify} does, but not where the signer's
+     * certificate chain leads: for a caller that validates the chain itself (a server, against the
+     * roots bound to each domain the certificate names, with their revocation lists), so that it is
+     * not validated twice. The signer returned is not trusted until the caller has done so.
+     */
+    public Signer verifyLeavingTrustToCaller(Element message) throws InvalidSignatureException {
         Element signature = onlySignature(message);
         String id = message.getAttributeNS(null, MessageCodec.ID_ATTRIBUTE);
         if (id.isEmpty()) {
@@ -148,7 +160,9 @@ public final class MessageSignatures {
         } catch (javax.xml.crypto.MarshalException | javax.xml.crypto.dsig.XMLSignatureException e) {
             throw new InvalidSignatureException("the signature cannot be checked: " + e.getMessage(), e);
         }
-        validateChain(selector.chain, anchors);
+        if (selector.chain.isEmpty()) {
+            throw new InvalidSignatureException("the signature carries no certificate");
+        }
         X509Certificate signer = selector.chain.get(0);
         return new Signer(signer, DomainTls.dnsNames(signer), selector.chain);
     }
