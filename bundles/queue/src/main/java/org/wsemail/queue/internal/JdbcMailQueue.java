@@ -92,6 +92,20 @@ public class JdbcMailQueue implements MailQueue {
     private final DeliveryWorker worker;
     /** Renews this node's claims while it lives; null in tests. */
     private ScheduledExecutorService renewals;
+    /**
+     * Messages for this domain that this node queued lately, by message id, as the model: their
+     * local delivery need not read the signed XML back. Bounded; an entry not found here is read.
+     */
+    private final Map<String, SignedMail> queuedHere = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, false) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, SignedMail> eldest) {
+                    return size() > QUEUED_HERE;
+                }
+            });
+    private static final int QUEUED_HERE = 1_000;
     /** The entries this node is delivering now: the claims it renews. */
     private final java.util.Set<Long> delivering = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -168,6 +182,7 @@ public class JdbcMailQueue implements MailQueue {
         SignedMail mail = signer.sign(message);
         // Claimed by this node for a lease, as the worker claims: kept from the worker (of any node) until settled.
         List<Long> ids = entries.insert(mail, lease);
+        rememberIfLocal(mail);
         LOG.debug("Queued message {} as {}, delivering at once", mail.messageId(), ids);
         List<DeliveryResult> results = new ArrayList<>();
         for (long id : ids) {
@@ -179,9 +194,17 @@ public class JdbcMailQueue implements MailQueue {
     @Override
     public List<Long> enqueue(SignedMail mail) {
         List<Long> ids = entries.insert(mail);
+        rememberIfLocal(mail);
         LOG.debug("Queued message {} as {}", mail.messageId(), ids);
         worker.wake();
         return ids;
+    }
+
+    /** Keeps a message with recipients in this domain for its local delivery. */
+    private void rememberIfLocal(SignedMail mail) {
+        if (mail.message().recipients().stream().anyMatch(domain::isLocal)) {
+            queuedHere.put(mail.messageId(), mail);
+        }
     }
 
     @Override
@@ -281,7 +304,9 @@ public class JdbcMailQueue implements MailQueue {
     }
 
     private List<DeliveryResult> deliverLocally(QueueEntries.Entry entry) {
-        MailMessage message = reader.apply(entry.signedXml());
+        SignedMail queued = queuedHere.remove(entry.messageId());
+        MailMessage message = queued != null && queued.signedXml().equals(entry.signedXml())
+                ? queued.message() : reader.apply(entry.signedXml());
         return localMta.deliver(new SignedMail(message, entry.signedXml()), entry.recipients(), environment(message.sender()));
     }
 
