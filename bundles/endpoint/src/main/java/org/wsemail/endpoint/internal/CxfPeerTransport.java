@@ -190,10 +190,14 @@ public class CxfPeerTransport implements PeerTransport {
         try {
             answers = call(url, () -> peer.deliverBatch(request));
         } catch (PeerRefusedException | SOAPFaultException e) {
-            // Not taken as a batch (no such operation, a request limit): the same messages one by one.
-            LOG.info("{} did not take {} messages in one call ({}); they go one by one, and so does its mail for the"
-                    + " next hour", url, chunk.size(), e.getMessage());
-            singleOnly.put(url, System.nanoTime() + java.util.concurrent.TimeUnit.HOURS.toNanos(1));
+            // Not taken as a batch (no such operation, a request limit): the same messages one by one,
+            // and one by one for the next hour, unless the server only failed this time.
+            boolean failedThisTime = e instanceof SOAPFaultException fault && isServerFault(fault);
+            LOG.info("{} did not take {} messages in one call ({}); they go one by one{}", url, chunk.size(), e.getMessage(),
+                    failedThisTime ? "" : ", and so does its mail for the next hour");
+            if (!failedThisTime) {
+                singleOnly.put(url, System.nanoTime() + java.util.concurrent.TimeUnit.HOURS.toNanos(1));
+            }
             for (int i : chunk) {
                 outcomes.set(i, deliverOneOf(target, elements.get(i), parcels.get(i).recipients(), outcomes));
             }
@@ -229,6 +233,12 @@ public class CxfPeerTransport implements PeerTransport {
                                 + refusal.getMessage()));
             }
         }
+    }
+
+    /** A fault the server says is its own (SOAP 1.1 Server, 1.2 Receiver), not the request's. */
+    private static boolean isServerFault(SOAPFaultException fault) {
+        String code = fault.getFault() == null ? "" : fault.getFault().getFaultCode();
+        return code != null && (code.endsWith(":Server") || code.endsWith(":Receiver"));
     }
 
     /** One parcel of several on its own: a refusal or failure becomes its results. */
