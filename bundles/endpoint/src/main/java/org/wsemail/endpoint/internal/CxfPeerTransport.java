@@ -128,7 +128,7 @@ public class CxfPeerTransport implements PeerTransport {
      * (each is encrypted to the receiving server on its own), the others in batch calls of at most
      * {@link #BATCH_PARCELS} messages and {@link #BATCH_CHARACTERS} characters. A server that does
      * not take a batch (an older one, say, or one whose request limits it exceeds) gets those messages
-     * one by one, and no batch for the next hour.
+     * one by one, and no batch for the next hour unless it only failed with a server fault that once.
      */
     @Override
     public List<List<DeliveryResult>> deliverAll(ServerEndpoint target, List<Parcel> parcels) throws IOException {
