@@ -121,8 +121,8 @@ set -e
 times > "$bed/times.after"
 hz=$(getconf CLK_TCK)
 load_cpu=$(awk -v a="$(children "$bed/times.after")" -v b="$(children "$bed/times.before")" 'BEGIN {printf "%.1f", a - b}')
-local_cpu=$(awk -v t="$(( $(ticks local) - cpu_local ))" -v hz="$hz" 'BEGIN {printf "%.1f", t / hz}')
-external_cpu=$(awk -v t="$(( $(ticks external) - cpu_external ))" -v hz="$hz" 'BEGIN {printf "%.1f", t / hz}')
+cpu_since() { awk -v t="$(( $(ticks "$1") - $2 ))" -v hz="$hz" 'BEGIN {printf "%.1f", t / hz}'; }  # seconds
+local_cpu=$(cpu_since local "$cpu_local"); external_cpu=$(cpu_since external "$cpu_external")
 echo "CPU during the run (warm-up included): load tool ${load_cpu} s, local.test ${local_cpu} s, external.test ${external_cpu} s"
 # Per request: the run's requests and the warm-up's (the last --warmup given wins, 1000 by default).
 warmup=1000
@@ -146,8 +146,7 @@ for s in local external; do
 done
 echo "queues of both servers empty $(( ($(now) - ended) / 1000000 )) ms after the last request"
 # A server that fell behind delivers the rest after the run: its CPU counts until its queue is empty.
-local_all=$(awk -v t="$(( $(ticks local) - cpu_local ))" -v hz="$hz" 'BEGIN {printf "%.1f", t / hz}')
-external_all=$(awk -v t="$(( $(ticks external) - cpu_external ))" -v hz="$hz" 'BEGIN {printf "%.1f", t / hz}')
+local_all=$(cpu_since local "$cpu_local"); external_all=$(cpu_since external "$cpu_external")
 echo "server CPU until both queues were empty: local.test ${local_all} s, external.test ${external_all} s; per request" \
   "$(awk -v a="$local_all" -v e="$external_all" -v n="$total" \
   'BEGIN {printf "local.test %.2f ms, external.test %.2f ms", a * 1000 / n, e * 1000 / n}')"

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -208,7 +207,7 @@ public class SharedFiles {
         String digest = digest(content);
         String encoded = Base64.getEncoder().encodeToString(content);
         long version = database.inTransaction(c -> VersionedRows.write(c, "shared_files", "path", path,
-                new LinkedHashMap<>(Map.of("content", encoded, "digest", digest)), node, clock.instant()));
+                Map.of("content", encoded, "digest", digest), node, clock.instant()));
         inStep.put(path, digest);
         LOG.info("Shared {} with the other nodes (version {})", path, version);
     }

@@ -23,7 +23,7 @@ final class VersionedRows {
      * Writes the values to the key's row, inserting it at version 1 if there is none, in the caller's
      * transaction.
      *
-     * @param values column name to value, in the order the columns are written
+     * @param values column name to value
      * @return the row's version now
      */
     static long write(Connection c, String table, String keyColumn, String key, Map<String, String> values, String node,

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -120,147 +122,9 @@ public class CxfPeerTransport implements PeerTransport {
     @Override
     public List<DeliveryResult> deliver(ServerEndpoint target, String signedXml, List<Address> recipients)
             throws IOException, PeerRefusedException {
-        return deliverOne(target, codec.parse(signedXml), recipients);
-    }
-
-    /**
-     * Several messages for one domain: those whose senders asked for encrypted delivery one by one
-     * (each is encrypted to the receiving server on its own), the others in batch calls of at most
-     * {@link #BATCH_PARCELS} messages and {@link #BATCH_CHARACTERS} characters. A server that does
-     * not take a batch (an older one, say, or one whose request limits it exceeds) gets those messages
-     * one by one, and no batch for the next hour unless it only failed with a server fault that once.
-     */
-    @Override
-    public List<List<DeliveryResult>> deliverAll(ServerEndpoint target, List<Parcel> parcels) throws IOException {
-        String url = url(target);
-        Long until = singleOnly.get(url);
-        if (parcels.size() == 1 || until != null && System.nanoTime() - until < 0) {
-            return PeerTransport.super.deliverAll(target, parcels);
-        }
-        List<List<DeliveryResult>> outcomes = new ArrayList<>(java.util.Collections.nCopies(parcels.size(), null));
-        List<Integer> chunk = new ArrayList<>();
-        List<Element> elements = new ArrayList<>();
-        int characters = 0;
-        for (int i = 0; i < parcels.size(); i++) {
-            Element element = codec.parse(parcels.get(i).signedXml());
-            elements.add(element);
-            if (codec.flags(element).contains(MessageFlag.ENCRYPTED_DELIVERY)) {
-                continue;
-            }
-            int size = parcels.get(i).signedXml().length();
-            if (!chunk.isEmpty() && (chunk.size() == BATCH_PARCELS || characters + size > BATCH_CHARACTERS)) {
-                deliverBatch(target, url, chunk, parcels, elements, outcomes);
-                chunk = new ArrayList<>();
-                characters = 0;
-            }
-            chunk.add(i);
-            characters += size;
-        }
-        if (!chunk.isEmpty()) {
-            deliverBatch(target, url, chunk, parcels, elements, outcomes);
-        }
-        for (int i = 0; i < parcels.size(); i++) {
-            if (outcomes.get(i) == null) {
-                outcomes.set(i, deliverOneOf(target, elements.get(i), parcels.get(i).recipients(), outcomes));
-            }
-        }
-        return outcomes;
-    }
-
-    /**
-     * Hands the parcels at {@code chunk} over in one call and sets their outcomes; a server that does
-     * not take the batch gets them one by one.
-     *
-     * @throws IOException if the server did not answer and no parcel was handed over before
-     */
-    private void deliverBatch(ServerEndpoint target, String url, List<Integer> chunk, List<Parcel> parcels,
-            List<Element> elements, List<List<DeliveryResult>> outcomes) throws IOException {
-        String domain = parcels.get(chunk.get(0)).recipients().get(0).domain();
-        MailPeer peer = peer(url, domain, null);
-        List<DeliverBatch.Parcel> request = new ArrayList<>();
-        for (int i : chunk) {
-            DeliverBatch.Parcel parcel = new DeliverBatch.Parcel();
-            SignedMessage signed = new SignedMessage();
-            signed.setAny(elements.get(i));
-            parcel.setSignedMessage(signed);
-            parcel.getRecipient().addAll(parcels.get(i).recipients().stream().map(Address::toString).toList());
-            request.add(parcel);
-        }
-        List<DeliverBatchResponse.Outcome> answers;
-        try {
-            answers = call(url, () -> peer.deliverBatch(request));
-        } catch (PeerRefusedException | SOAPFaultException e) {
-            // Not taken as a batch (no such operation, a request limit): the same messages one by one,
-            // and one by one for the next hour, unless the server only failed this time.
-            boolean failedThisTime = e instanceof SOAPFaultException fault && isServerFault(fault);
-            LOG.info("{} did not take {} messages in one call ({}); they go one by one{}", url, chunk.size(), e.getMessage(),
-                    failedThisTime ? "" : ", and so does its mail for the next hour");
-            if (!failedThisTime) {
-                singleOnly.put(url, System.nanoTime() + java.util.concurrent.TimeUnit.HOURS.toNanos(1));
-            }
-            for (int i : chunk) {
-                outcomes.set(i, deliverOneOf(target, elements.get(i), parcels.get(i).recipients(), outcomes));
-            }
-            return;
-        } catch (IOException e) {
-            if (outcomes.stream().allMatch(java.util.Objects::isNull)) {
-                throw e;
-            }
-            for (int i : chunk) {
-                outcomes.set(i, DeliveryResult.all(parcels.get(i).recipients(), DeliveryResult.Status.FAILED, e.getMessage()));
-            }
-            return;
-        }
-        if (answers.size() != chunk.size()) {
-            String reason = url + " answered " + answers.size() + " outcomes for " + chunk.size() + " messages";
-            for (int i : chunk) {
-                outcomes.set(i, DeliveryResult.all(parcels.get(i).recipients(), DeliveryResult.Status.FAILED, reason));
-            }
-            return;
-        }
-        traffic.relayed.messagesSent.addAndGet(chunk.size() - 1L);
-        for (int k = 0; k < chunk.size(); k++) {
-            int i = chunk.get(k);
-            DeliverBatchResponse.Outcome answer = answers.get(k);
-            Refusal refusal = answer.getRefused();
-            if (refusal == null) {
-                outcomes.set(i, results(answer.getResult()));
-            } else {
-                boolean later = FaultCodes.SERVER_ERROR.equals(refusal.getCode());
-                outcomes.set(i, DeliveryResult.all(parcels.get(i).recipients(),
-                        later ? DeliveryResult.Status.FAILED : DeliveryResult.Status.UNKNOWN_RECIPIENT,
-                        (later ? url + " failed: " : "refused by " + target.host() + ": " + refusal.getCode() + ": ")
-                                + refusal.getMessage()));
-            }
-        }
-    }
-
-    /** A fault the server says is its own (SOAP 1.1 Server, 1.2 Receiver), not the request's. */
-    private static boolean isServerFault(SOAPFaultException fault) {
-        String code = fault.getFault() == null ? "" : fault.getFault().getFaultCode();
-        return code != null && (code.endsWith(":Server") || code.endsWith(":Receiver"));
-    }
-
-    /** One parcel of several on its own: a refusal or failure becomes its results. */
-    private List<DeliveryResult> deliverOneOf(ServerEndpoint target, Element element, List<Address> recipients,
-            List<List<DeliveryResult>> outcomes) throws IOException {
-        try {
-            return deliverOne(target, element, recipients);
-        } catch (IOException e) {
-            if (outcomes.stream().allMatch(java.util.Objects::isNull)) {
-                throw e;
-            }
-            return DeliveryResult.all(recipients, DeliveryResult.Status.FAILED, e.getMessage());
-        } catch (PeerRefusedException e) {
-            return DeliveryResult.all(recipients, DeliveryResult.Status.UNKNOWN_RECIPIENT,
-                    "refused by " + target.host() + ": " + e.getMessage());
-        }
-    }
-
-    private List<DeliveryResult> deliverOne(ServerEndpoint target, Element element, List<Address> recipients)
-            throws IOException, PeerRefusedException {
         String url = url(target);
         String domain = recipients.get(0).domain();
+        Element element = codec.parse(signedXml);
         X509Certificate receiver = null;
         if (codec.flags(element).contains(MessageFlag.ENCRYPTED_DELIVERY)) {
             if (!"https".equals(config.scheme())) {
@@ -277,6 +141,144 @@ public class CxfPeerTransport implements PeerTransport {
         } catch (SOAPFaultException e) {
             throw new IOException(url + " answered with a fault: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Several messages for one domain: in batch calls of at most {@link #BATCH_PARCELS} messages and
+     * {@link #BATCH_CHARACTERS} characters, except those whose senders asked for encrypted delivery,
+     * which go one by one afterwards (each is encrypted to the receiving server on its own). A server that does
+     * not take a batch (an older one, say, or one whose request limits it exceeds) gets those messages
+     * one by one, and no batch for the next hour unless it only failed with a server fault that once.
+     */
+    @Override
+    public List<List<DeliveryResult>> deliverAll(ServerEndpoint target, List<Parcel> parcels) throws IOException {
+        String url = url(target);
+        Long until = singleOnly.get(url);
+        if (parcels.size() == 1 || until != null && System.nanoTime() - until < 0) {
+            return PeerTransport.super.deliverAll(target, parcels);
+        }
+        List<Element> elements = new ArrayList<>();
+        for (Parcel parcel : parcels) {
+            elements.add(codec.parse(parcel.signedXml()));
+        }
+        Deque<List<Integer>> calls = calls(parcels, elements);
+        List<List<DeliveryResult>> outcomes = new ArrayList<>(java.util.Collections.nCopies(parcels.size(), null));
+        boolean handedOver = false;
+        while (!calls.isEmpty()) {
+            List<Integer> call = calls.poll();
+            try {
+                if (call.size() == 1) {
+                    int i = call.get(0);
+                    outcomes.set(i, PeerTransport.super.deliverAll(target, List.of(parcels.get(i))).get(0));
+                } else if (!deliverBatch(target, url, call, parcels, elements, outcomes)) {
+                    for (int k = call.size() - 1; k >= 0; k--) {
+                        calls.addFirst(List.of(call.get(k)));
+                    }
+                    continue;
+                }
+                handedOver = true;
+            } catch (IOException e) {
+                if (!handedOver) {
+                    throw e;
+                }
+                failed(call, parcels, outcomes, e.getMessage());
+            }
+        }
+        return outcomes;
+    }
+
+    /** The calls that hand the parcels over, by their indices: batches first, then each encrypted one alone. */
+    private Deque<List<Integer>> calls(List<Parcel> parcels, List<Element> elements) {
+        Deque<List<Integer>> calls = new ArrayDeque<>();
+        List<List<Integer>> alone = new ArrayList<>();
+        List<Integer> chunk = new ArrayList<>();
+        int characters = 0;
+        for (int i = 0; i < parcels.size(); i++) {
+            if (codec.flags(elements.get(i)).contains(MessageFlag.ENCRYPTED_DELIVERY)) {
+                alone.add(List.of(i));
+                continue;
+            }
+            int size = parcels.get(i).signedXml().length();
+            if (!chunk.isEmpty() && (chunk.size() == BATCH_PARCELS || characters + size > BATCH_CHARACTERS)) {
+                calls.add(chunk);
+                chunk = new ArrayList<>();
+                characters = 0;
+            }
+            chunk.add(i);
+            characters += size;
+        }
+        if (!chunk.isEmpty()) {
+            calls.add(chunk);
+        }
+        calls.addAll(alone);
+        return calls;
+    }
+
+    /**
+     * Hands the parcels at {@code chunk} over in one call and sets their outcomes.
+     *
+     * @return false if the server did not take the batch: the parcels are to go one by one
+     * @throws IOException if the server could not be reached or did not answer
+     */
+    private boolean deliverBatch(ServerEndpoint target, String url, List<Integer> chunk, List<Parcel> parcels,
+            List<Element> elements, List<List<DeliveryResult>> outcomes) throws IOException {
+        String domain = parcels.get(chunk.get(0)).recipients().get(0).domain();
+        MailPeer peer = peer(url, domain, null);
+        List<DeliverBatch.Parcel> request = new ArrayList<>();
+        for (int i : chunk) {
+            DeliverBatch.Parcel parcel = new DeliverBatch.Parcel();
+            SignedMessage signed = new SignedMessage();
+            signed.setAny(elements.get(i));
+            parcel.setSignedMessage(signed);
+            parcel.getRecipient().addAll(parcels.get(i).recipients().stream().map(Address::toString).toList());
+            request.add(parcel);
+        }
+        List<DeliverBatchResponse.Outcome> answers;
+        try {
+            answers = call(url, () -> peer.deliverBatch(request));
+        } catch (PeerRefusedException | SOAPFaultException e) {
+            // Not taken as a batch (no such operation, a request limit): one by one for the next hour,
+            // unless the server only failed this time.
+            boolean failedThisTime = e instanceof SOAPFaultException fault && isServerFault(fault);
+            LOG.info("{} did not take {} messages in one call ({}); they go one by one{}", url, chunk.size(), e.getMessage(),
+                    failedThisTime ? "" : ", and so does its mail for the next hour");
+            if (!failedThisTime) {
+                singleOnly.put(url, System.nanoTime() + java.util.concurrent.TimeUnit.HOURS.toNanos(1));
+            }
+            return false;
+        }
+        if (answers.size() != chunk.size()) {
+            failed(chunk, parcels, outcomes, url + " answered " + answers.size() + " outcomes for " + chunk.size() + " messages");
+            return true;
+        }
+        traffic.relayed.messagesSent.addAndGet(chunk.size() - 1L);
+        for (int k = 0; k < chunk.size(); k++) {
+            int i = chunk.get(k);
+            Refusal refusal = answers.get(k).getRefused();
+            if (refusal == null) {
+                outcomes.set(i, results(answers.get(k).getResult()));
+            } else {
+                boolean later = FaultCodes.SERVER_ERROR.equals(refusal.getCode());
+                outcomes.set(i, DeliveryResult.all(parcels.get(i).recipients(),
+                        later ? DeliveryResult.Status.FAILED : DeliveryResult.Status.UNKNOWN_RECIPIENT,
+                        (later ? url + " failed: " : "refused by " + target.host() + ": " + refusal.getCode() + ": ")
+                                + refusal.getMessage()));
+            }
+        }
+        return true;
+    }
+
+    /** FAILED, to be tried again later, for each parcel of the call. */
+    private static void failed(List<Integer> call, List<Parcel> parcels, List<List<DeliveryResult>> outcomes, String reason) {
+        for (int i : call) {
+            outcomes.set(i, DeliveryResult.all(parcels.get(i).recipients(), DeliveryResult.Status.FAILED, reason));
+        }
+    }
+
+    /** A fault the server says is its own (SOAP 1.1 Server, 1.2 Receiver), not the request's. */
+    private static boolean isServerFault(SOAPFaultException fault) {
+        String code = fault.getFault() == null ? "" : fault.getFault().getFaultCode();
+        return code != null && (code.endsWith(":Server") || code.endsWith(":Receiver"));
     }
 
     private String url(ServerEndpoint target) {

@@ -20,8 +20,9 @@ import org.wsemail.api.server.SignedMail;
 
 /**
  * Delivery to another domain: its servers in the order of their SRV records, each tried in turn
- * until one answers; the entries due for the domain go in as few calls as its server allows. A domain that publishes no WSEmail server gets the message as Internet mail
- * when the SMTP gateway is installed, and a bounce otherwise; a server that refuses a message as a
+ * until one answers; the entries due for the domain go in as few calls as its server allows. A
+ * domain that publishes no WSEmail server gets the message as Internet mail when the SMTP gateway is
+ * installed, and a bounce otherwise; a server that refuses a message as a
  * whole ends its delivery for good; servers that cannot be reached leave it for a later attempt.
  */
 final class RemoteDelivery {

@@ -220,10 +220,8 @@ public final class MessageSignatures {
         }
     }
 
+    /** Validates a chain that {@link #verifyLeavingTrustToCaller} found non-empty. */
     private static void validateChain(List<X509Certificate> chain, Set<TrustAnchor> anchors) throws InvalidSignatureException {
-        if (chain.isEmpty()) {
-            throw new InvalidSignatureException("the signature carries no certificate");
-        }
         try {
             CertPath path = CertificateFactory.getInstance("X.509").generateCertPath(chain);
             PKIXParameters parameters = new PKIXParameters(anchors);
