@@ -30,6 +30,7 @@ final class ImListeners implements AutoCloseable {
     private final List<Listener> listeners = new ArrayList<>();
     private final ConcurrentLinkedQueue<Long> latencyMicros = new ConcurrentLinkedQueue<>();
     private final AtomicInteger unverified = new AtomicInteger();
+    private final AtomicInteger warmups = new AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final boolean push;
 
@@ -90,21 +91,32 @@ final class ImListeners implements AutoCloseable {
         if (!message.verified()) {
             unverified.incrementAndGet();
         }
-        long sent = Long.parseLong(body.substring(MARK.length(), body.indexOf(' ', MARK.length())));
+        int space = body.indexOf(' ', MARK.length());
+        if (isWarmup(body.substring(space + 1))) {
+            warmups.incrementAndGet();
+            return;
+        }
+        long sent = Long.parseLong(body.substring(MARK.length(), space));
         latencyMicros.add(now - sent);
     }
 
-    /** Prints how many arrived and the push latency's median and 99th percentile. */
+    /** Whether a bench message id ({@code client.request}) is one of a client's warm-up requests, numbered below 0. */
+    static boolean isWarmup(String id) {
+        return id.substring(id.indexOf('.') + 1).startsWith("-");
+    }
+
+    /** Prints how many arrived and the push latency's median and 99th percentile, over the measured requests. */
     void report(PrintStream out) {
         long[] micros = latencyMicros.stream().mapToLong(Long::longValue).sorted().toArray();
         if (micros.length == 0) {
-            out.printf("instant messages: %d clients online (%s), none arrived%n", listeners.size(), push ? "push" : "poll");
+            out.printf("instant messages: %d clients online (%s), none of the measured ones arrived (%d of the warm-up)%n",
+                    listeners.size(), push ? "push" : "poll", warmups.get());
             return;
         }
-        out.printf("instant messages: %d clients online (%s), %d arrivals (%d with a signature that did not verify); push latency,"
-                + " sender's request to the listening client's line: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", listeners.size(),
-                push ? "push" : "poll", micros.length, unverified.get(), percentile(micros, 0.50) / 1000.0,
-                percentile(micros, 0.99) / 1000.0, micros[micros.length - 1] / 1000.0);
+        out.printf("instant messages: %d clients online (%s), %d arrivals (and %d of warm-up requests, not timed), %d with a"
+                + " signature that did not verify; push latency, sender's request to the listening client's line: p50 %.1f ms,"
+                + " p99 %.1f ms, max %.1f ms%n", listeners.size(), push ? "push" : "poll", micros.length, warmups.get(),
+                unverified.get(), percentile(micros, 0.50) / 1000.0, percentile(micros, 0.99) / 1000.0, micros[micros.length - 1] / 1000.0);
     }
 
     private static long percentile(long[] sorted, double p) {

@@ -1,6 +1,7 @@
 package org.wsemail.bench;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
@@ -13,6 +14,15 @@ import org.junit.Test;
 
 /** The load tool's parts that need no server: the mix, the figures, the worker protocol, the bodies. */
 public class BenchTest {
+
+    @Test
+    public void instantMessagesOfWarmUpRequestsAreToldApartFromMeasuredOnes() {
+        String warmup = ImListeners.text(1_700_000_000_000_000L, "3.-12");
+        String measured = ImListeners.text(1_700_000_000_000_000L, "3.0");
+        assertTrue(ImListeners.isWarmup(warmup.substring(warmup.lastIndexOf(' ') + 1)));
+        assertFalse(ImListeners.isWarmup(measured.substring(measured.lastIndexOf(' ') + 1)));
+        assertFalse(ImListeners.isWarmup("12.7"));
+    }
 
     @Test
     public void theMixIsReadAsWeightsAndBadMixesAreRefusedWithTheRightForm() {
