@@ -228,7 +228,8 @@ public class SecurityIT {
 
         Security noTimestamp = new Security(ALICE, PASSWORD);
         noTimestamp.timestampCreated = null;
-        assertRefusedFor("actions mismatch", send(noTimestamp, "No timestamp"));
+        // The policy the contract states requires the Timestamp: CXF refuses the request for it.
+        assertRefusedFor("does not satisfy the endpoint's security policy", send(noTimestamp, "No timestamp"));
         assertNothingChanged();
 
         // A party whose clock runs two minutes ahead (up to five are allowed) is served.
@@ -310,6 +311,109 @@ public class SecurityIT {
                     reply.status() == 200 && reply.body().contains("Response"));
         }
         assertNothingChanged();
+    }
+
+    /**
+     * The served contract states the client service's security policy, and a client that knows
+     * nothing of WSEmail (CXF's own dispatch client, built from the contract as served, policy
+     * support on) works with only Alice's credentials set (her name and password; on the
+     * certificate endpoint her certificate and key) and the TLS trust every client needs. One
+     * setting more for signed requests: WS-SecurityPolicy 1.2 has no algorithm suite with
+     * RSA-SHA256 signatures, the only ones this server takes. The policy is enforced: without a
+     * password the same client is refused.
+     */
+    @Test
+    public void aPlainCxfClientBuiltFromTheServedContractLogsInWithOnlyCredentials() throws Exception {
+        Path contracts = server.home.getParent().resolve("served-contracts");
+        Path password = download("/client", contracts.resolve("password"));
+        String stated = Files.readString(password);
+        for (String assertion : List.of("TransportBinding", "HttpsToken", "IncludeTimestamp", "SignedSupportingTokens",
+                "UsernameToken", "Nonce", "Created", "Basic256Sha256")) {
+            assertTrue("the contract should state " + assertion + ": " + stated, stated.contains(assertion));
+        }
+        String listing = plainClient(password, "/client", Map.of(
+                org.apache.cxf.ws.security.SecurityConstants.USERNAME, ALICE,
+                org.apache.cxf.ws.security.SecurityConstants.CALLBACK_HANDLER, secret(PASSWORD)));
+        assertTrue(listing, listing.contains("Keep me"));
+
+        Path certificate = download("/client-cert", contracts.resolve("certificate"));
+        String certificateStated = Files.readString(certificate);
+        assertTrue(certificateStated, certificateStated.contains("EndorsingSupportingTokens")
+                && certificateStated.contains("X509Token") && !certificateStated.contains("UsernameToken"));
+        Path p12 = aliceCertificate("alice-plain-client");
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(p12)) {
+            keys.load(in, "p12-secret-1".toCharArray());
+        }
+        org.apache.wss4j.common.crypto.Merlin alicesKey = new org.apache.wss4j.common.crypto.Merlin();
+        alicesKey.setKeyStore(keys);
+        String byCertificate = plainClient(certificate, "/client-cert", Map.of(
+                org.apache.cxf.ws.security.SecurityConstants.SIGNATURE_USERNAME, keys.aliases().nextElement(),
+                org.apache.cxf.ws.security.SecurityConstants.SIGNATURE_CRYPTO, alicesKey,
+                org.apache.cxf.ws.security.SecurityConstants.CALLBACK_HANDLER, secret("p12-secret-1"),
+                org.apache.cxf.ws.security.SecurityConstants.ASYMMETRIC_SIGNATURE_ALGORITHM,
+                org.apache.wss4j.dom.WSConstants.RSA_SHA256));
+        assertTrue(byCertificate, byCertificate.contains("Keep me"));
+
+        // The policy is enforced: the same client without a password is refused by it, nothing read.
+        String refusal = plainClient(password, "/client", Map.of(org.apache.cxf.ws.security.SecurityConstants.USERNAME, ALICE));
+        assertTrue(refusal, refusal.startsWith("refused:"));
+        assertNothingChanged();
+    }
+
+    /** Answers every password question with {@code secret}. */
+    private static javax.security.auth.callback.CallbackHandler secret(String secret) {
+        return callbacks -> {
+            for (javax.security.auth.callback.Callback callback : callbacks) {
+                ((org.apache.wss4j.common.ext.WSPasswordCallback) callback).setPassword(secret);
+            }
+        };
+    }
+
+    /** Saves the contract an endpoint serves, and the schema it refers to, as a client's build would. */
+    private static Path download(String endpoint, Path folder) throws Exception {
+        Files.createDirectories(folder);
+        SoapRequests served = new SoapRequests(java.net.URI.create(server.base() + endpoint), server.tls());
+        String wsdl = served.get("?wsdl").body();
+        String schemaAt = server.base() + endpoint + "?xsd=wsemail.xsd";
+        assertTrue(wsdl, wsdl.contains(schemaAt));
+        Files.writeString(folder.resolve("wsemail.xsd"), served.get("?xsd=wsemail.xsd").body());
+        Path saved = folder.resolve("contract.wsdl");
+        Files.writeString(saved, wsdl.replace(schemaAt, "wsemail.xsd"));
+        return saved;
+    }
+
+    /**
+     * Lists Alice's inbox with CXF's dispatch client built from a saved contract, with these
+     * security settings: the answer's XML, or "refused: " and the fault.
+     */
+    private static String plainClient(Path contract, String endpoint, Map<String, Object> credentials) throws Exception {
+        javax.xml.namespace.QName service = new javax.xml.namespace.QName(SoapRequests.MAIL_NS, "MailClientService");
+        javax.xml.ws.Service client = javax.xml.ws.Service.create(contract.toUri().toURL(), service);
+        javax.xml.ws.Dispatch<javax.xml.transform.Source> dispatch = client.createDispatch(
+                new javax.xml.namespace.QName(SoapRequests.MAIL_NS, "MailClientPort"), javax.xml.transform.Source.class,
+                javax.xml.ws.Service.Mode.PAYLOAD);
+        Map<String, Object> context = dispatch.getRequestContext();
+        context.put(javax.xml.ws.BindingProvider.ENDPOINT_ADDRESS_PROPERTY, server.base() + endpoint);
+        context.put(javax.xml.ws.BindingProvider.SOAPACTION_USE_PROPERTY, true);
+        context.put(javax.xml.ws.BindingProvider.SOAPACTION_URI_PROPERTY, SoapRequests.ACTION_BASE + "listHeaders");
+        context.putAll(credentials);
+        org.apache.cxf.transport.http.HTTPConduit conduit = (org.apache.cxf.transport.http.HTTPConduit)
+                ((org.apache.cxf.jaxws.DispatchImpl<?>) dispatch).getClient().getConduit();
+        org.apache.cxf.configuration.jsse.TLSClientParameters tls = new org.apache.cxf.configuration.jsse.TLSClientParameters();
+        tls.setSSLSocketFactory(server.tls().getSocketFactory());
+        tls.setHostnameVerifier(org.wsemail.wire.security.DomainTls.domainCheckedByTrustManager());
+        conduit.setTlsClientParameters(tls);
+        try {
+            javax.xml.transform.Source answer = dispatch.invoke(new javax.xml.transform.stream.StreamSource(
+                    new java.io.StringReader("<m:listHeaders xmlns:m=\"" + SoapRequests.MAIL_NS + "\"/>")));
+            java.io.StringWriter xml = new java.io.StringWriter();
+            javax.xml.transform.TransformerFactory.newInstance().newTransformer()
+                    .transform(answer, new javax.xml.transform.stream.StreamResult(xml));
+            return xml.toString();
+        } catch (javax.xml.ws.WebServiceException e) {
+            return "refused: " + e.getMessage();
+        }
     }
 
     @Test

@@ -7,9 +7,7 @@ import java.util.Map;
 import org.apache.cxf.feature.Feature;
 import org.apache.cxf.interceptor.Interceptor;
 import org.apache.cxf.message.Message;
-import org.apache.cxf.ws.security.wss4j.DefaultCryptoCoverageChecker;
-import org.apache.wss4j.common.ConfigurationConstants;
-import org.apache.wss4j.dom.WSConstants;
+import org.apache.cxf.ws.security.SecurityConstants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -29,9 +27,6 @@ import org.wsemail.wire.security.WsCryptos;
 @Component(service = Feature.class, configurationPid = EndpointSettings.PID,
         property = Intent.NAME + "=" + SoapIntents.CERTIFICATE_LOGIN)
 public class CertificateLoginIntent extends LoginIntent {
-    /** The endpoint property WSS4J reads the request's certificate with; the validator decides whether it logs anyone in. */
-    private static final String USER_CRYPTO = "wsemail.userCrypto";
-
     private final CertificateAuthority authority;
     private final UserDirectory users;
     private final TrustedRoots roots;
@@ -46,29 +41,23 @@ public class CertificateLoginIntent extends LoginIntent {
     }
 
     @Override
-    Map<String, Object> properties() {
-        Map<String, Object> properties = super.properties();
-        properties.put(USER_CRYPTO, WsCryptos.trusting(roots.roots()));
-        return properties;
-    }
-
-    @Override
     AuthenticationMethod method() {
         return AuthenticationMethod.X509_CERTIFICATE;
     }
 
     @Override
-    Map<String, Object> wss4j() {
-        Map<String, Object> props = signedRequests(settings, ConfigurationConstants.SIGNATURE);
-        props.put(ConfigurationConstants.SIG_VER_PROP_REF_ID, USER_CRYPTO);
-        props.put(ConfigurationConstants.VALIDATOR_MAP, validators(WSConstants.SIGNATURE, new UserCertificateValidator(authority, users)));
+    Map<String, Object> security() {
+        Map<String, Object> props = signedRequests(settings);
+        // WSS4J reads the request's certificate with this crypto; the validator decides whether it logs anyone in.
+        props.put(SecurityConstants.SIGNATURE_CRYPTO, WsCryptos.trusting(roots.roots()));
+        props.put(SecurityConstants.SIGNATURE_TOKEN_VALIDATOR, new UserCertificateValidator(authority, users));
         return props;
     }
 
     @Override
     List<Interceptor<? extends Message>> in() {
         List<Interceptor<? extends Message>> in = new ArrayList<>(super.in());
-        in.add(new DefaultCryptoCoverageChecker());
+        in.add(coverage());
         in.add(new SignatureAlgorithmsCheck());
         in.add(signatureReplays());
         return in;

@@ -7,9 +7,7 @@ import java.util.Map;
 import org.apache.cxf.feature.Feature;
 import org.apache.cxf.interceptor.Interceptor;
 import org.apache.cxf.message.Message;
-import org.apache.cxf.ws.security.wss4j.DefaultCryptoCoverageChecker;
-import org.apache.wss4j.common.ConfigurationConstants;
-import org.apache.wss4j.dom.WSConstants;
+import org.apache.cxf.ws.security.SecurityConstants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -43,17 +41,16 @@ public class FederatedLoginIntent extends LoginIntent {
     }
 
     @Override
-    Map<String, Object> wss4j() {
-        Map<String, Object> props = signedRequests(settings,
-                ConfigurationConstants.SAML_TOKEN_SIGNED + " " + ConfigurationConstants.SIGNATURE);
-        props.put(ConfigurationConstants.VALIDATOR_MAP, validators(WSConstants.SAML2_TOKEN, new FederatedTokenValidator(domain, roots)));
+    Map<String, Object> security() {
+        Map<String, Object> props = signedRequests(settings);
+        props.put(SecurityConstants.SAML2_TOKEN_VALIDATOR, new FederatedTokenValidator(domain, roots));
         return props;
     }
 
     @Override
     List<Interceptor<? extends Message>> in() {
         List<Interceptor<? extends Message>> in = new ArrayList<>(super.in());
-        in.add(new DefaultCryptoCoverageChecker());
+        in.add(coverage());
         in.add(new HolderOfKeyCheck());
         in.add(new SignatureAlgorithmsCheck());
         in.add(signatureReplays());

@@ -9,7 +9,7 @@ import org.apache.cxf.binding.soap.SoapMessage;
 import org.apache.cxf.phase.AbstractPhaseInterceptor;
 import org.apache.cxf.phase.Phase;
 import org.apache.cxf.ws.security.wss4j.DefaultCryptoCoverageChecker;
-import org.apache.cxf.ws.security.wss4j.WSS4JInInterceptor;
+import org.apache.cxf.ws.security.wss4j.PolicyBasedWSS4JInInterceptor;
 import org.apache.wss4j.dom.WSConstants;
 import org.apache.wss4j.dom.engine.WSSecurityEngineResult;
 import org.apache.wss4j.dom.handler.WSHandlerConstants;
@@ -28,7 +28,7 @@ final class HolderOfKeyCheck extends AbstractPhaseInterceptor<SoapMessage> {
 
     HolderOfKeyCheck() {
         super(Phase.PRE_PROTOCOL);
-        addAfter(WSS4JInInterceptor.class.getName());
+        addAfter(PolicyBasedWSS4JInInterceptor.class.getName());
         addAfter(DefaultCryptoCoverageChecker.class.getName());
     }
 

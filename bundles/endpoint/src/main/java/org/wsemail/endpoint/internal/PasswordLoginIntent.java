@@ -11,8 +11,8 @@ import org.apache.cxf.interceptor.Interceptor;
 import org.apache.cxf.message.Message;
 import org.apache.cxf.phase.AbstractPhaseInterceptor;
 import org.apache.cxf.phase.Phase;
-import org.apache.wss4j.common.ConfigurationConstants;
-import org.apache.wss4j.dom.WSConstants;
+import org.apache.cxf.ws.security.SecurityConstants;
+import org.apache.cxf.ws.security.wss4j.PolicyBasedWSS4JInInterceptor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -49,13 +49,11 @@ public class PasswordLoginIntent extends LoginIntent {
     }
 
     @Override
-    Map<String, Object> wss4j() {
-        Map<String, Object> props = timestamped(settings, ConfigurationConstants.USERNAME_TOKEN);
-        props.put(ConfigurationConstants.PASSWORD_TYPE, WSConstants.PW_TEXT);
-        props.put(ConfigurationConstants.TTL_USERNAMETOKEN, String.valueOf(settings.timestamp_ttl_seconds()));
-        props.put(ConfigurationConstants.TTL_FUTURE_USERNAMETOKEN, String.valueOf(settings.future_ttl_seconds()));
-        props.put(ConfigurationConstants.VALIDATOR_MAP, validators(WSConstants.USERNAME_TOKEN,
-                new UserDirectoryValidator(users, throttle, replays)));
+    Map<String, Object> security() {
+        Map<String, Object> props = timestamped(settings);
+        props.put(SecurityConstants.USERNAMETOKEN_TTL, String.valueOf(settings.timestamp_ttl_seconds()));
+        props.put(SecurityConstants.USERNAMETOKEN_FUTURE_TTL, String.valueOf(settings.future_ttl_seconds()));
+        props.put(SecurityConstants.USERNAME_TOKEN_VALIDATOR, new UserDirectoryValidator(users, throttle, replays));
         return props;
     }
 
@@ -74,7 +72,7 @@ public class PasswordLoginIntent extends LoginIntent {
 
         TlsOnly() {
             super(Phase.PRE_PROTOCOL);
-            addBefore(org.apache.cxf.ws.security.wss4j.WSS4JInInterceptor.class.getName());
+            addBefore(PolicyBasedWSS4JInInterceptor.class.getName());
         }
 
         @Override

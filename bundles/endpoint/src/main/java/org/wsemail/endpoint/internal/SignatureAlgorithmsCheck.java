@@ -6,7 +6,7 @@ import java.util.Set;
 import org.apache.cxf.binding.soap.SoapMessage;
 import org.apache.cxf.phase.AbstractPhaseInterceptor;
 import org.apache.cxf.phase.Phase;
-import org.apache.cxf.ws.security.wss4j.WSS4JInInterceptor;
+import org.apache.cxf.ws.security.wss4j.PolicyBasedWSS4JInInterceptor;
 import org.apache.wss4j.dom.WSConstants;
 import org.apache.wss4j.dom.WSDataRef;
 import org.apache.wss4j.dom.engine.WSSecurityEngineResult;
@@ -26,7 +26,7 @@ final class SignatureAlgorithmsCheck extends AbstractPhaseInterceptor<SoapMessag
 
     SignatureAlgorithmsCheck() {
         super(Phase.PRE_PROTOCOL);
-        addAfter(WSS4JInInterceptor.class.getName());
+        addAfter(PolicyBasedWSS4JInInterceptor.class.getName());
     }
 
     @Override

@@ -28,6 +28,7 @@ import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
 import org.apache.cxf.transport.ConduitInitiatorManager;
 import org.apache.cxf.transport.DestinationFactoryManager;
 import org.apache.cxf.transport.http.HTTPTransportFactory;
+import org.apache.cxf.ws.policy.WSPolicyFeature;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
@@ -42,6 +43,7 @@ import org.osgi.service.remoteserviceadmin.EndpointDescription;
 import org.osgi.service.remoteserviceadmin.RemoteConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.w3c.dom.Element;
 import org.wsemail.api.plugin.SoapEndpoint;
 import org.wsemail.api.plugin.SoapIntents;
 import org.wsemail.api.runtime.EndpointDTO;
@@ -151,7 +153,7 @@ public class SoapDistributionProvider implements DistributionProvider, RemoteEnd
             }
             List<Feature> features = features(asked, used);
             Server server = publish(service, interfaces[0], address, String.valueOf(properties.getOrDefault(SoapEndpoint.WSDL, "")),
-                    features);
+                    features, policies(asked, used));
             EndpointDescription description = description(properties, interfaces[0], address, asked);
             exports.put(serviceId, new EndpointDTO(CONTEXT + address, contract, asked, bundle, serviceId, null, Instant.now()));
             LOG.info("Published {} from {} at {}{} with intents {}", contract, bundle, CONTEXT, address, asked);
@@ -207,6 +209,23 @@ public class SoapDistributionProvider implements DistributionProvider, RemoteEnd
         return features;
     }
 
+    /**
+     * The WS-SecurityPolicy of each intent that states one, from the bundle that registered the
+     * intent ({@link StatedContract#policyEntry}), in the order of {@code used}.
+     */
+    private static List<Element> policies(Set<String> asked, List<ServiceReference<Feature>> used) {
+        List<Element> policies = new ArrayList<>();
+        for (ServiceReference<Feature> reference : used) {
+            Object intent = reference.getProperty(IntentManager.INTENT_NAME_PROP);
+            URL entry = asked.contains(intent) && reference.getBundle() != null
+                    ? reference.getBundle().getEntry(StatedContract.policyEntry(String.valueOf(intent))) : null;
+            if (entry != null) {
+                policies.add(StatedContract.policy(entry));
+            }
+        }
+        return policies;
+    }
+
     private void release(List<ServiceReference<Feature>> used) {
         for (ServiceReference<Feature> reference : used) {
             try {
@@ -217,7 +236,13 @@ public class SoapDistributionProvider implements DistributionProvider, RemoteEnd
         }
     }
 
-    private Server publish(Object service, Class<?> contract, String address, String wsdl, List<Feature> features) {
+    /**
+     * Publishes the service. With a contract, it is served (and enforced) with the intents'
+     * policies attached, from a copy of the endpoint's own; without one, CXF builds the contract
+     * from the interface and the policies are attached to the endpoint.
+     */
+    private Server publish(Object service, Class<?> contract, String address, String wsdl, List<Feature> features,
+            List<Element> policies) {
         return withClassLoader(new BundlesClassLoader(contract.getClassLoader(), SoapDistributionProvider.class.getClassLoader()),
                 () -> {
                     JaxWsServerFactoryBean factory = new JaxWsServerFactoryBean();
@@ -231,9 +256,15 @@ public class SoapDistributionProvider implements DistributionProvider, RemoteEnd
                             throw new IllegalArgumentException("no contract " + wsdl + " beside " + contract.getName());
                         }
                         Wsdl.ServiceAndPort names = Wsdl.serviceAndPort(location);
-                        factory.setWsdlLocation(location.toExternalForm());
+                        URL served = policies.isEmpty() ? location
+                                : StatedContract.write(location, policies, context.getDataFile("contracts" + address).toPath());
+                        factory.setWsdlLocation(served.toExternalForm());
                         factory.setServiceName(names.service());
                         factory.setEndpointName(names.port());
+                    } else if (!policies.isEmpty()) {
+                        WSPolicyFeature policy = new WSPolicyFeature();
+                        policy.setPolicyElements(policies);
+                        factory.getFeatures().add(policy);
                     }
                     factory.getFeatures().addAll(features);
                     return factory.create();

@@ -50,12 +50,23 @@ public final class ResponseSignatures {
     }
 
     /**
-     * Signs each response with the key a server presents in TLS (its mail domain's certificate): the
-     * WS-Security interceptor and, ahead of it, the one that picks how the certificate is named.
+     * The SOAP role (actor) of the security header that carries a server's signature on its answer.
+     * Its own header, apart from the one an endpoint's security policy has CXF write (a Timestamp
+     * under transport security): a client built from the contract alone processes that one and
+     * passes this one by, as SOAP lets a node pass by headers for other roles; a WSEmail client or
+     * server checks this one.
+     */
+    public static final String ROLE = "http://wsemail.org/2026/mail/signed-answers";
+
+    /**
+     * Signs each response with the key a server presents in TLS (its mail domain's certificate), in
+     * the security header of {@link #ROLE}: the WS-Security interceptor and, ahead of it, the one
+     * that picks how the certificate is named.
      */
     public static List<Interceptor<? extends Message>> signer(X509KeyManager keys) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP + " " + ConfigurationConstants.SIGNATURE);
+        props.put(ConfigurationConstants.ACTOR, ROLE);
         props.put(ConfigurationConstants.USER, "server");
         props.put(ConfigurationConstants.SIG_PROP_REF_ID, CRYPTO);
         props.put(CRYPTO, WsCryptos.withServerKey(keys));
@@ -108,6 +119,7 @@ public final class ResponseSignatures {
                     : WsCryptos.trustStore(trusted.stream().map(TrustAnchor::getTrustedCert).toList()));
             Map<String, Object> props = new HashMap<>();
             props.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP + " " + ConfigurationConstants.SIGNATURE);
+            props.put(ConfigurationConstants.ACTOR, ROLE);
             props.put(ConfigurationConstants.TTL_FUTURE_TIMESTAMP, String.valueOf(CLOCK_SKEW_SECONDS));
             props.put(ConfigurationConstants.SIG_VER_PROP_REF_ID, CRYPTO);
             props.put(CRYPTO, crypto);
