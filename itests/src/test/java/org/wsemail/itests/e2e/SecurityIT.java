@@ -325,19 +325,21 @@ public class SecurityIT {
     @Test
     public void aPlainCxfClientBuiltFromTheServedContractLogsInWithOnlyCredentials() throws Exception {
         Path contracts = server.home.getParent().resolve("served-contracts");
-        Path password = download("/client", contracts.resolve("password"));
-        String stated = Files.readString(password);
+        PlainCxfClient byPassword = PlainCxfClient.of(java.net.URI.create(server.base() + "/client"), server.tls(),
+                contracts.resolve("password"));
+        String stated = byPassword.contract();
         for (String assertion : List.of("TransportBinding", "HttpsToken", "IncludeTimestamp", "SignedSupportingTokens",
                 "UsernameToken", "Nonce", "Created", "Basic256Sha256")) {
             assertTrue("the contract should state " + assertion + ": " + stated, stated.contains(assertion));
         }
-        String listing = plainClient(password, "/client", Map.of(
+        String listing = byPassword.call("listHeaders", "<m:listHeaders/>", Map.of(
                 org.apache.cxf.ws.security.SecurityConstants.USERNAME, ALICE,
-                org.apache.cxf.ws.security.SecurityConstants.CALLBACK_HANDLER, secret(PASSWORD)));
+                org.apache.cxf.ws.security.SecurityConstants.CALLBACK_HANDLER, PlainCxfClient.secret(PASSWORD)));
         assertTrue(listing, listing.contains("Keep me"));
 
-        Path certificate = download("/client-cert", contracts.resolve("certificate"));
-        String certificateStated = Files.readString(certificate);
+        PlainCxfClient byCertificate = PlainCxfClient.of(java.net.URI.create(server.base() + "/client-cert"), server.tls(),
+                contracts.resolve("certificate"));
+        String certificateStated = byCertificate.contract();
         assertTrue(certificateStated, certificateStated.contains("EndorsingSupportingTokens")
                 && certificateStated.contains("X509Token") && !certificateStated.contains("UsernameToken"));
         Path p12 = aliceCertificate("alice-plain-client");
@@ -347,73 +349,19 @@ public class SecurityIT {
         }
         org.apache.wss4j.common.crypto.Merlin alicesKey = new org.apache.wss4j.common.crypto.Merlin();
         alicesKey.setKeyStore(keys);
-        String byCertificate = plainClient(certificate, "/client-cert", Map.of(
+        String signed = byCertificate.call("listHeaders", "<m:listHeaders/>", Map.of(
                 org.apache.cxf.ws.security.SecurityConstants.SIGNATURE_USERNAME, keys.aliases().nextElement(),
                 org.apache.cxf.ws.security.SecurityConstants.SIGNATURE_CRYPTO, alicesKey,
-                org.apache.cxf.ws.security.SecurityConstants.CALLBACK_HANDLER, secret("p12-secret-1"),
+                org.apache.cxf.ws.security.SecurityConstants.CALLBACK_HANDLER, PlainCxfClient.secret("p12-secret-1"),
                 org.apache.cxf.ws.security.SecurityConstants.ASYMMETRIC_SIGNATURE_ALGORITHM,
                 org.apache.wss4j.dom.WSConstants.RSA_SHA256));
-        assertTrue(byCertificate, byCertificate.contains("Keep me"));
+        assertTrue(signed, signed.contains("Keep me"));
 
         // The policy is enforced: the same client without a password is refused by it, nothing read.
-        String refusal = plainClient(password, "/client", Map.of(org.apache.cxf.ws.security.SecurityConstants.USERNAME, ALICE));
+        String refusal = byPassword.call("listHeaders", "<m:listHeaders/>",
+                Map.of(org.apache.cxf.ws.security.SecurityConstants.USERNAME, ALICE));
         assertTrue(refusal, refusal.startsWith("refused:"));
         assertNothingChanged();
-    }
-
-    /** Answers every password question with {@code secret}. */
-    private static javax.security.auth.callback.CallbackHandler secret(String secret) {
-        return callbacks -> {
-            for (javax.security.auth.callback.Callback callback : callbacks) {
-                ((org.apache.wss4j.common.ext.WSPasswordCallback) callback).setPassword(secret);
-            }
-        };
-    }
-
-    /** Saves the contract an endpoint serves, and the schema it refers to, as a client's build would. */
-    private static Path download(String endpoint, Path folder) throws Exception {
-        Files.createDirectories(folder);
-        SoapRequests served = new SoapRequests(java.net.URI.create(server.base() + endpoint), server.tls());
-        String wsdl = served.get("?wsdl").body();
-        String schemaAt = server.base() + endpoint + "?xsd=wsemail.xsd";
-        assertTrue(wsdl, wsdl.contains(schemaAt));
-        Files.writeString(folder.resolve("wsemail.xsd"), served.get("?xsd=wsemail.xsd").body());
-        Path saved = folder.resolve("contract.wsdl");
-        Files.writeString(saved, wsdl.replace(schemaAt, "wsemail.xsd"));
-        return saved;
-    }
-
-    /**
-     * Lists Alice's inbox with CXF's dispatch client built from a saved contract, with these
-     * security settings: the answer's XML, or "refused: " and the fault.
-     */
-    private static String plainClient(Path contract, String endpoint, Map<String, Object> credentials) throws Exception {
-        javax.xml.namespace.QName service = new javax.xml.namespace.QName(SoapRequests.MAIL_NS, "MailClientService");
-        javax.xml.ws.Service client = javax.xml.ws.Service.create(contract.toUri().toURL(), service);
-        javax.xml.ws.Dispatch<javax.xml.transform.Source> dispatch = client.createDispatch(
-                new javax.xml.namespace.QName(SoapRequests.MAIL_NS, "MailClientPort"), javax.xml.transform.Source.class,
-                javax.xml.ws.Service.Mode.PAYLOAD);
-        Map<String, Object> context = dispatch.getRequestContext();
-        context.put(javax.xml.ws.BindingProvider.ENDPOINT_ADDRESS_PROPERTY, server.base() + endpoint);
-        context.put(javax.xml.ws.BindingProvider.SOAPACTION_USE_PROPERTY, true);
-        context.put(javax.xml.ws.BindingProvider.SOAPACTION_URI_PROPERTY, SoapRequests.ACTION_BASE + "listHeaders");
-        context.putAll(credentials);
-        org.apache.cxf.transport.http.HTTPConduit conduit = (org.apache.cxf.transport.http.HTTPConduit)
-                ((org.apache.cxf.jaxws.DispatchImpl<?>) dispatch).getClient().getConduit();
-        org.apache.cxf.configuration.jsse.TLSClientParameters tls = new org.apache.cxf.configuration.jsse.TLSClientParameters();
-        tls.setSSLSocketFactory(server.tls().getSocketFactory());
-        tls.setHostnameVerifier(org.wsemail.wire.security.DomainTls.domainCheckedByTrustManager());
-        conduit.setTlsClientParameters(tls);
-        try {
-            javax.xml.transform.Source answer = dispatch.invoke(new javax.xml.transform.stream.StreamSource(
-                    new java.io.StringReader("<m:listHeaders xmlns:m=\"" + SoapRequests.MAIL_NS + "\"/>")));
-            java.io.StringWriter xml = new java.io.StringWriter();
-            javax.xml.transform.TransformerFactory.newInstance().newTransformer()
-                    .transform(answer, new javax.xml.transform.stream.StreamResult(xml));
-            return xml.toString();
-        } catch (javax.xml.ws.WebServiceException e) {
-            return "refused: " + e.getMessage();
-        }
     }
 
     @Test

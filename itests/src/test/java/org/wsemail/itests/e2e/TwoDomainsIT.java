@@ -732,6 +732,48 @@ public class TwoDomainsIT {
         return Set.of(new TrustAnchor(CA.certificate(), null));
     }
 
+    /**
+     * The visitor endpoint's served contract states its policy (a SAML token, endorsing), and CXF's
+     * own dispatch client built from it sends as Bob with only his credentials: the token his
+     * server issued, his key, and (as for every signed request) the RSA-SHA256 algorithm, which
+     * WS-SecurityPolicy 1.2 cannot name.
+     */
+    @Test
+    public void aPlainCxfClientVisitsWithItsTokenAsTheServedContractStates() throws Exception {
+        Path p12 = bobsCertificate();
+        Element token = WsemailClient.withCertificate(b.base(), p12, BOB_P12_SECRET, trustCa()).requestToken("a.test");
+        PlainCxfClient visitor = PlainCxfClient.of(java.net.URI.create(a.base() + "/client-federated"), a.tls(),
+                a.home.getParent().resolve("visitor-contract"));
+        String stated = visitor.contract();
+        assertTrue(stated, stated.contains("SamlToken") && stated.contains("EndorsingSupportingTokens"));
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(p12)) {
+            keys.load(in, BOB_P12_SECRET);
+        }
+        String alias = null;
+        for (String candidate : java.util.Collections.list(keys.aliases())) {
+            alias = keys.isKeyEntry(candidate) ? candidate : alias;
+        }
+        org.apache.wss4j.common.crypto.Merlin bobsKey = new org.apache.wss4j.common.crypto.Merlin();
+        bobsKey.setKeyStore(keys);
+        javax.security.auth.callback.CallbackHandler presentToken = callbacks -> {
+            for (javax.security.auth.callback.Callback callback : callbacks) {
+                ((org.apache.wss4j.common.saml.SAMLCallback) callback).setAssertionElement(token);
+            }
+        };
+        String sent = visitor.call("send", "<m:send><m:message><m:recipient>alice@a.test</m:recipient>"
+                + "<m:subject>A plain visit</m:subject><m:body>Sent by a client built from the contract.</m:body></m:message></m:send>",
+                Map.of(org.apache.cxf.ws.security.SecurityConstants.SAML_CALLBACK_HANDLER, presentToken,
+                        org.apache.cxf.ws.security.SecurityConstants.SIGNATURE_USERNAME, alias,
+                        org.apache.cxf.ws.security.SecurityConstants.SIGNATURE_CRYPTO, bobsKey,
+                        org.apache.cxf.ws.security.SecurityConstants.CALLBACK_HANDLER, PlainCxfClient.secret(new String(BOB_P12_SECRET)),
+                        org.apache.cxf.ws.security.SecurityConstants.ASYMMETRIC_SIGNATURE_ALGORITHM,
+                        org.apache.wss4j.dom.WSConstants.RSA_SHA256));
+        assertFalse(sent, sent.startsWith("refused"));
+        Header arrived = awaitMessage(alice(), "A plain visit").orElseThrow(() -> new AssertionError("alice never got it: " + sent));
+        assertEquals("bob@b.test", arrived.getSender());
+    }
+
     @Test
     public void bobVisitsTheServerOfATestWithATokenFromHisOwnServer() throws Exception {
         Path p12 = bobsCertificate();
