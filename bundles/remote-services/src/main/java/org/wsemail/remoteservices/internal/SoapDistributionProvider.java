@@ -153,7 +153,7 @@ public class SoapDistributionProvider implements DistributionProvider, RemoteEnd
             }
             List<Feature> features = features(asked, used);
             Server server = publish(service, interfaces[0], address, String.valueOf(properties.getOrDefault(SoapEndpoint.WSDL, "")),
-                    features, policies(asked, used));
+                    features, policies(used));
             EndpointDescription description = description(properties, interfaces[0], address, asked);
             exports.put(serviceId, new EndpointDTO(CONTEXT + address, contract, asked, bundle, serviceId, null, Instant.now()));
             LOG.info("Published {} from {} at {}{} with intents {}", contract, bundle, CONTEXT, address, asked);
@@ -211,14 +211,14 @@ public class SoapDistributionProvider implements DistributionProvider, RemoteEnd
 
     /**
      * The WS-SecurityPolicy of each intent that states one, from the bundle that registered the
-     * intent ({@link StatedContract#policyEntry}), in the order of {@code used}.
+     * intent ({@link StatedContract#policyEntry}); {@code used} holds the intents the export asked for.
      */
-    private static List<Element> policies(Set<String> asked, List<ServiceReference<Feature>> used) {
+    private static List<Element> policies(List<ServiceReference<Feature>> used) {
         List<Element> policies = new ArrayList<>();
         for (ServiceReference<Feature> reference : used) {
             Object intent = reference.getProperty(IntentManager.INTENT_NAME_PROP);
-            URL entry = asked.contains(intent) && reference.getBundle() != null
-                    ? reference.getBundle().getEntry(StatedContract.policyEntry(String.valueOf(intent))) : null;
+            URL entry = reference.getBundle() == null ? null
+                    : reference.getBundle().getEntry(StatedContract.policyEntry(String.valueOf(intent)));
             if (entry != null) {
                 policies.add(StatedContract.policy(entry));
             }

@@ -7,8 +7,11 @@ import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.transform.OutputKeys;
@@ -88,7 +91,7 @@ final class StatedContract {
         try {
             Files.createDirectories(folder);
             Path written = folder.resolve(fileName(wsdl));
-            copyReferenced(wsdl, contract, folder, new ArrayList<>(List.of(wsdl.toExternalForm())));
+            copyReferenced(wsdl, contract, folder, new HashSet<>(Set.of(wsdl.toExternalForm())));
             try (OutputStream out = Files.newOutputStream(written)) {
                 Transformer transformer = TransformerFactory.newInstance().newTransformer();
                 transformer.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
@@ -104,7 +107,7 @@ final class StatedContract {
      * Copies what a document refers to by relative location (schemas it imports or includes, WSDL
      * files it imports), and what those refer to, keeping their paths relative to {@code folder}.
      */
-    private static void copyReferenced(URL base, Document document, Path folder, List<String> seen) throws IOException {
+    private static void copyReferenced(URL base, Document document, Path folder, Set<String> seen) throws IOException {
         List<String> locations = new ArrayList<>();
         for (String name : List.of("import", "include", "redefine")) {
             collect(document.getElementsByTagNameNS(XSD_NS, name), "schemaLocation", locations);
@@ -117,14 +120,13 @@ final class StatedContract {
                         + ": a contract with a security policy may refer only to files beside it or below");
             }
             URL referenced = new URL(base, location);
-            if (seen.contains(referenced.toExternalForm())) {
+            if (!seen.add(referenced.toExternalForm())) {
                 continue;
             }
-            seen.add(referenced.toExternalForm());
             Path target = folder.resolve(location).normalize();
             Files.createDirectories(target.getParent());
             try (InputStream in = referenced.openStream()) {
-                Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
             }
             copyReferenced(referenced, read(referenced), target.getParent(), seen);
         }
