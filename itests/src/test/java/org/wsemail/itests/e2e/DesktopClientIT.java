@@ -23,6 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -183,14 +185,33 @@ public class DesktopClientIT {
         Robot robot = new Robot();
         robot.waitForIdle();
         // The screen has settled once two captures in a row are the same and the window is drawn: a
-        // window just mapped shows the same blank area twice before its first paint.
+        // window just mapped shows the same blank area twice before its first paint. On an X server
+        // without a window manager a frame shown just after another was disposed can stay unmapped
+        // (the capture shows the bare root window); while the area is blank the window is raised and
+        // repainted, then shown afresh, every two seconds.
         AtomicReference<BufferedImage> last = new AtomicReference<>(robot.createScreenCapture(bounds));
+        AtomicLong blankSince = new AtomicLong(System.nanoTime());
+        AtomicInteger nudges = new AtomicInteger();
         try {
             await("the window to be drawn and the screen to settle", () -> {
                 BufferedImage next = robot.createScreenCapture(bounds);
                 boolean same = samePixels(last.get(), next);
                 last.set(next);
-                return same && colours(next) > 20;
+                boolean drawn = colours(next) > 20;
+                if (!drawn && System.nanoTime() - blankSince.get() > Duration.ofSeconds(2).toNanos()) {
+                    blankSince.set(System.nanoTime());
+                    boolean showAfresh = nudges.incrementAndGet() % 2 == 0;
+                    System.err.println(name + " is still blank on screen; " + (showAfresh ? "showing it afresh" : "raising and repainting it"));
+                    SwingUtilities.invokeLater(() -> {
+                        if (showAfresh) {
+                            window.setVisible(false);
+                            window.setVisible(true);
+                        }
+                        window.toFront();
+                        window.repaint();
+                    });
+                }
+                return same && drawn;
             });
         } catch (AssertionError notDrawn) {
             // what the screen shows is written below and judged by the assertion, which says why
