@@ -85,13 +85,26 @@ final class ServerProcess implements AutoCloseable {
     static final String E2E_DOMAINS = "a.test,b.test,c.test";
 
     /**
+     * The domains whose servers sign messages with an Ed25519 message signing key of their own, as a
+     * server set up by its demo credentials or {@code wsemail:cert-issue-server} does; the others sign
+     * with their RSA server key, as servers set up before such keys did. Mail between a.test and
+     * b.test or c.test so shows that each kind verifies the other's.
+     */
+    static final Set<String> ED25519_SIGNERS = Set.of("a.test");
+
+    /**
      * Gives the server a certificate from {@code authority} for its domain (and its address, so that
-     * clients that check the host accept it too), the authority as its one trusted root (bound to the
-     * end-to-end domains), the authority's current revocation list, and its HTTPS port.
+     * clients that check the host accept it too), a message signing key if its domain is one of
+     * {@link #ED25519_SIGNERS}, the authority as its one trusted root (bound to the end-to-end
+     * domains), the authority's current revocation list, and its HTTPS port.
      */
     void credentials(Pki.CertifiedKey authority, String... moreSecuritySettings) throws IOException {
         Pki.CertifiedKey server = Pki.issueServerCertificate(authority, domain, Duration.ofDays(1), ip);
-        Pki.writeKeyStore(etc("wsemail-server.p12"), "key-store-secret".toCharArray(), "server", server, authority.certificate());
+        Map<String, Pki.CertifiedKey> keys = new java.util.HashMap<>(Map.of("server", server));
+        if (ED25519_SIGNERS.contains(domain)) {
+            keys.put(Pki.MESSAGE_SIGNING_ALIAS, Pki.issueMessageSigningCertificate(authority, domain, Duration.ofDays(1)));
+        }
+        Pki.writeKeyStore(etc("wsemail-server.p12"), "key-store-secret".toCharArray(), keys, authority.certificate());
         Pki.writeTrustStore(etc("wsemail-trust.p12"), "trust-store-secret".toCharArray(), authority.certificate());
         Files.writeString(etc("wsemail-trust-domains.properties"), fingerprint(authority.certificate()) + " = " + E2E_DOMAINS + "\n");
         revocationList(authority, Map.of());

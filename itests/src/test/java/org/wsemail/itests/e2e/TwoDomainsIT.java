@@ -174,6 +174,8 @@ public class TwoDomainsIT {
         assertTrue(read, read.startsWith("exit 0\n"));
         assertTrue(read, read.contains("From:      alice@a.test"));
         assertTrue(read, read.contains("Signature: verified, signed by a.test"));
+        assertTrue("a.test signs with its Ed25519 message signing key, which b.test checked: " + read,
+                read.contains("Ed25519 key)"));
         assertTrue(read, read.contains("The usual place at noon."));
 
         WsemailClient anne = client(a, "anne@a.test", "anne-password-1");
@@ -630,6 +632,8 @@ public class TwoDomainsIT {
             ReadMessage read = alice().read(reply.getId());
             assertEquals("I am away until Monday.", read.message().body());
             assertTrue("signed by b.test: " + read.signatureReport(), read.verified());
+            assertTrue("b.test signs with its RSA server key, as servers without a message signing key do, and a.test "
+                    + "checked it: " + read.signatureReport(), read.signatureReport().endsWith("RSA key)"));
 
             alice().send(List.of(Address.parse("bob@b.test")), "Meeting on Friday, again?", "Well?");
             assertTrue(awaitMessage(bob(), "Meeting on Friday, again?").isPresent());

@@ -67,9 +67,11 @@ public interface CertificateAuthority {
     byte[] issueUser(Address user, char[] password, Duration validity);
 
     /**
-     * Issues a server certificate for this domain (and further host names) with a new key pair.
+     * Issues a server certificate for this domain (and further host names) with a new key pair, and
+     * a message signing certificate for the domain with a new key pair of its own.
      *
-     * @return a PKCS#12 key store holding the key and the chain, protected by {@code password}
+     * @return a PKCS#12 key store holding both keys and their chains (aliases {@code server} and
+     *     {@code message-signing}), protected by {@code password}
      */
     byte[] issueServer(List<String> hosts, char[] password, Duration validity);
 

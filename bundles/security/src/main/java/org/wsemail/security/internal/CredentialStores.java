@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -31,11 +32,12 @@ import org.wsemail.api.server.MailDomain;
 import org.wsemail.security.Pki;
 
 /**
- * The server's credential files: the PKCS#12 key store with the key this server signs and serves
- * TLS with, and the PKCS#12 trust store of the roots it trusts, both under the server's etc
- * directory. On a first start in demo mode, when neither exists, it creates a certificate authority
- * for the domain and a server certificate from it, with random store passwords that it records in
- * the settings. A service of this bundle only: the signer, the TLS credentials, the token issuer
+ * The server's credential files: the PKCS#12 key store with the key this server serves TLS and signs
+ * its answers with, and, beside it, the key it signs messages with (if there is none, the server
+ * key signs them too), and the PKCS#12 trust store of the roots it trusts, both under the server's
+ * etc directory. On a first start in demo mode, when neither exists, it creates a certificate
+ * authority for the domain, a server certificate and a message signing certificate from it, with
+ * random store passwords that it records in the settings. A service of this bundle only: the signer, the TLS credentials, the token issuer
  * and the trusted roots read their parts from it.
  */
 @Component(service = CredentialStores.class, configurationPid = SecuritySettings.PID)
@@ -54,6 +56,10 @@ public class CredentialStores {
 
         @AttributeDefinition(name = "Key alias")
         String key_alias() default "server";
+
+        @AttributeDefinition(name = "Message signing key alias",
+                description = "The key the server signs the messages it sends with (Ed25519 in new stores); without it in the key store, the server key")
+        String message_signing_alias() default Pki.MESSAGE_SIGNING_ALIAS;
 
         @AttributeDefinition(name = "Trust store", description = "PKCS#12 file of trusted root certificates")
         String truststore() default "wsemail-trust.p12";
@@ -80,6 +86,8 @@ public class CredentialStores {
 
     private final PrivateKey key;
     private final List<X509Certificate> chain;
+    private final PrivateKey messageKey;
+    private final List<X509Certificate> messageChain;
     private final Path truststore;
     private final char[] truststoreSecret;
     private final StoreFiles files;
@@ -97,8 +105,8 @@ public class CredentialStores {
             keystorePassword = SecuritySettings.randomPassword();
             truststorePassword = SecuritySettings.randomPassword();
             char[] caPassword = SecuritySettings.randomPassword();
-            createDemoCredentials(domain.name(), keystore, keystorePassword, config.key_alias(), truststoreFile,
-                    truststorePassword, caPassword);
+            createDemoCredentials(domain.name(), keystore, keystorePassword, config.key_alias(), config.message_signing_alias(),
+                    truststoreFile, truststorePassword, caPassword);
             recordPasswords(configurationAdmin, keystorePassword, truststorePassword, caPassword);
         }
         KeyStore keys = load(keystore, keystorePassword);
@@ -106,22 +114,33 @@ public class CredentialStores {
         if (key == null) {
             throw new GeneralSecurityException("no private key '" + config.key_alias() + "' in " + keystore);
         }
-        List<X509Certificate> certificates = new ArrayList<>();
-        for (Certificate certificate : keys.getCertificateChain(config.key_alias())) {
-            certificates.add((X509Certificate) certificate);
-        }
-        this.chain = List.copyOf(certificates);
+        this.chain = chain(keys, config.key_alias());
+        PrivateKey signing = config.message_signing_alias().isEmpty() ? null
+                : (PrivateKey) keys.getKey(config.message_signing_alias(), keystorePassword);
+        this.messageKey = signing == null ? key : signing;
+        this.messageChain = signing == null ? chain : chain(keys, config.message_signing_alias());
         this.truststore = truststoreFile;
         this.truststoreSecret = truststorePassword;
         this.files = new StoreFiles(keystore.toAbsolutePath(), new String(keystorePassword), config.key_alias(),
                 truststoreFile.toAbsolutePath(), new String(truststorePassword));
-        LOG.info("Server key: {}", chain.get(0).getSubjectX500Principal().getName());
+        LOG.info("Server key: {}; messages signed with {} key '{}'", chain.get(0).getSubjectX500Principal().getName(),
+                messageKey.getAlgorithm(), signing == null ? config.key_alias() : config.message_signing_alias());
+    }
+
+    private static List<X509Certificate> chain(KeyStore keys, String alias) throws GeneralSecurityException {
+        List<X509Certificate> certificates = new ArrayList<>();
+        for (Certificate certificate : keys.getCertificateChain(alias)) {
+            certificates.add((X509Certificate) certificate);
+        }
+        return List.copyOf(certificates);
     }
 
     /** For tests: a key and chain given directly, and no trust store file. */
     CredentialStores(PrivateKey key, List<X509Certificate> chain) {
         this.key = key;
         this.chain = List.copyOf(chain);
+        this.messageKey = key;
+        this.messageChain = this.chain;
         this.truststore = null;
         this.truststoreSecret = null;
         this.files = null;
@@ -146,6 +165,16 @@ public class CredentialStores {
     /** The server's certificate and the chain above it, the server's own first. */
     List<X509Certificate> chain() {
         return chain;
+    }
+
+    /** The key the server signs messages with: its own message signing key, or else the server key. */
+    PrivateKey messageKey() {
+        return messageKey;
+    }
+
+    /** The certificate chain of {@link #messageKey()}, its certificate first. */
+    List<X509Certificate> messageChain() {
+        return messageChain;
     }
 
     /** The store files and their passwords. */
@@ -174,19 +203,25 @@ public class CredentialStores {
     }
 
     private static void createDemoCredentials(String domain, Path keystore, char[] keystorePassword, String alias,
-            Path truststore, char[] truststorePassword, char[] caPassword) {
+            String signingAlias, Path truststore, char[] truststorePassword, char[] caPassword) {
         // Name constraints: the demo CA can certify the domain (and localhost, which its server
         // certificate names for local tools), nothing else, whoever trusts it.
         Pki.CertifiedKey authority = Pki.createAuthority("WSEmail demo CA for " + domain, DEMO_VALIDITY, domain, "localhost");
         Pki.CertifiedKey server = Pki.issueServerCertificate(authority, domain, DEMO_VALIDITY, "localhost", "127.0.0.1");
-        Pki.writeKeyStore(keystore, keystorePassword, alias, server, authority.certificate());
+        Pki.CertifiedKey signing = Pki.issueMessageSigningCertificate(authority, domain, DEMO_VALIDITY);
+        Map<String, Pki.CertifiedKey> keys = signingAlias.isEmpty() ? Map.of(alias, server)
+                : Map.of(alias, server, signingAlias, signing);
+        Pki.writeKeyStore(keystore, keystorePassword, keys, authority.certificate());
         Pki.writeTrustStore(truststore, truststorePassword, authority.certificate());
         Path etc = truststore.toAbsolutePath().getParent();
         FileCertificateAuthority.store(etc, authority, caPassword);
         FileCertificateAuthority.file(etc, server.certificate());
-        LOG.warn("Created demo credentials for {}: a CA of its own and a server certificate ({}, {}; the CA as {})."
-                + " Other servers and clients trust this one only once they trust that CA.", domain, keystore, truststore,
-                FileCertificateAuthority.CA_PEM);
+        if (!signingAlias.isEmpty()) {
+            FileCertificateAuthority.file(etc, signing.certificate());
+        }
+        LOG.warn("Created demo credentials for {}: a CA of its own, a server certificate and a message signing"
+                + " certificate ({}, {}; the CA as {}). Other servers and clients trust this one only once they trust that CA.",
+                domain, keystore, truststore, FileCertificateAuthority.CA_PEM);
     }
 
     private static void recordPasswords(ConfigurationAdmin configurationAdmin, char[] keystorePassword,

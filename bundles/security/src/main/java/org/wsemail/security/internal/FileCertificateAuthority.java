@@ -189,9 +189,13 @@ public class FileCertificateAuthority implements CertificateAuthority {
     public synchronized byte[] issueServer(List<String> hosts, char[] keyStorePassword, Duration validity) {
         Pki.CertifiedKey authority = authority();
         Pki.CertifiedKey issued = Pki.issueServerCertificate(authority, domain.name(), validity, hosts.toArray(new String[0]));
+        Pki.CertifiedKey signing = Pki.issueMessageSigningCertificate(authority, domain.name(), validity);
         file(etc, issued.certificate());
-        LOG.info("Issued server certificate {} for {}", issued.certificate().getSerialNumber().toString(16), domain.name());
-        return Pki.keyStoreBytes(keyStorePassword, "server", issued, authority.certificate());
+        file(etc, signing.certificate());
+        LOG.info("Issued server certificate {} and message signing certificate {} for {}",
+                issued.certificate().getSerialNumber().toString(16), signing.certificate().getSerialNumber().toString(16), domain.name());
+        return Pki.keyStoreBytes(keyStorePassword, Map.of("server", issued, Pki.MESSAGE_SIGNING_ALIAS, signing),
+                authority.certificate());
     }
 
     @Override

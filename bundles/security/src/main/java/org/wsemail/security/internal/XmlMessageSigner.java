@@ -19,15 +19,15 @@ import org.wsemail.wire.MessageCodec;
 import org.wsemail.wire.security.MessageSignatures;
 
 /**
- * Signs messages as this server (an enveloped XMLDSIG signature with the server key, carrying its
- * certificate chain) and verifies other servers' signatures against the roots trusted now.
+ * Signs messages as this server (an enveloped XMLDSIG signature with its message signing key,
+ * carrying its certificate chain) and verifies other servers' signatures against the roots trusted now.
  */
 @Component(service = MessageSigner.class)
 public class XmlMessageSigner implements MessageSigner {
     private final CredentialStores stores;
     private final TrustedRoots roots;
     private final MessageCodec codec = new MessageCodec();
-    private final MessageSignatures signatures = new MessageSignatures();
+    private final MessageSignatures signatures = new MessageSignatures(new BouncyCastleEd25519());
 
     @Activate
     public XmlMessageSigner(@Reference CredentialStores stores, @Reference TrustedRoots roots) {
@@ -38,7 +38,7 @@ public class XmlMessageSigner implements MessageSigner {
     @Override
     public SignedMail sign(MailMessage message) {
         Element element = codec.toElement(message, "m-" + UUID.randomUUID());
-        signatures.sign(element, stores.key(), stores.chain());
+        signatures.sign(element, stores.messageKey(), stores.messageChain());
         return new SignedMail(message, codec.toText(element));
     }
 

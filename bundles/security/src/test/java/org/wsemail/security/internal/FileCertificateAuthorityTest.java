@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.Before;
 import org.junit.Rule;
@@ -140,6 +141,25 @@ public class FileCertificateAuthorityTest {
         assertEquals(Issued.Kind.SERVER, authority.issued().get(0).kind());
     }
 
+    @Test
+    public void aServersCredentialsHoldItsTlsKeyAndAnEd25519MessageSigningKeyFromTheAuthority() throws Exception {
+        X509Certificate ca = authority.create(Duration.ofDays(30));
+
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(new ByteArrayInputStream(authority.issueServer(List.of("mail.a.test"), SECRET, Duration.ofDays(1))), SECRET);
+
+        assertEquals(Set.of("server", Pki.MESSAGE_SIGNING_ALIAS), Set.copyOf(java.util.Collections.list(store.aliases())));
+        X509Certificate tls = (X509Certificate) store.getCertificate("server");
+        X509Certificate signing = (X509Certificate) store.getCertificate(Pki.MESSAGE_SIGNING_ALIAS);
+        assertEquals("RSA", tls.getPublicKey().getAlgorithm());
+        assertEquals("EdDSA", store.getKey(Pki.MESSAGE_SIGNING_ALIAS, SECRET).getAlgorithm());
+        assertEquals(Set.of("a.test"), org.wsemail.wire.security.DomainTls.dnsNames(signing));
+        signing.verify(ca.getPublicKey());
+        assertEquals(ca, store.getCertificateChain(Pki.MESSAGE_SIGNING_ALIAS)[1]);
+        assertEquals("both are listed as issued to the server", 2,
+                authority.issued().stream().filter(issued -> issued.kind() == Issued.Kind.SERVER).count());
+    }
+
     private void assertRefused(List<X509Certificate> chain, String reason) {
         try {
             authority.authenticate(chain);
@@ -152,7 +172,7 @@ public class FileCertificateAuthorityTest {
     private static List<X509Certificate> chain(byte[] pkcs12) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(new ByteArrayInputStream(pkcs12), SECRET);
-        String alias = store.aliases().nextElement();
+        String alias = store.containsAlias("server") ? "server" : store.aliases().nextElement();
         List<X509Certificate> chain = new ArrayList<>();
         for (var certificate : store.getCertificateChain(alias)) {
             chain.add((X509Certificate) certificate);

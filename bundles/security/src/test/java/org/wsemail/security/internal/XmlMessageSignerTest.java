@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,8 +37,9 @@ import org.wsemail.api.server.MessageSigner.VerifiedMessage;
 import org.w3c.dom.Element;
 import org.wsemail.security.Pki;
 import org.wsemail.wire.MessageCodec;
+import org.wsemail.wire.security.MessageSignatures;
 
-/** Signatures made and checked with real RSA keys and certificates from a real (test) CA. */
+/** Signatures made and checked with real RSA and Ed25519 keys and certificates from a real (test) CA. */
 public class XmlMessageSignerTest {
     private static XmlMessageSigner aServer;
     private static XmlMessageSigner bServer;
@@ -80,6 +82,33 @@ public class XmlMessageSignerTest {
         assertTrue(verified.signerSubject(), verified.signerSubject().contains("CN=a.test"));
         assertEquals("the server's certificate travels, the root it leads to does not", 1,
                 signed.split("X509Certificate>", -1).length / 2);
+    }
+
+    @Test
+    public void aServerWithAnEd25519MessageSigningKeySignsWithItAndOtherServersVerifyIt() throws Exception {
+        Pki.CertifiedKey signing = Pki.issueMessageSigningCertificate(ca, "a.test", Duration.ofDays(1));
+        assertEquals("Ed25519 key", "EdDSA", signing.certificate().getPublicKey().getAlgorithm());
+        assertTrue("good for signatures only", signing.certificate().getKeyUsage()[0]
+                && !signing.certificate().getKeyUsage()[2]);
+        XmlMessageSigner aWithEd25519 = signer(signing, List.of(signing.certificate(), ca.certificate()),
+                new KeyStoreTrustedRoots(Map.of(ca.certificate(), Set.of("a.test", "b.test"))));
+
+        String signed = aWithEd25519.sign(MESSAGE).signedXml();
+        VerifiedMessage verified = bServer.verify(signed);
+
+        assertEquals(MESSAGE, verified.message());
+        assertEquals(Set.of("a.test"), verified.signerDomains());
+        assertTrue(signed, signed.contains("Algorithm=\"http://www.w3.org/2021/04/xmldsig-more#eddsa-ed25519\""));
+        assertEquals("a reader's client, with the JDK's Ed25519, checks what Bouncy Castle's signed", Set.of("a.test"),
+                new MessageSignatures().verify(new MessageCodec().parse(signed), Set.of(new TrustAnchor(ca.certificate(), null)))
+                        .dnsNames());
+        String rsaSigned = aServer.sign(MESSAGE).signedXml();
+        assertTrue("an Ed25519 signature and certificate are smaller: " + signed.length() + " against " + rsaSigned.length(),
+                signed.length() < rsaSigned.length() - 500);
+        assertRefused(signed.replace("up 10%", "up 90%"), "changed after signing");
+        String value = signed.replaceAll("(?s).*<ds:SignatureValue>([^<]+)</ds:SignatureValue>.*", "$1");
+        String otherValue = (value.charAt(0) == 'A' ? "B" : "A") + value.substring(1);
+        assertRefused(signed.replace(value, otherValue), "changed after signing");
     }
 
     @Test

@@ -9,7 +9,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 @Command(scope = "wsemail", name = "cert-issue-server",
-        description = "Issues a server certificate naming this mail domain (and any host names given) in a PKCS#12 file")
+        description = "Issues a server certificate naming this mail domain (and any host names given) and an Ed25519 message signing certificate, in one PKCS#12 file")
 @Service
 public class CertIssueServerCommand extends PkiCommandSupport {
 
@@ -27,7 +27,8 @@ public class CertIssueServerCommand extends PkiCommandSupport {
     public Object execute() throws Exception {
         withPassword(passwordFile, secret -> {
             Path file = writePrivate(out, authority().issueServer(hosts, secret, validity()));
-            System.out.println("Issued a server certificate in " + file + "; install it as etc/wsemail-server.p12");
+            System.out.println("Issued a server certificate (alias server) and a message signing certificate (alias message-signing) in "
+                    + file + "; install it as etc/wsemail-server.p12");
         });
         return null;
     }

@@ -10,7 +10,7 @@
  * org.wsemail.wire.security.AltNameIdentified} are WSS4J's view of the trusted roots.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.wsemail.wire.security;
 
 import org.osgi.annotation.bundle.Export;
