@@ -50,6 +50,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 public final class Pki {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String SIGNATURE_ALGORITHM = "SHA256withRSA";
+    private static final KeyUsage SIGN_AND_ENCIPHER = new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment);
 
     private Pki() {
     }
@@ -170,8 +171,6 @@ public final class Pki {
                 rsaKeys(), SIGN_AND_ENCIPHER, KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_emailProtection);
     }
 
-    private static final KeyUsage SIGN_AND_ENCIPHER = new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment);
-
     /** A certificate from {@code authority} for {@code keys}: not a CA; extended key usage only if purposes are given. */
     private static CertifiedKey issueEndEntity(CertifiedKey authority, String commonName, GeneralNames alternativeNames,
             Duration validity, KeyPair keys, KeyUsage usage, KeyPurposeId... purposes) {
@@ -232,7 +231,7 @@ public final class Pki {
         return keyStoreBytes(password, Map.of(alias, key), issuers);
     }
 
-    /** A PKCS#12 key store, as bytes, holding a private key entry per alias, as {@link #writeKeyStore(Path, char[], Map, X509Certificate...)}. */
+    /** A PKCS#12 key store, as bytes, holding a private key entry per alias, each with its chain, as written by writeKeyStore. */
     public static byte[] keyStoreBytes(char[] password, Map<String, CertifiedKey> keys, X509Certificate... issuers) {
         try {
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();

@@ -30,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsemail.api.server.MailDomain;
 import org.wsemail.security.Pki;
+import org.wsemail.wire.security.DomainTls;
 
 /**
  * The server's credential files: the PKCS#12 key store with the key this server serves TLS and signs
@@ -37,8 +38,8 @@ import org.wsemail.security.Pki;
  * key signs them too), and the PKCS#12 trust store of the roots it trusts, both under the server's
  * etc directory. On a first start in demo mode, when neither exists, it creates a certificate
  * authority for the domain, a server certificate and a message signing certificate from it, with
- * random store passwords that it records in the settings. A service of this bundle only: the signer, the TLS credentials, the token issuer
- * and the trusted roots read their parts from it.
+ * random store passwords that it records in the settings. A service of this bundle only: the signer,
+ * the TLS credentials, the token issuer and the trusted roots read their parts from it.
  */
 @Component(service = CredentialStores.class, configurationPid = SecuritySettings.PID)
 @Designate(ocd = CredentialStores.Config.class)
@@ -57,8 +58,8 @@ public class CredentialStores {
         @AttributeDefinition(name = "Key alias")
         String key_alias() default "server";
 
-        @AttributeDefinition(name = "Message signing key alias",
-                description = "The key the server signs the messages it sends with (Ed25519 in new stores); without it in the key store, the server key")
+        @AttributeDefinition(name = "Message signing key alias", description = "The key the server signs the messages"
+                + " it sends with (Ed25519 in new stores); when the key store holds none, the server key signs them")
         String message_signing_alias() default Pki.MESSAGE_SIGNING_ALIAS;
 
         @AttributeDefinition(name = "Trust store", description = "PKCS#12 file of trusted root certificates")
@@ -119,6 +120,10 @@ public class CredentialStores {
                 : (PrivateKey) keys.getKey(config.message_signing_alias(), keystorePassword);
         this.messageKey = signing == null ? key : signing;
         this.messageChain = signing == null ? chain : chain(keys, config.message_signing_alias());
+        if (signing != null && !DomainTls.dnsNames(messageChain.get(0)).contains(domain.name().toLowerCase(java.util.Locale.ROOT))) {
+            throw new GeneralSecurityException("the message signing certificate '" + config.message_signing_alias() + "' in "
+                    + keystore + " does not name " + domain.name() + ", so no other server would accept the messages it signs");
+        }
         this.truststore = truststoreFile;
         this.truststoreSecret = truststorePassword;
         this.files = new StoreFiles(keystore.toAbsolutePath(), new String(keystorePassword), config.key_alias(),
