@@ -5,11 +5,13 @@ import java.security.MessageDigest;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509KeyManager;
@@ -157,12 +159,49 @@ public final class ResponseSignatures {
     /**
      * Trusted roots, and the certificates TLS handshakes accepted, found by thumbprint; the signer is
      * identified by its dNSName ({@link NamingDomain}).
+     *
+     * <p>A server signs every answer with the same certificate, so the same chain would be validated
+     * against the same roots at every answer. A chain validated once (without revocation checks and
+     * subject or issuer patterns, as this caller asks) is remembered; later it is only checked to be
+     * within its validity dates, the one input of path validation that changes. At most
+     * {@value #REMEMBERED} chains are kept.
      */
-    private static final class PresentedInTls extends AltNameIdentified {
+    static final class PresentedInTls extends AltNameIdentified {
+        private static final int REMEMBERED = 64;
         private final Map<String, X509Certificate[]> presented;
+        private final Set<List<X509Certificate>> validated = ConcurrentHashMap.newKeySet();
 
         PresentedInTls(Map<String, X509Certificate[]> presented) {
             this.presented = presented;
+        }
+
+        @Override
+        public void verifyTrust(X509Certificate[] certificates, boolean enableRevocation, Collection<Pattern> subjectPatterns,
+                Collection<Pattern> issuerPatterns) throws WSSecurityException {
+            boolean plain = !enableRevocation && isEmpty(subjectPatterns) && isEmpty(issuerPatterns);
+            List<X509Certificate> chain = certificates == null ? List.of() : List.of(certificates);
+            if (plain && validated.contains(chain)) {
+                try {
+                    for (X509Certificate certificate : certificates) {
+                        certificate.checkValidity();
+                    }
+                    return;
+                } catch (java.security.cert.CertificateException e) {
+                    validated.remove(chain);
+                    throw new WSSecurityException(WSSecurityException.ErrorCode.FAILED_CHECK, e);
+                }
+            }
+            super.verifyTrust(certificates, enableRevocation, subjectPatterns, issuerPatterns);
+            if (plain && !chain.isEmpty()) {
+                if (validated.size() >= REMEMBERED) {
+                    validated.clear();
+                }
+                validated.add(chain);
+            }
+        }
+
+        private static boolean isEmpty(Collection<Pattern> patterns) {
+            return patterns == null || patterns.isEmpty();
         }
 
         @Override

@@ -2,24 +2,13 @@ package org.wsemail.wire.security;
 
 import static org.junit.Assert.fail;
 
-import java.math.BigInteger;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Date;
 import java.util.List;
 import java.util.regex.Pattern;
 
 import org.apache.wss4j.common.crypto.Merlin;
 import org.apache.wss4j.common.ext.WSSecurityException;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
@@ -31,27 +20,11 @@ public class AltNameIdentifiedTest {
 
     @BeforeClass
     public static void certificates() throws Exception {
-        KeyPair rootKey = keyPair();
-        root = certificate("CN=Test CA", rootKey, "CN=Test CA", rootKey.getPublic(), 1);
-        server = certificate("CN=Test CA", rootKey, "CN=server.test", keyPair().getPublic(), 2);
-        KeyPair strangerKey = keyPair();
-        stranger = certificate("CN=stranger.test", strangerKey, "CN=stranger.test", strangerKey.getPublic(), 3);
-    }
-
-    private static KeyPair keyPair() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        return generator.generateKeyPair();
-    }
-
-    private static X509Certificate certificate(String issuer, KeyPair issuerKey, String subject, java.security.PublicKey key,
-            long serial) throws Exception {
-        Instant now = Instant.now();
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name(issuer), BigInteger.valueOf(serial),
-                Date.from(now.minus(1, ChronoUnit.HOURS)), Date.from(now.plus(1, ChronoUnit.DAYS)), new X500Name(subject), key);
-        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(issuer.equals(subject)));
-        return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey.getPrivate())));
+        KeyPair rootKey = TestCertificates.keyPair();
+        root = TestCertificates.certificate("CN=Test CA", rootKey, "CN=Test CA", rootKey.getPublic(), 1);
+        server = TestCertificates.certificate("CN=Test CA", rootKey, "CN=server.test", TestCertificates.keyPair().getPublic(), 2);
+        KeyPair strangerKey = TestCertificates.keyPair();
+        stranger = TestCertificates.certificate("CN=stranger.test", strangerKey, "CN=stranger.test", strangerKey.getPublic(), 3);
     }
 
     @Test
