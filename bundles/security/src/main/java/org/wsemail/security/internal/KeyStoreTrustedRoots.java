@@ -70,6 +70,21 @@ public class KeyStoreTrustedRoots implements TrustedRoots {
     private record Trust(List<X509Certificate> roots, Map<X509Certificate, Set<String>> domains) {
     }
 
+    /**
+     * Chains that passed {@link #check}, with what they were checked against: the roots bound to the
+     * domain and the revocation lists. A server's certificate signs every message it relays, so the
+     * same chain would be validated again and again; while the roots and lists are equal, only its
+     * dates are checked again. At most {@value #REMEMBERED} chains; all are forgotten when full.
+     */
+    private final Map<Checked, CheckedAgainst> passed = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int REMEMBERED = 1_000;
+
+    private record Checked(List<X509Certificate> chain, String domain) {
+    }
+
+    private record CheckedAgainst(List<X509Certificate> roots, Object revocations, List<X509Certificate> path) {
+    }
+
     @Activate
     public KeyStoreTrustedRoots(@Reference CredentialStores stores, @Reference MailDomain domain,
             @Reference Revocation revocation) throws IOException, GeneralSecurityException {
@@ -254,6 +269,8 @@ public class KeyStoreTrustedRoots implements TrustedRoots {
         String subject = chain.get(0).getSubjectX500Principal().getName();
         List<X509Certificate> path = withoutRoots(chain, bound);
         X509Certificate root;
+        Object revocations;
+        Checked checked = new Checked(List.copyOf(chain), domain);
         try {
             Set<TrustAnchor> anchors = new java.util.HashSet<>();
             for (X509Certificate candidate : bound) {
@@ -262,15 +279,27 @@ public class KeyStoreTrustedRoots implements TrustedRoots {
             PKIXParameters parameters = new PKIXParameters(anchors);
             // Only the lists of the roots this chain can lead to: another root's missing list is no reason to refuse it.
             List<X509Certificate> issuers = bound.stream().filter(r -> isIssuerOf(r, path)).toList();
-            revocation.configure(parameters, issuers.isEmpty() ? bound : issuers, bound, domain);
+            revocations = revocation.configure(parameters, issuers.isEmpty() ? bound : issuers, bound, domain);
+            CheckedAgainst before = passed.get(checked);
+            if (before != null && before.roots().equals(bound) && before.revocations().equals(revocations)) {
+                for (X509Certificate certificate : before.path()) {
+                    certificate.checkValidity();
+                }
+                return;
+            }
             PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
                     .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
             root = result.getTrustAnchor().getTrustedCert();
         } catch (GeneralSecurityException e) {
+            passed.remove(checked);
             throw new CertificateException("the certificate of " + subject + " is not trusted for " + domain + ": "
                     + e.getMessage(), e);
         }
         withinNameConstraints(path, root, subject, domain);
+        if (passed.size() >= REMEMBERED) {
+            passed.clear();
+        }
+        passed.put(checked, new CheckedAgainst(bound, revocations, path));
     }
 
     /**

@@ -13,7 +13,10 @@ import java.util.List;
 interface Revocation {
 
     /** No revocation checking: for tests, and for servers configured with {@code revocation.check = off}. */
-    Revocation NONE = (parameters, roots, domainRoots, domain) -> parameters.setRevocationEnabled(false);
+    Revocation NONE = (parameters, roots, domainRoots, domain) -> {
+        parameters.setRevocationEnabled(false);
+        return List.of();
+    };
 
     /**
      * Prepares a PKIX check of a chain that claims {@code domain} and may lead to {@code roots}.
@@ -21,8 +24,10 @@ interface Revocation {
      * @param roots the roots whose revocation lists the check needs
      * @param domainRoots every root trusted for the domain: a list fetched from the domain's servers
      *     comes over TLS that any of them may vouch for (the list itself must be signed by its root)
+     * @return what the check will know of revocations (the lists it was given): a check of the same
+     *     chain that gets an equal answer later would find what this one finds, dates aside
      * @throws CertificateException if the revocation list of a root cannot be had, current and signed by it
      */
-    void configure(PKIXParameters parameters, List<X509Certificate> roots, List<X509Certificate> domainRoots, String domain)
+    Object configure(PKIXParameters parameters, List<X509Certificate> roots, List<X509Certificate> domainRoots, String domain)
             throws CertificateException;
 }

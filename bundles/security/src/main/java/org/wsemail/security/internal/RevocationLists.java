@@ -117,11 +117,11 @@ public class RevocationLists implements Revocation {
     }
 
     @Override
-    public void configure(PKIXParameters parameters, List<X509Certificate> roots, List<X509Certificate> domainRoots, String domain)
+    public Object configure(PKIXParameters parameters, List<X509Certificate> roots, List<X509Certificate> domainRoots, String domain)
             throws CertificateException {
         if (!required) {
             parameters.setRevocationEnabled(false);
-            return;
+            return List.of();
         }
         List<X509CRL> lists = new ArrayList<>();
         for (X509Certificate root : roots) {
@@ -133,6 +133,7 @@ public class RevocationLists implements Revocation {
             throw new CertificateException(e);
         }
         parameters.setRevocationEnabled(true);
+        return lists;
     }
 
     /** The root's current list: held, or read or fetched now. */

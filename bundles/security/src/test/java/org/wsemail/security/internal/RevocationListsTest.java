@@ -57,6 +57,45 @@ public class RevocationListsTest {
         assertRefused(roots(lists(revokedEtc, "require")), "revoked");
     }
 
+    /**
+     * A chain that passed is not validated again while the roots and lists are the same; a new list
+     * that revokes it, taken up at the next refresh, is heeded at once.
+     */
+    @Test
+    public void aListRevokingAnAcceptedCertificateIsHeededAtItsNextRefresh() throws Exception {
+        Path etc = folder.newFolder("etc-later").toPath();
+        place(etc, "b.crl", B_CA, Map.of(), Duration.ofDays(1));
+        Instant start = Instant.now();
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(start);
+        Clock clock = new Clock() {
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+        RevocationLists lists = new RevocationLists(Configs.of(RevocationLists.Config.class).with("crl_refresh_seconds", 60L).build(),
+                etc, new SrvOnlyResolver(domain -> List.of()), clock);
+        KeyStoreTrustedRoots roots = roots(lists);
+        roots.check(List.of(B_SERVER.certificate()), "b.test");
+        roots.check(List.of(B_SERVER.certificate()), "b.test");
+
+        place(etc, "b.crl", B_CA, Map.of(B_SERVER.certificate().getSerialNumber(), Instant.now()), Duration.ofDays(1));
+        roots.check(List.of(B_SERVER.certificate()), "b.test");
+        now.set(start.plusSeconds(61));
+        assertRefused(roots, "revoked");
+        assertRefused(roots, "revoked");
+    }
+
     @Test
     public void withoutACurrentListSignedByTheAuthorityTheCertificateIsRefused() throws Exception {
         Path none = folder.newFolder("none").toPath();
