@@ -8,8 +8,8 @@ import org.bouncycastle.jcajce.provider.asymmetric.edec.SignatureSpi;
  * A security provider with one algorithm, Bouncy Castle's {@code Ed25519} signature: signing in a
  * fifteenth and verifying in an eighth of the time the JDK's own implementation takes
  * (docs/PERFORMANCE.md). Handed to the message signatures alone, never registered with the JVM, so
- * that nothing else changes provider; and only this algorithm, so that the server does not set up
- * Bouncy Castle's whole provider (half a second) to sign messages.
+ * that nothing else changes provider; and only this algorithm, so that the server does not register
+ * Bouncy Castle's whole provider, its hundreds of algorithms, to sign messages.
  */
 final class BouncyCastleEd25519 extends Provider {
     private static final long serialVersionUID = 1L;

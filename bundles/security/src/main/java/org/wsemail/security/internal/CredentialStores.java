@@ -120,7 +120,8 @@ public class CredentialStores {
                 : (PrivateKey) keys.getKey(config.message_signing_alias(), keystorePassword);
         this.messageKey = signing == null ? key : signing;
         this.messageChain = signing == null ? chain : chain(keys, config.message_signing_alias());
-        if (signing != null && !DomainTls.dnsNames(messageChain.get(0)).contains(domain.name().toLowerCase(java.util.Locale.ROOT))) {
+        String domainName = domain.name().toLowerCase(java.util.Locale.ROOT);
+        if (signing != null && !DomainTls.dnsNames(messageChain.get(0)).contains(domainName)) {
             throw new GeneralSecurityException("the message signing certificate '" + config.message_signing_alias() + "' in "
                     + keystore + " does not name " + domain.name() + ", so no other server would accept the messages it signs");
         }
@@ -213,15 +214,15 @@ public class CredentialStores {
         // certificate names for local tools), nothing else, whoever trusts it.
         Pki.CertifiedKey authority = Pki.createAuthority("WSEmail demo CA for " + domain, DEMO_VALIDITY, domain, "localhost");
         Pki.CertifiedKey server = Pki.issueServerCertificate(authority, domain, DEMO_VALIDITY, "localhost", "127.0.0.1");
-        Pki.CertifiedKey signing = Pki.issueMessageSigningCertificate(authority, domain, DEMO_VALIDITY);
-        Map<String, Pki.CertifiedKey> keys = signingAlias.isEmpty() ? Map.of(alias, server)
-                : Map.of(alias, server, signingAlias, signing);
+        Pki.CertifiedKey signing = signingAlias.isEmpty() ? null
+                : Pki.issueMessageSigningCertificate(authority, domain, DEMO_VALIDITY);
+        Map<String, Pki.CertifiedKey> keys = signing == null ? Map.of(alias, server) : Map.of(alias, server, signingAlias, signing);
         Pki.writeKeyStore(keystore, keystorePassword, keys, authority.certificate());
         Pki.writeTrustStore(truststore, truststorePassword, authority.certificate());
         Path etc = truststore.toAbsolutePath().getParent();
         FileCertificateAuthority.store(etc, authority, caPassword);
         FileCertificateAuthority.file(etc, server.certificate());
-        if (!signingAlias.isEmpty()) {
+        if (signing != null) {
             FileCertificateAuthority.file(etc, signing.certificate());
         }
         LOG.warn("Created demo credentials for {}: a CA of its own, a server certificate and a message signing"

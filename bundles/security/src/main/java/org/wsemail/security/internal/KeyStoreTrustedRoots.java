@@ -15,6 +15,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXCertPathValidatorResult;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -82,7 +83,7 @@ public class KeyStoreTrustedRoots implements TrustedRoots {
     private record Checked(List<X509Certificate> chain, String domain) {
     }
 
-    private record CheckedAgainst(List<X509Certificate> roots, Object revocations, List<X509Certificate> path) {
+    private record CheckedAgainst(List<X509Certificate> roots, List<X509CRL> revocations, List<X509Certificate> path) {
     }
 
     @Activate
@@ -269,7 +270,7 @@ public class KeyStoreTrustedRoots implements TrustedRoots {
         String subject = chain.get(0).getSubjectX500Principal().getName();
         List<X509Certificate> path = withoutRoots(chain, bound);
         X509Certificate root;
-        Object revocations;
+        List<X509CRL> revocations;
         Checked checked = new Checked(List.copyOf(chain), domain);
         try {
             Set<TrustAnchor> anchors = new java.util.HashSet<>();

@@ -2,6 +2,7 @@ package org.wsemail.security.internal;
 
 import java.security.cert.CertificateException;
 import java.security.cert.PKIXParameters;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -24,10 +25,10 @@ interface Revocation {
      * @param roots the roots whose revocation lists the check needs
      * @param domainRoots every root trusted for the domain: a list fetched from the domain's servers
      *     comes over TLS that any of them may vouch for (the list itself must be signed by its root)
-     * @return what the check will know of revocations (the lists it was given): a check of the same
-     *     chain that gets an equal answer later would find what this one finds, dates aside
+     * @return the lists the check was given (none when revocation checking is off): a check of the
+     *     same chain given equal lists later finds what this one finds, dates aside
      * @throws CertificateException if the revocation list of a root cannot be had, current and signed by it
      */
-    Object configure(PKIXParameters parameters, List<X509Certificate> roots, List<X509Certificate> domainRoots, String domain)
+    List<X509CRL> configure(PKIXParameters parameters, List<X509Certificate> roots, List<X509Certificate> domainRoots, String domain)
             throws CertificateException;
 }

@@ -117,7 +117,7 @@ public class RevocationLists implements Revocation {
     }
 
     @Override
-    public Object configure(PKIXParameters parameters, List<X509Certificate> roots, List<X509Certificate> domainRoots, String domain)
+    public List<X509CRL> configure(PKIXParameters parameters, List<X509Certificate> roots, List<X509Certificate> domainRoots, String domain)
             throws CertificateException {
         if (!required) {
             parameters.setRevocationEnabled(false);
