@@ -475,13 +475,7 @@ public final class WsemailClient {
 
     /** The signer's certificate subject and the kind of key it signed with, as a reader is told them. */
     private static String subject(MessageSignatures.Signer signer) {
-        String algorithm = signer.certificate().getPublicKey().getAlgorithm();
-        String key = switch (algorithm) {
-            case "EdDSA", "Ed25519" -> "Ed25519";
-            case "EC" -> "ECDSA";
-            default -> algorithm;
-        };
-        return signer.certificate().getSubjectX500Principal().getName() + ", " + key + " key";
+        return signer.certificate().getSubjectX500Principal().getName() + ", " + signer.keyKind() + " key";
     }
 
     /** Calls the server extension {@code id} (a plug-in) with an XML request; returns its XML answer. */

@@ -37,6 +37,7 @@ import org.wsemail.api.server.MailDomain;
 import org.wsemail.api.server.TrustedRoots;
 import org.wsemail.security.Pki;
 import org.wsemail.wire.security.DomainTls;
+import org.wsemail.wire.security.PassedChains;
 
 /**
  * The roots this server trusts, kept in the trust store of {@link CredentialStores}, each bound to
@@ -75,15 +76,12 @@ public class KeyStoreTrustedRoots implements TrustedRoots {
      * Chains that passed {@link #check}, with what they were checked against: the roots bound to the
      * domain and the revocation lists. A server's certificate signs every message it relays, so the
      * same chain would be validated again and again; while the roots and lists are equal, only its
-     * dates are checked again. At most {@value #REMEMBERED} chains; all are forgotten when full.
+     * dates are checked again. At most {@value #REMEMBERED} chains.
      */
-    private final Map<Checked, CheckedAgainst> passed = new java.util.concurrent.ConcurrentHashMap<>();
+    private final PassedChains<Checked> passed = new PassedChains<>(REMEMBERED);
     private static final int REMEMBERED = 1_000;
 
     private record Checked(List<X509Certificate> chain, String domain) {
-    }
-
-    private record CheckedAgainst(List<X509Certificate> roots, List<X509CRL> revocations, List<X509Certificate> path) {
     }
 
     @Activate
@@ -270,7 +268,7 @@ public class KeyStoreTrustedRoots implements TrustedRoots {
         String subject = chain.get(0).getSubjectX500Principal().getName();
         List<X509Certificate> path = withoutRoots(chain, bound);
         X509Certificate root;
-        List<X509CRL> revocations;
+        Object against;
         Checked checked = new Checked(List.copyOf(chain), domain);
         try {
             Set<TrustAnchor> anchors = new java.util.HashSet<>();
@@ -280,27 +278,21 @@ public class KeyStoreTrustedRoots implements TrustedRoots {
             PKIXParameters parameters = new PKIXParameters(anchors);
             // Only the lists of the roots this chain can lead to: another root's missing list is no reason to refuse it.
             List<X509Certificate> issuers = bound.stream().filter(r -> isIssuerOf(r, path)).toList();
-            revocations = revocation.configure(parameters, issuers.isEmpty() ? bound : issuers, bound, domain);
-            CheckedAgainst before = passed.get(checked);
-            if (before != null && before.roots().equals(bound) && before.revocations().equals(revocations)) {
-                for (X509Certificate certificate : before.path()) {
-                    certificate.checkValidity();
-                }
+            List<X509CRL> revocations = revocation.configure(parameters, issuers.isEmpty() ? bound : issuers, bound, domain);
+            against = List.of(bound, revocations);
+            if (passed.passedBefore(checked, against)) {
                 return;
             }
             PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
                     .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
             root = result.getTrustAnchor().getTrustedCert();
         } catch (GeneralSecurityException e) {
-            passed.remove(checked);
+            passed.failed(checked);
             throw new CertificateException("the certificate of " + subject + " is not trusted for " + domain + ": "
                     + e.getMessage(), e);
         }
         withinNameConstraints(path, root, subject, domain);
-        if (passed.size() >= REMEMBERED) {
-            passed.clear();
-        }
-        passed.put(checked, new CheckedAgainst(bound, revocations, path));
+        passed.passed(checked, against, path);
     }
 
     /**

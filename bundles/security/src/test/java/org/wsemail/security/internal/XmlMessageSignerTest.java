@@ -99,10 +99,14 @@ public class XmlMessageSignerTest {
         assertEquals(MESSAGE, verified.message());
         assertEquals(Set.of("a.test"), verified.signerDomains());
         assertTrue(signed, signed.contains("Algorithm=\"http://www.w3.org/2021/04/xmldsig-more#eddsa-ed25519\""));
+        MessageSignatures.Signer read = new MessageSignatures()
+                .verify(new MessageCodec().parse(signed), Set.of(new TrustAnchor(ca.certificate(), null)));
         assertEquals("a reader's client, with the JDK's Ed25519, checks what Bouncy Castle's signed", Set.of("a.test"),
-                new MessageSignatures().verify(new MessageCodec().parse(signed), Set.of(new TrustAnchor(ca.certificate(), null)))
-                        .dnsNames());
+                read.dnsNames());
+        assertEquals("the kind of key a reader is told", "Ed25519", read.keyKind());
         String rsaSigned = aServer.sign(MESSAGE).signedXml();
+        assertEquals("RSA", new MessageSignatures()
+                .verify(new MessageCodec().parse(rsaSigned), Set.of(new TrustAnchor(ca.certificate(), null))).keyKind());
         assertTrue("an Ed25519 signature and certificate are smaller: " + signed.length() + " against " + rsaSigned.length(),
                 signed.length() < rsaSigned.length() - 500);
         assertRefused(signed.replace("up 10%", "up 90%"), "changed after signing");

@@ -84,15 +84,28 @@ public final class MessageSignatures {
         this.edDsa = edDsa;
     }
 
+    /**
+     * The kind of a signing key as people name it: {@code Ed25519}, {@code ECDSA} or {@code RSA}
+     * (else the key's own algorithm name). The JDK names an Ed25519 key {@code EdDSA} or {@code Ed25519}.
+     */
+    public static String keyKind(Key key) {
+        return switch (key.getAlgorithm()) {
+            case "EdDSA", "Ed25519" -> "Ed25519";
+            case "EC" -> "ECDSA";
+            default -> key.getAlgorithm();
+        };
+    }
+
     private static boolean isEdDsa(Key key) {
-        return key.getAlgorithm().equals("EdDSA") || key.getAlgorithm().equals("Ed25519");
+        return keyKind(key).equals("Ed25519");
     }
 
     private static String signatureMethod(Key key) {
-        if (isEdDsa(key)) {
-            return ED25519;
-        }
-        return key.getAlgorithm().equals("EC") ? ECDSA_SHA256 : RSA_SHA256;
+        return switch (keyKind(key)) {
+            case "Ed25519" -> ED25519;
+            case "ECDSA" -> ECDSA_SHA256;
+            default -> RSA_SHA256;
+        };
     }
 
     /**
@@ -107,6 +120,11 @@ public final class MessageSignatures {
         /** True if the certificate names this mail domain (a subjectAltName dNSName). */
         public boolean names(String domain) {
             return dnsNames.contains(domain.toLowerCase(Locale.ROOT));
+        }
+
+        /** The kind of key the message was signed with ({@link MessageSignatures#keyKind}). */
+        public String keyKind() {
+            return MessageSignatures.keyKind(certificate.getPublicKey());
         }
     }
 

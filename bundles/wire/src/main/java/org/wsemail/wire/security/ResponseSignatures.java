@@ -168,8 +168,10 @@ public final class ResponseSignatures {
      */
     static final class PresentedInTls extends AltNameIdentified {
         private static final int REMEMBERED = 64;
+        /** This caller's roots are fixed, so a chain is checked against nothing else that could change. */
+        private static final Object PLAIN = "plain";
         private final Map<String, X509Certificate[]> presented;
-        private final Set<List<X509Certificate>> validated = ConcurrentHashMap.newKeySet();
+        private final PassedChains<List<X509Certificate>> validated = new PassedChains<>(REMEMBERED);
 
         PresentedInTls(Map<String, X509Certificate[]> presented) {
             this.presented = presented;
@@ -180,23 +182,21 @@ public final class ResponseSignatures {
                 Collection<Pattern> issuerPatterns) throws WSSecurityException {
             boolean plain = !enableRevocation && isEmpty(subjectPatterns) && isEmpty(issuerPatterns);
             List<X509Certificate> chain = certificates == null ? List.of() : List.of(certificates);
-            if (plain && validated.contains(chain)) {
-                try {
-                    for (X509Certificate certificate : certificates) {
-                        certificate.checkValidity();
-                    }
+            try {
+                if (plain && validated.passedBefore(chain, PLAIN)) {
                     return;
-                } catch (java.security.cert.CertificateException e) {
-                    validated.remove(chain);
-                    throw new WSSecurityException(WSSecurityException.ErrorCode.FAILED_CHECK, e);
                 }
+            } catch (java.security.cert.CertificateException e) {
+                throw new WSSecurityException(WSSecurityException.ErrorCode.FAILED_CHECK, e);
             }
-            super.verifyTrust(certificates, enableRevocation, subjectPatterns, issuerPatterns);
+            try {
+                super.verifyTrust(certificates, enableRevocation, subjectPatterns, issuerPatterns);
+            } catch (WSSecurityException e) {
+                validated.failed(chain);
+                throw e;
+            }
             if (plain && !chain.isEmpty()) {
-                if (validated.size() >= REMEMBERED) {
-                    validated.clear();
-                }
-                validated.add(chain);
+                validated.passed(chain, PLAIN, chain);
             }
         }
 

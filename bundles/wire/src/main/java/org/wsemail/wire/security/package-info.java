@@ -7,10 +7,12 @@
  * {@link org.wsemail.wire.security.DomainTls} accepts a TLS peer only if its certificate names the
  * expected mail domain; {@link org.wsemail.wire.security.EncryptedDelivery} encrypts a relayed
  * message to the receiving server; {@link org.wsemail.wire.security.WsCryptos} and {@link
- * org.wsemail.wire.security.AltNameIdentified} are WSS4J's view of the trusted roots.
+ * org.wsemail.wire.security.AltNameIdentified} are WSS4J's view of the trusted roots; {@link
+ * org.wsemail.wire.security.PassedChains} remembers the certificate chains that passed, so that a
+ * server's chain is not validated again at every message or answer it signs.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.wsemail.wire.security;
 
 import org.osgi.annotation.bundle.Export;
