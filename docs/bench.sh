@@ -14,6 +14,8 @@
 #   bash docs/bench.sh 4 500 /tmp/wsemail-bench --mix sendim=100 --im-listeners 100 --warmup 100
 # (each client first makes 1000 warm-up requests that are not counted, so that both servers and the
 # load tool have compiled their hot code; --warmup 0 to count all)
+# ROUNDS=n runs the load n times against the same two servers and prints the figures of each round
+# (the first includes the servers' start-up compiling; each round prints its CPU by thread family).
 # KEEP=1 leaves the servers running (stop with <folder>/{local,external}/bin/stop).
 # ARCHIVE=<distribution .tar.gz> benchmarks another build (a copy of an earlier one, for an A/B run).
 set -euo pipefail
@@ -105,25 +107,27 @@ for s in local external; do  # launch to the first request a user could make and
 done
 
 traffic() { admin "$1" "wsemail:peer-traffic" | grep '^relayed' | tr -cs '0-9' ' '; }
-before_local=$(traffic local)
 pid() { cat "$bed/$1/karaf.pid" 2>/dev/null || pgrep -f "karaf.base=$bed/$1" | head -n 1; }
 ticks() { awk '{print $14 + $15}' "/proc/$(pid "$1")/stat"; }  # CPU time of a server, in clock ticks
 # CPU seconds of this shell's finished children, from what `times` (run in this shell) wrote to file $1
 children() { tail -n 1 "$1" | tr 'ms' '  ' | awk '{print ($1 * 60 + $2) + ($3 * 60 + $4)}'; }
-cpu_local=$(ticks local); cpu_external=$(ticks external); times > "$bed/times.before"
-set +e
-"$bed/local/bin/wsemail" --server https://127.0.0.5:9443/wsemail --user bench1@local.test --trust "$bed/both-cas.pem" \
-  bench --threads "$clients" --requests "$requests" --users "$users" --to sink@external.test \
-  --load-from load@external.test --load-server https://127.0.0.6:9444/wsemail \
-  --warmup 1000 --json "$bed/bench.json" --histogram "$bed/bench.png" "${im_options[@]}" "$@"
-status=$?
-set -e
-times > "$bed/times.after"
+# CPU ticks of each thread of a server, one line each: "tid user system family". A thread's family is
+# its name with numbers as #, the JIT compilers, the garbage collector and the VM's own threads each
+# taken together (the kernel keeps 15 characters of a name).
+thread_ticks() {
+  local dir line comm rest
+  for dir in /proc/"$(pid "$1")"/task/*; do
+    line=$(cat "$dir/stat" 2>/dev/null) || continue
+    comm=${line#*(}; comm=${comm%)*}; read -r -a rest <<< "${line##*) }"
+    case $comm in
+      C[12]\ CompilerThre*) comm="JIT compilers" ;;
+      GC\ Thread*|G1\ *) comm="garbage collector" ;;
+      VM\ *|Service\ Thread|Monitor\ Deflati|Sweeper\ thread) comm="JVM (VM thread, sweeper...)" ;;
+    esac
+    echo "${dir##*/} ${rest[11]} ${rest[12]} $(echo "$comm" | sed 's/[0-9][0-9]*/#/g')"
+  done
+}
 hz=$(getconf CLK_TCK)
-load_cpu=$(awk -v a="$(children "$bed/times.after")" -v b="$(children "$bed/times.before")" 'BEGIN {printf "%.1f", a - b}')
-cpu_since() { awk -v t="$(( $(ticks "$1") - $2 ))" -v hz="$hz" 'BEGIN {printf "%.1f", t / hz}'; }  # seconds
-local_cpu=$(cpu_since local "$cpu_local"); external_cpu=$(cpu_since external "$cpu_external")
-echo "CPU during the run (warm-up included): load tool ${load_cpu} s, local.test ${local_cpu} s, external.test ${external_cpu} s"
 # Per request: the run's requests and the warm-up's (the last --warmup given wins, 1000 by default).
 warmup=1000
 previous=""
@@ -132,6 +136,26 @@ for option in "$@"; do
   previous=$option
 done
 total=$(( clients * (requests + warmup) ))
+cpu_since() { awk -v t="$(( $(ticks "$1") - $2 ))" -v hz="$hz" 'BEGIN {printf "%.1f", t / hz}'; }  # seconds
+
+# ROUNDS=n runs the load n times against the same servers: the first round's CPU includes compiling
+# the servers' hot code (the JIT compilers' line below), later rounds show servers that have run a while.
+status=0
+for round in $(seq 1 "${ROUNDS:-1}"); do
+[ "${ROUNDS:-1}" -gt 1 ] && echo && echo "== round $round of $ROUNDS"
+before_local=$(traffic local)
+thread_ticks local > "$bed/threads-local.before"; thread_ticks external > "$bed/threads-external.before"
+declare -A cpu_before=([local]=$(ticks local) [external]=$(ticks external)); times > "$bed/times.before"
+set +e
+"$bed/local/bin/wsemail" --server https://127.0.0.5:9443/wsemail --user bench1@local.test --trust "$bed/both-cas.pem" \
+  bench --threads "$clients" --requests "$requests" --users "$users" --to sink@external.test \
+  --load-from load@external.test --load-server https://127.0.0.6:9444/wsemail \
+  --warmup 1000 --json "$bed/bench.json" --histogram "$bed/bench.png" "${im_options[@]}" "$@" || status=$?
+set -e
+times > "$bed/times.after"
+load_cpu=$(awk -v a="$(children "$bed/times.after")" -v b="$(children "$bed/times.before")" 'BEGIN {printf "%.1f", a - b}')
+local_cpu=$(cpu_since local "${cpu_before[local]}"); external_cpu=$(cpu_since external "${cpu_before[external]}")
+echo "CPU during the run (warm-up included): load tool ${load_cpu} s, local.test ${local_cpu} s, external.test ${external_cpu} s"
 echo "CPU per request, over the $total requests of run and warm-up: $(awk -v l="$load_cpu" -v a="$local_cpu" \
   -v e="$external_cpu" -v n="$total" 'BEGIN {printf "load tool %.2f ms, local.test %.2f ms, external.test %.2f ms", \
   l * 1000 / n, a * 1000 / n, e * 1000 / n}') (the external server also receives the relayed mail and sends its own)"
@@ -146,10 +170,24 @@ for s in local external; do
 done
 echo "queues of both servers empty $(( ($(now) - ended) / 1000000 )) ms after the last request"
 # A server that fell behind delivers the rest after the run: its CPU counts until its queue is empty.
-local_all=$(cpu_since local "$cpu_local"); external_all=$(cpu_since external "$cpu_external")
+local_all=$(cpu_since local "${cpu_before[local]}"); external_all=$(cpu_since external "${cpu_before[external]}")
 echo "server CPU until both queues were empty: local.test ${local_all} s, external.test ${external_all} s; per request" \
   "$(awk -v a="$local_all" -v e="$external_all" -v n="$total" \
   'BEGIN {printf "local.test %.2f ms, external.test %.2f ms", a * 1000 / n, e * 1000 / n}')"
+# Where each server's CPU went, by thread family: user and system (kernel) time, per request.
+for s in local external; do
+  thread_ticks $s > "$bed/threads-$s.after"
+  echo "$s.test CPU by threads until its queue was empty, ms per request: all, user, system (kernel)"
+  awk -v hz="$hz" -v n="$total" -v all="$(( $(ticks $s) - cpu_before[$s] ))" '
+    FNR == NR { user0[$1] = $2; sys0[$1] = $3; next }
+    { family = $4; for (i = 5; i <= NF; i++) family = family " " $i
+      user[family] += $2 - user0[$1]; sys[family] += $3 - sys0[$1]; counted += $2 - user0[$1] + $3 - sys0[$1] }
+    END {
+      for (f in user) if (user[f] + sys[f] >= hz * n / 100000) printf "%10.2f %6.2f %6.2f  %s\n", \
+        (user[f] + sys[f]) * 1000 / hz / n, user[f] * 1000 / hz / n, sys[f] * 1000 / hz / n, f
+      if (all > counted) printf "%10.2f %6s %6s  %s\n", (all - counted) * 1000 / hz / n, "", "", "(threads that ended)"
+    }' "$bed/threads-$s.before" "$bed/threads-$s.after" | sort -rn | head -n 10 | sed 's/^/ /'
+done
 echo
 echo "server to server during the run (the paper's Table 2), bytes of the SOAP messages:"
 echo "$before_local $(traffic local)" | awk '{
@@ -158,6 +196,7 @@ echo "$before_local $(traffic local)" | awk '{
   m = $10 - $4; printf "  %-22s %9d %14d %14.0f %22.0f\n", "external -> local", m, $11 - $5, m ? ($11 - $5) / m : 0, m ? ($12 - $6) / m : 0
   print "  the paper: S_i 1969 messages, 20.63 MB (10,987 B each), confirmations 13.11 MB (6,982 B each);"
   print "             S_e 1830 messages, 19.38 MB (11,105 B each), confirmations 12.17 MB (6,973 B each)" }'
+done
 jcmd "$(pid local)" GC.run >/dev/null 2>&1 || true
 echo "local.test heap after the run (after a full GC): $(jcmd "$(pid local)" GC.heap_info 2>/dev/null | awk '/total/ {print $0; exit}')"
 if [ -z "${KEEP:-}" ]; then
