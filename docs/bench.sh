@@ -16,6 +16,7 @@
 # load tool have compiled their hot code; --warmup 0 to count all)
 # ROUNDS=n runs the load n times against the same two servers and prints the figures of each round
 # (the first includes the servers' start-up compiling; each round prints its CPU by thread family).
+# LOAD_JVM="<options>" gives the load tool's JVM other options than C1-only compiling ("" for none).
 # KEEP=1 leaves the servers running (stop with <folder>/{local,external}/bin/stop).
 # ARCHIVE=<distribution .tar.gz> benchmarks another build (a copy of an earlier one, for an A/B run).
 set -euo pipefail
@@ -138,6 +139,10 @@ done
 total=$(( clients * (requests + warmup) ))
 cpu_since() { awk -v t="$(( $(ticks "$1") - $2 ))" -v hz="$hz" 'BEGIN {printf "%.1f", t / hz}'; }  # seconds
 
+# The load tool is a short-lived client: its JVM compiles with C1 only (LOAD_JVM="" for the JVM's
+# default, C1 and C2): in a run of 6,000 sends that cut its compiling from 45 to 6 s and its CPU
+# per send by about a quarter, leaving more of the two cores to the servers (docs/PERFORMANCE.md).
+load_jvm=${LOAD_JVM--XX:TieredStopAtLevel=1}
 # ROUNDS=n runs the load n times against the same servers: the first round's CPU includes compiling
 # the servers' hot code (the JIT compilers' line below), later rounds show servers that have run a while.
 status=0
@@ -147,8 +152,8 @@ before_local=$(traffic local)
 thread_ticks local > "$bed/threads-local.before"; thread_ticks external > "$bed/threads-external.before"
 declare -A cpu_before=([local]=$(ticks local) [external]=$(ticks external)); times > "$bed/times.before"
 set +e
-"$bed/local/bin/wsemail" --server https://127.0.0.5:9443/wsemail --user bench1@local.test --trust "$bed/both-cas.pem" \
-  bench --threads "$clients" --requests "$requests" --users "$users" --to sink@external.test \
+JAVA_TOOL_OPTIONS="$load_jvm" "$bed/local/bin/wsemail" --server https://127.0.0.5:9443/wsemail --user bench1@local.test \
+  --trust "$bed/both-cas.pem" bench --threads "$clients" --requests "$requests" --users "$users" --to sink@external.test \
   --load-from load@external.test --load-server https://127.0.0.6:9444/wsemail \
   --warmup 1000 --json "$bed/bench.json" --histogram "$bed/bench.png" "${im_options[@]}" "$@" || status=$?
 set -e

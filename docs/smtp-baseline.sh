@@ -12,6 +12,11 @@ if ! command -v postfix >/dev/null; then
   echo "postfix postfix/mailname string bench.test" | debconf-set-selections
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null
 fi
+# A Postfix installed with "No configuration" (as .ci/run installs it for the gateway's test) has no
+# main.cf: start from Debian's.
+[ -f /etc/postfix/main.cf ] || cp /usr/share/postfix/main.cf.debian /etc/postfix/main.cf
+[ -f /etc/aliases ] || echo "postmaster: root" > /etc/aliases
+[ -f /etc/aliases.db ] || newaliases
 postconf -e "inet_interfaces = loopback-only" "mydestination = bench.test, localhost" "myhostname = bench.test" \
   "mailbox_size_limit = 0" "default_process_limit = 100" "smtpd_client_connection_count_limit = 0" \
   "smtpd_client_message_rate_limit = 0" "smtpd_client_connection_rate_limit = 0" \
