@@ -15,7 +15,8 @@
 # (each client first makes 1000 warm-up requests that are not counted, so that both servers and the
 # load tool have compiled their hot code; --warmup 0 to count all)
 # ROUNDS=n runs the load n times against the same two servers and prints the figures of each round
-# (the first includes the servers' start-up compiling; each round prints its CPU by thread family).
+# (the first includes the servers' start-up compiling; each round prints its CPU by thread family;
+# bench-round<n>.json and .png in the folder).
 # LOAD_JVM="<options>" gives the load tool's JVM other options than C1-only compiling ("" for none).
 # KEEP=1 leaves the servers running (stop with <folder>/{local,external}/bin/stop).
 # ARCHIVE=<distribution .tar.gz> benchmarks another build (a copy of an earlier one, for an A/B run).
@@ -137,70 +138,80 @@ for option in "$@"; do
   previous=$option
 done
 total=$(( clients * (requests + warmup) ))
+extra=("$@")  # the options for bench, for each round
 cpu_since() { awk -v t="$(( $(ticks "$1") - $2 ))" -v hz="$hz" 'BEGIN {printf "%.1f", t / hz}'; }  # seconds
 
 # The load tool is a short-lived client: its JVM compiles with C1 only (LOAD_JVM="" for the JVM's
 # default, C1 and C2): in a run of 6,000 sends that cut its compiling from 45 to 6 s and its CPU
-# per send by about a quarter, leaving more of the two cores to the servers (docs/PERFORMANCE.md).
+# per send by a quarter to a third, leaving more of the two cores to the servers (docs/PERFORMANCE.md).
 load_jvm=${LOAD_JVM--XX:TieredStopAtLevel=1}
-# ROUNDS=n runs the load n times against the same servers: the first round's CPU includes compiling
-# the servers' hot code (the JIT compilers' line below), later rounds show servers that have run a while.
+queued() { admin "$1" "wsemail:queue-list --no-format" | grep -cE '^[[:space:]]*[0-9]+[[:space:]]' || true; }
+# One round: the load, then the CPU of each process (the servers' until their queues are empty, in all
+# and by thread family), then the server-to-server traffic. $1: the round, for the files it writes.
+measure_round() {
+  local suffix="" s before_local load_cpu local_cpu external_cpu ended local_all external_all
+  [ "${ROUNDS:-1}" -gt 1 ] && suffix="-round$1"
+  before_local=$(traffic local)
+  thread_ticks local > "$bed/threads-local.before"; thread_ticks external > "$bed/threads-external.before"
+  declare -A cpu_before=([local]=$(ticks local) [external]=$(ticks external)); times > "$bed/times.before"
+  set +e
+  JAVA_TOOL_OPTIONS="$load_jvm" "$bed/local/bin/wsemail" --server https://127.0.0.5:9443/wsemail --user bench1@local.test \
+    --trust "$bed/both-cas.pem" bench --threads "$clients" --requests "$requests" --users "$users" --to sink@external.test \
+    --load-from load@external.test --load-server https://127.0.0.6:9444/wsemail \
+    --warmup 1000 --json "$bed/bench$suffix.json" --histogram "$bed/bench$suffix.png" "${im_options[@]}" "${extra[@]}" \
+  || status=$?
+  set -e
+  times > "$bed/times.after"
+  load_cpu=$(awk -v a="$(children "$bed/times.after")" -v b="$(children "$bed/times.before")" 'BEGIN {printf "%.1f", a - b}')
+  local_cpu=$(cpu_since local "${cpu_before[local]}"); external_cpu=$(cpu_since external "${cpu_before[external]}")
+  echo "CPU during the run (warm-up included): load tool ${load_cpu} s, local.test ${local_cpu} s, external.test ${external_cpu} s"
+  echo "CPU per request, over the $total requests of run and warm-up: $(awk -v l="$load_cpu" -v a="$local_cpu" \
+    -v e="$external_cpu" -v n="$total" 'BEGIN {printf "load tool %.2f ms, local.test %.2f ms, external.test %.2f ms", \
+    l * 1000 / n, a * 1000 / n, e * 1000 / n}') (the external server also receives the relayed mail and sends its own)"
+  # The run is over when the mail it sent is delivered, not when the last request was answered.
+  ended=$(now)
+  for s in local external; do
+    while [ "$(queued $s)" -gt 0 ]; do
+      [ $(( ($(now) - ended) / 1000000000 )) -lt 600 ] || { echo "$s.test still has mail queued after 600 s" >&2; break; }
+      sleep 1
+    done
+  done
+  echo "queues of both servers empty $(( ($(now) - ended) / 1000000 )) ms after the last request"
+  # A server that fell behind delivers the rest after the run: its CPU counts until its queue is empty.
+  local_all=$(cpu_since local "${cpu_before[local]}"); external_all=$(cpu_since external "${cpu_before[external]}")
+  echo "server CPU until both queues were empty: local.test ${local_all} s, external.test ${external_all} s; per request" \
+    "$(awk -v a="$local_all" -v e="$external_all" -v n="$total" \
+    'BEGIN {printf "local.test %.2f ms, external.test %.2f ms", a * 1000 / n, e * 1000 / n}')"
+  # Where each server's CPU went, by thread family: user and system (kernel) time, per request.
+  for s in local external; do
+    thread_ticks $s > "$bed/threads-$s.after"
+    echo "$s.test CPU by threads until its queue was empty, ms per request: all, user, system (kernel)"
+    awk -v hz="$hz" -v n="$total" -v all="$(( $(ticks $s) - cpu_before[$s] ))" '
+      FNR == NR { user0[$1] = $2; sys0[$1] = $3; next }
+      { family = $4; for (i = 5; i <= NF; i++) family = family " " $i
+        user[family] += $2 - user0[$1]; sys[family] += $3 - sys0[$1]; counted += $2 - user0[$1] + $3 - sys0[$1] }
+      END {
+        for (f in user) if (user[f] + sys[f] >= hz * n / 100000) printf "%10.2f %6.2f %6.2f  %s\n", \
+          (user[f] + sys[f]) * 1000 / hz / n, user[f] * 1000 / hz / n, sys[f] * 1000 / hz / n, f
+        if (all > counted) printf "%10.2f %6s %6s  %s\n", (all - counted) * 1000 / hz / n, "", "", "(threads that ended)"
+      }' "$bed/threads-$s.before" "$bed/threads-$s.after" | sort -rn | head -n 10 | sed 's/^/ /'
+  done
+  echo
+  echo "server to server during the run (the paper's Table 2), bytes of the SOAP messages:"
+  echo "$before_local $(traffic local)" | awk '{
+    printf "  %-22s %9s %14s %14s %22s\n", "", "messages", "bytes sent", "bytes / message", "confirmations B / msg"
+    m = $7 - $1; printf "  %-22s %9d %14d %14.0f %22.0f\n", "local -> external", m, $8 - $2, m ? ($8 - $2) / m : 0, m ? ($9 - $3) / m : 0
+    m = $10 - $4; printf "  %-22s %9d %14d %14.0f %22.0f\n", "external -> local", m, $11 - $5, m ? ($11 - $5) / m : 0, m ? ($12 - $6) / m : 0
+    print "  the paper: S_i 1969 messages, 20.63 MB (10,987 B each), confirmations 13.11 MB (6,982 B each);"
+    print "             S_e 1830 messages, 19.38 MB (11,105 B each), confirmations 12.17 MB (6,973 B each)" }'
+}
+
+# ROUNDS=n: the first round's server CPU includes compiling the servers' hot code (the JIT
+# compilers' line), later rounds show servers that have run a while.
 status=0
 for round in $(seq 1 "${ROUNDS:-1}"); do
-[ "${ROUNDS:-1}" -gt 1 ] && echo && echo "== round $round of $ROUNDS"
-before_local=$(traffic local)
-thread_ticks local > "$bed/threads-local.before"; thread_ticks external > "$bed/threads-external.before"
-declare -A cpu_before=([local]=$(ticks local) [external]=$(ticks external)); times > "$bed/times.before"
-set +e
-JAVA_TOOL_OPTIONS="$load_jvm" "$bed/local/bin/wsemail" --server https://127.0.0.5:9443/wsemail --user bench1@local.test \
-  --trust "$bed/both-cas.pem" bench --threads "$clients" --requests "$requests" --users "$users" --to sink@external.test \
-  --load-from load@external.test --load-server https://127.0.0.6:9444/wsemail \
-  --warmup 1000 --json "$bed/bench.json" --histogram "$bed/bench.png" "${im_options[@]}" "$@" || status=$?
-set -e
-times > "$bed/times.after"
-load_cpu=$(awk -v a="$(children "$bed/times.after")" -v b="$(children "$bed/times.before")" 'BEGIN {printf "%.1f", a - b}')
-local_cpu=$(cpu_since local "${cpu_before[local]}"); external_cpu=$(cpu_since external "${cpu_before[external]}")
-echo "CPU during the run (warm-up included): load tool ${load_cpu} s, local.test ${local_cpu} s, external.test ${external_cpu} s"
-echo "CPU per request, over the $total requests of run and warm-up: $(awk -v l="$load_cpu" -v a="$local_cpu" \
-  -v e="$external_cpu" -v n="$total" 'BEGIN {printf "load tool %.2f ms, local.test %.2f ms, external.test %.2f ms", \
-  l * 1000 / n, a * 1000 / n, e * 1000 / n}') (the external server also receives the relayed mail and sends its own)"
-# The run is over when the mail it sent is delivered, not when the last request was answered.
-queued() { admin "$1" "wsemail:queue-list --no-format" | grep -cE '^[[:space:]]*[0-9]+[[:space:]]' || true; }
-ended=$(now)
-for s in local external; do
-  while [ "$(queued $s)" -gt 0 ]; do
-    [ $(( ($(now) - ended) / 1000000000 )) -lt 600 ] || { echo "$s.test still has mail queued after 600 s" >&2; break; }
-    sleep 1
-  done
-done
-echo "queues of both servers empty $(( ($(now) - ended) / 1000000 )) ms after the last request"
-# A server that fell behind delivers the rest after the run: its CPU counts until its queue is empty.
-local_all=$(cpu_since local "${cpu_before[local]}"); external_all=$(cpu_since external "${cpu_before[external]}")
-echo "server CPU until both queues were empty: local.test ${local_all} s, external.test ${external_all} s; per request" \
-  "$(awk -v a="$local_all" -v e="$external_all" -v n="$total" \
-  'BEGIN {printf "local.test %.2f ms, external.test %.2f ms", a * 1000 / n, e * 1000 / n}')"
-# Where each server's CPU went, by thread family: user and system (kernel) time, per request.
-for s in local external; do
-  thread_ticks $s > "$bed/threads-$s.after"
-  echo "$s.test CPU by threads until its queue was empty, ms per request: all, user, system (kernel)"
-  awk -v hz="$hz" -v n="$total" -v all="$(( $(ticks $s) - cpu_before[$s] ))" '
-    FNR == NR { user0[$1] = $2; sys0[$1] = $3; next }
-    { family = $4; for (i = 5; i <= NF; i++) family = family " " $i
-      user[family] += $2 - user0[$1]; sys[family] += $3 - sys0[$1]; counted += $2 - user0[$1] + $3 - sys0[$1] }
-    END {
-      for (f in user) if (user[f] + sys[f] >= hz * n / 100000) printf "%10.2f %6.2f %6.2f  %s\n", \
-        (user[f] + sys[f]) * 1000 / hz / n, user[f] * 1000 / hz / n, sys[f] * 1000 / hz / n, f
-      if (all > counted) printf "%10.2f %6s %6s  %s\n", (all - counted) * 1000 / hz / n, "", "", "(threads that ended)"
-    }' "$bed/threads-$s.before" "$bed/threads-$s.after" | sort -rn | head -n 10 | sed 's/^/ /'
-done
-echo
-echo "server to server during the run (the paper's Table 2), bytes of the SOAP messages:"
-echo "$before_local $(traffic local)" | awk '{
-  printf "  %-22s %9s %14s %14s %22s\n", "", "messages", "bytes sent", "bytes / message", "confirmations B / msg"
-  m = $7 - $1; printf "  %-22s %9d %14d %14.0f %22.0f\n", "local -> external", m, $8 - $2, m ? ($8 - $2) / m : 0, m ? ($9 - $3) / m : 0
-  m = $10 - $4; printf "  %-22s %9d %14d %14.0f %22.0f\n", "external -> local", m, $11 - $5, m ? ($11 - $5) / m : 0, m ? ($12 - $6) / m : 0
-  print "  the paper: S_i 1969 messages, 20.63 MB (10,987 B each), confirmations 13.11 MB (6,982 B each);"
-  print "             S_e 1830 messages, 19.38 MB (11,105 B each), confirmations 12.17 MB (6,973 B each)" }'
+  [ "${ROUNDS:-1}" -gt 1 ] && echo && echo "== round $round of $ROUNDS"
+  measure_round "$round"
 done
 jcmd "$(pid local)" GC.run >/dev/null 2>&1 || true
 echo "local.test heap after the run (after a full GC): $(jcmd "$(pid local)" GC.heap_info 2>/dev/null | awk '/total/ {print $0; exit}')"

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.osgi.service.cm.Configuration;
@@ -120,7 +121,7 @@ public class CredentialStores {
                 : (PrivateKey) keys.getKey(config.message_signing_alias(), keystorePassword);
         this.messageKey = signing == null ? key : signing;
         this.messageChain = signing == null ? chain : chain(keys, config.message_signing_alias());
-        String domainName = domain.name().toLowerCase(java.util.Locale.ROOT);
+        String domainName = domain.name().toLowerCase(Locale.ROOT);
         if (signing != null && !DomainTls.dnsNames(messageChain.get(0)).contains(domainName)) {
             throw new GeneralSecurityException("the message signing certificate '" + config.message_signing_alias() + "' in "
                     + keystore + " does not name " + domain.name() + ", so no other server would accept the messages it signs");
