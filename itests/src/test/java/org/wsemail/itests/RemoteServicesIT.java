@@ -84,7 +84,8 @@ public class RemoteServicesIT extends WsemailTestSupport {
         }
 
         @Override
-        public void retrieve(long id, Holder<Header> header, Holder<SignedMessage> signedMessage) throws MailFault {
+        public void retrieve(long id, List<byte[]> heldCertificate, Holder<Header> header, Holder<SignedMessage> signedMessage)
+                throws MailFault {
             throw new UnsupportedOperationException();
         }
 

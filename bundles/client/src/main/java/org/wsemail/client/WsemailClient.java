@@ -37,6 +37,7 @@ import org.wsemail.api.Attachment;
 import org.wsemail.api.MailMessage;
 import org.wsemail.api.MessageFlag;
 import org.wsemail.wire.MessageCodec;
+import org.wsemail.wire.security.HeldCertificates;
 import org.wsemail.wire.security.MessageSignatures;
 import org.wsemail.wire.security.DomainTls;
 import org.wsemail.wire.security.ResponseSignatures;
@@ -67,6 +68,8 @@ public final class WsemailClient {
     private final Set<TrustAnchor> trusted;
     private final MessageCodec codec = new MessageCodec();
     private final MessageSignatures signatures = new MessageSignatures();
+    /** The signing certificates of the last messages read, which the server need not send again. */
+    private final HeldCertificates held = new HeldCertificates();
     private final String url;
     private final Address user;
     private final WireCounter wire = new WireCounter();
@@ -427,11 +430,12 @@ public final class WsemailClient {
     public ReadMessage read(long id) throws WsemailException {
         Holder<Header> header = new Holder<>();
         Holder<SignedMessage> signed = new Holder<>();
+        HeldCertificates.Offer offer = held.offer();
         call(() -> {
-            port.retrieve(id, header, signed);
+            port.retrieve(id, offer.digests(), header, signed);
             return null;
         });
-        return verified(id, codec.detached(signed.value.getAny()));
+        return verified(id, codec.detached(signed.value.getAny()), offer);
     }
 
     /**
@@ -442,13 +446,16 @@ public final class WsemailClient {
      * @throws IllegalArgumentException if it is not a well-formed message
      */
     public ReadMessage verify(String signedXml) {
-        return verified(0, codec.parse(signedXml));
+        return verified(0, codec.parse(signedXml), HeldCertificates.Offer.NONE);
     }
 
-    private ReadMessage verified(long id, Element element) {
+    /** Checks a message's signature, with the certificates its server named by digest put back from {@code offer}. */
+    private ReadMessage verified(long id, Element element, HeldCertificates.Offer offer) {
         MailMessage message = codec.fromElement(element);
         try {
+            offer.restore(element);
             MessageSignatures.Signer signer = signatures.verify(element, trusted);
+            held.remember(signer.chain());
             String domain = message.sender().domain();
             if (message.hasFlag(MessageFlag.LEGACY_MAIL)) {
                 // Internet mail: the gateway that took it over SMTP signed it; the sender's domain signed nothing.

@@ -50,9 +50,11 @@ public final class FormSignatures {
      * @param chain the signer's certificate chain, theirs first; it names the signer's address
      * @return the sign-off added
      * @throws IllegalStateException if the form is not waiting for this sign-off
+     * @throws IllegalArgumentException if the key is neither RSA nor ECDSA (the form is left as it was)
      */
     public Form.Signoff signoff(Form form, Form.Decision decision, String comment, String delegate, PrivateKey key,
             List<X509Certificate> chain, Instant at) {
+        String method = signatureMethod(key);
         String by = address(chain.get(0));
         int count = form.signoffElements().size();
         if ((decision == Form.Decision.SUBMITTED) != (count == 0)) {
@@ -83,7 +85,7 @@ public final class FormSignatures {
         for (int i = 0; i <= count; i++) {
             covered.add("signoff-" + i);
         }
-        sign(signoff, covered, key, chain);
+        sign(signoff, covered, key, method, chain);
         return Form.readSignoff(signoff, count);
     }
 
@@ -95,6 +97,7 @@ public final class FormSignatures {
      * @return the signed {@code <delegation>} element as a document of its own
      */
     public byte[] delegation(String to, Instant until, PrivateKey key, List<X509Certificate> chain) {
+        String method = signatureMethod(key);
         Document document = Form.newBuilder().newDocument();
         Element delegation = document.createElementNS(Form.NS, "delegation");
         document.appendChild(delegation);
@@ -105,7 +108,7 @@ public final class FormSignatures {
         delegation.setAttributeNS(null, "from", address(chain.get(0)));
         delegation.setAttributeNS(null, "to", to.toLowerCase(Locale.ROOT));
         delegation.setAttributeNS(null, "until", until.toString());
-        sign(delegation, List.of(id), key, chain);
+        sign(delegation, List.of(id), key, method, chain);
         return serialize(document);
     }
 
@@ -120,8 +123,21 @@ public final class FormSignatures {
         }
     }
 
+    /**
+     * The signature method for the signer's key, RSA-SHA256 or ECDSA-SHA256 (the ones {@link
+     * FormVerifier} accepts): any other kind of key is refused before anything is added to a form.
+     */
+    private static String signatureMethod(PrivateKey key) {
+        return switch (key.getAlgorithm()) {
+            case "RSA" -> RSA_SHA256;
+            case "EC" -> ECDSA_SHA256;
+            default -> throw new IllegalArgumentException("forms are signed with RSA or ECDSA keys; this key is "
+                    + key.getAlgorithm() + ", and nothing was signed");
+        };
+    }
+
     /** Appends to {@code parent} a signature over the elements with these Ids, in this order. */
-    private void sign(Element parent, List<String> ids, PrivateKey key, List<X509Certificate> chain) {
+    private void sign(Element parent, List<String> ids, PrivateKey key, String method, List<X509Certificate> chain) {
         try {
             List<Reference> references = new ArrayList<>();
             for (String id : ids) {
@@ -135,7 +151,7 @@ public final class FormSignatures {
             context.setDefaultNamespacePrefix("ds");
             factory.newXMLSignature(factory.newSignedInfo(
                     factory.newCanonicalizationMethod(CanonicalizationMethod.EXCLUSIVE, (C14NMethodParameterSpec) null),
-                    factory.newSignatureMethod("EC".equals(key.getAlgorithm()) ? ECDSA_SHA256 : RSA_SHA256, null), references),
+                    factory.newSignatureMethod(method, null), references),
                     keyInfos.newKeyInfo(List.of(keyInfos.newX509Data(withoutRoot(chain))))).sign(context);
         } catch (GeneralSecurityException | MarshalException | XMLSignatureException e) {
             throw new IllegalStateException("cannot sign the form", e);

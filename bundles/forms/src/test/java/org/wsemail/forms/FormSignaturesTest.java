@@ -1,11 +1,15 @@
 package org.wsemail.forms;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.cert.TrustAnchor;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,6 +72,19 @@ public class FormSignaturesTest {
         assertEquals(3, verification.findings().size());
         assertTrue(verification.report(), verification.report().contains("step 2 approved"));
         assertEquals("program filing@a.test", form.currentStep().orElseThrow().describe());
+    }
+
+    @Test
+    public void aKeyOfAnotherKindIsRefusedAndTheFormIsLeftAsItWas() throws Exception {
+        Form form = requisition();
+        byte[] before = form.toBytes();
+        PrivateKey ed25519 = KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate();
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> signatures.signoff(form,
+                Decision.SUBMITTED, "", "", ed25519, List.of(ALICE.certificate()), now));
+        assertEquals("forms are signed with RSA or ECDSA keys; this key is EdDSA, and nothing was signed", refused.getMessage());
+        assertArrayEquals(before, form.toBytes());
+        assertThrows(IllegalArgumentException.class,
+                () -> signatures.delegation("dave@b.test", now.plusSeconds(60), ed25519, List.of(ALICE.certificate())));
     }
 
     @Test

@@ -180,7 +180,15 @@ public class TwoDomainsIT {
 
         WsemailClient anne = client(a, "anne@a.test", "anne-password-1");
         Header atAnne = awaitMessage(anne, "Lunch on Friday?").orElseThrow(() -> new AssertionError("anne never got it"));
-        assertTrue(anne.read(atAnne.getId()).verified());
+        ReadMessage first = anne.read(atAnne.getId());
+        long firstBytes = anne.lastResponseBytes();
+        assertTrue(first.signatureReport(), first.verified());
+        // Read again, the signer's certificate is one anne's client holds: her server names it by its
+        // digest instead of sending it again, and her client checks the signature just the same.
+        ReadMessage again = anne.read(atAnne.getId());
+        assertEquals(first, again);
+        assertTrue("the certificate's base64 was not sent again: " + firstBytes + " then " + anne.lastResponseBytes() + " bytes",
+                firstBytes - anne.lastResponseBytes() > 400);
 
         String deleted = wsemail(b, "bob@b.test", "bob-password-12", "delete", String.valueOf(atBob.getId()));
         assertTrue(deleted, deleted.contains("Deleted 1 of 1 message"));

@@ -30,6 +30,7 @@ import org.wsemail.api.server.StoredMessage;
 import org.wsemail.api.server.UserDirectory;
 import org.wsemail.wire.FaultCodes;
 import org.wsemail.wire.MessageCodec;
+import org.wsemail.wire.security.HeldCertificates;
 import org.wsemail.wire.soap.AnyXml;
 import org.wsemail.wire.soap.Flag;
 import org.wsemail.wire.soap.Header;
@@ -200,9 +201,15 @@ class ClientService implements MailClient {
     }
 
     @Override
-    public void retrieve(long id, Holder<Header> header, Holder<SignedMessage> signedMessage) throws MailFault {
+    public void retrieve(long id, List<byte[]> heldCertificate, Holder<Header> header, Holder<SignedMessage> signedMessage)
+            throws MailFault {
         Address user = caller.user();
         requireMailbox(user);
+        List<byte[]> held = heldCertificate == null ? List.of() : heldCertificate;
+        if (held.size() > HeldCertificates.OFFERED || held.stream().anyMatch(digest -> digest == null || digest.length != 32)) {
+            throw refused(user, FaultCodes.BAD_REQUEST, "a read may name at most " + HeldCertificates.OFFERED
+                    + " held certificates, each by its SHA-256 digest (32 bytes); it named " + held.size());
+        }
         StoredMessage stored;
         try {
             stored = store.retrieve(user, id).orElseThrow(() -> new NoSuchMessage(id));
@@ -213,7 +220,9 @@ class ClientService implements MailClient {
         }
         header.value = header(stored.header());
         SignedMessage signed = new SignedMessage();
-        signed.setAny(codec.parse(stored.signedXml()));
+        Element message = codec.parse(stored.signedXml());
+        HeldCertificates.nameHeld(message, held);
+        signed.setAny(message);
         signedMessage.value = signed;
     }
 

@@ -234,8 +234,17 @@ public class ClientServiceTest {
     @Test
     public void aUserReadsTheirOwnMailboxAndNoOtherMessage() throws Exception {
         assertEquals(7, alice().listHeaders(null).get(0).getId());
-        assertRefused(() -> alice().retrieve(8, new Holder<>(), new Holder<SignedMessage>()), FaultCodes.NO_SUCH_MESSAGE,
+        assertRefused(() -> alice().retrieve(8, List.of(), new Holder<>(), new Holder<SignedMessage>()), FaultCodes.NO_SUCH_MESSAGE,
                 "no message 8 in your mailbox");
+    }
+
+    @Test
+    public void aReadNamesAtMostFourHeldCertificatesEachByItsSha256Digest() throws Exception {
+        List<byte[]> five = List.of(new byte[32], new byte[32], new byte[32], new byte[32], new byte[32]);
+        assertRefused(() -> alice().retrieve(7, five, new Holder<>(), new Holder<SignedMessage>()), FaultCodes.BAD_REQUEST,
+                "a read may name at most 4 held certificates, each by its SHA-256 digest (32 bytes); it named 5");
+        assertRefused(() -> alice().retrieve(7, List.of(new byte[20]), new Holder<>(), new Holder<SignedMessage>()),
+                FaultCodes.BAD_REQUEST, "a read may name at most 4 held certificates, each by its SHA-256 digest (32 bytes); it named 1");
     }
 
     @Test

@@ -9,10 +9,12 @@
  * message to the receiving server; {@link org.wsemail.wire.security.WsCryptos} and {@link
  * org.wsemail.wire.security.AltNameIdentified} are WSS4J's view of the trusted roots; {@link
  * org.wsemail.wire.security.PassedChains} remembers the certificate chains that passed, so that a
- * server's chain is not validated again at every message or answer it signs.
+ * server's chain is not validated again at every message or answer it signs; {@link
+ * org.wsemail.wire.security.HeldCertificates} lets a reader's server name a signing certificate the
+ * reader holds by its digest instead of sending it again.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.wsemail.wire.security;
 
 import org.osgi.annotation.bundle.Export;
