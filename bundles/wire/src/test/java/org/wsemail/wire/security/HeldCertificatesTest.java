@@ -27,17 +27,17 @@ import org.wsemail.wire.MessageCodec;
 public class HeldCertificatesTest {
     private static final MessageCodec CODEC = new MessageCodec();
     private static final MessageSignatures SIGNATURES = new MessageSignatures();
-    private static KeyPair rootKey;
+    private static TestCertificates.Authority authority;
     private static X509Certificate root;
     private static KeyPair serverKey;
     private static X509Certificate server;
 
     @BeforeClass
     public static void certificates() throws Exception {
-        rootKey = TestCertificates.keyPair();
-        root = TestCertificates.certificate("CN=held root", rootKey, "CN=held root", rootKey.getPublic(), 1);
+        authority = TestCertificates.authority("CN=held root");
+        root = authority.certificate();
         serverKey = TestCertificates.keyPair();
-        server = TestCertificates.certificate("CN=held root", rootKey, "CN=a.test", serverKey.getPublic(), 2);
+        server = authority.issue("CN=a.test", serverKey.getPublic(), 2);
     }
 
     /** A message signed by the server, as its reader's server stores it: the text. */
@@ -112,7 +112,7 @@ public class HeldCertificatesTest {
     @Test
     public void aCertificateTheReaderDoesNotHoldIsSentAsSigned() throws Exception {
         KeyPair otherKey = TestCertificates.keyPair();
-        X509Certificate other = TestCertificates.certificate("CN=held root", rootKey, "CN=c.test", otherKey.getPublic(), 3);
+        X509Certificate other = authority.issue("CN=c.test", otherKey.getPublic(), 3);
         String stored = signed("unheld");
         Element element = CODEC.parse(stored);
         assertEquals(0, HeldCertificates.nameHeld(element, List.of(sha256(other), sha256(root))));
@@ -125,7 +125,7 @@ public class HeldCertificatesTest {
         List<X509Certificate> signers = new ArrayList<>();
         for (int i = 0; i < HeldCertificates.OFFERED + 2; i++) {
             KeyPair key = TestCertificates.keyPair();
-            signers.add(TestCertificates.certificate("CN=held root", rootKey, "CN=s" + i + ".test", key.getPublic(), 10 + i));
+            signers.add(authority.issue("CN=s" + i + ".test", key.getPublic(), 10 + i));
         }
         for (X509Certificate signer : signers) {
             reader.remember(List.of(signer));

@@ -16,13 +16,13 @@ import org.junit.Test;
 
 /** The answers' trust check remembers a validated chain, and still refuses it once it has expired. */
 public class ResponseSignaturesTest {
-    private static KeyPair rootKey;
+    private static TestCertificates.Authority authority;
     private static X509Certificate root;
 
     @BeforeClass
     public static void authority() throws Exception {
-        rootKey = TestCertificates.keyPair();
-        root = TestCertificates.certificate("CN=Test CA", rootKey, "CN=Test CA", rootKey.getPublic(), 1);
+        authority = TestCertificates.authority("CN=Test CA");
+        root = authority.certificate();
     }
 
     private static ResponseSignatures.PresentedInTls trusting(X509Certificate anchor) {
@@ -34,7 +34,7 @@ public class ResponseSignaturesTest {
     @Test
     public void aRememberedChainIsRefusedOnceItsCertificateHasExpired() throws Exception {
         Instant notAfter = Instant.now().plusSeconds(2);
-        X509Certificate server = TestCertificates.certificate("CN=Test CA", rootKey, "CN=server.test",
+        X509Certificate server = TestCertificates.certificate("CN=Test CA", authority.key(), "CN=server.test",
                 TestCertificates.keyPair().getPublic(), 2, notAfter);
         ResponseSignatures.PresentedInTls crypto = trusting(root);
 
@@ -62,12 +62,10 @@ public class ResponseSignaturesTest {
 
     @Test
     public void aChainRememberedByOneCallerIsNotTrustedByAnotherWithOtherRoots() throws Exception {
-        X509Certificate server = TestCertificates.certificate("CN=Test CA", rootKey, "CN=server.test",
-                TestCertificates.keyPair().getPublic(), 4);
+        X509Certificate server = authority.issue("CN=server.test", TestCertificates.keyPair().getPublic(), 4);
         trusting(root).verifyTrust(new X509Certificate[] {server}, false, List.of(), List.of());
 
-        KeyPair otherKey = TestCertificates.keyPair();
-        assertRefused(trusting(TestCertificates.certificate("CN=Other CA", otherKey, "CN=Other CA", otherKey.getPublic(), 5)),
+        assertRefused(trusting(TestCertificates.authority("CN=Other CA").certificate()),
                 server);
     }
 

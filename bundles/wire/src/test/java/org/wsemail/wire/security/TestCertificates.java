@@ -28,6 +28,19 @@ final class TestCertificates {
         return generator.generateKeyPair();
     }
 
+    /** A root: its key and its self-signed certificate, which issues certificates valid for a day. */
+    record Authority(String name, KeyPair key, X509Certificate certificate) {
+        X509Certificate issue(String subject, PublicKey subjectKey, long serial) throws Exception {
+            return TestCertificates.certificate(name, key, subject, subjectKey, serial);
+        }
+    }
+
+    /** A new root named {@code name} (a distinguished name), with a new RSA key. */
+    static Authority authority(String name) throws Exception {
+        KeyPair key = keyPair();
+        return new Authority(name, key, certificate(name, key, name, key.getPublic(), 1));
+    }
+
     /** A certificate valid from an hour ago for a day; a CA if {@code issuer} is {@code subject}. */
     static X509Certificate certificate(String issuer, KeyPair issuerKey, String subject, PublicKey key, long serial) throws Exception {
         return certificate(issuer, issuerKey, subject, key, serial, Instant.now().plus(1, ChronoUnit.DAYS));
