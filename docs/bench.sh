@@ -5,8 +5,9 @@
 # load tool sending the paper's mix, every send also to a user at the external server, while that
 # server sends one message a second to each bench user. Prints the figures (bin/wsemail bench), the
 # server-to-server traffic (the paper's Table 2), the CPU each process spent, in all and per request
-# (the servers' during the run and until their queues are empty, when the run's mail is delivered),
-# the local server's heap after the run, and how long each server took from launch to its first
+# (the servers' during the run and until their queues are empty, when the run's mail is delivered;
+# by thread family, and by operation as each server measured it: wsemail:request-cpu), the local
+# server's heap after the run, and how long each server took from launch to its first
 # accepted request.
 # Run from the repository after: mvn -B -ntp -DskipTests install
 #   bash docs/bench.sh [clients 4] [requests per client 2000] [folder /tmp/wsemail-bench] [extra bench options...]
@@ -146,13 +147,17 @@ cpu_since() { awk -v t="$(( $(ticks "$1") - $2 ))" -v hz="$hz" 'BEGIN {printf "%
 # per send by a quarter to a third, leaving more of the two cores to the servers (docs/PERFORMANCE.md).
 load_jvm=${LOAD_JVM--XX:TieredStopAtLevel=1}
 queued() { admin "$1" "wsemail:queue-list --no-format" | grep -cE '^[[:space:]]*[0-9]+[[:space:]]' || true; }
-# One round: the load, then the CPU of each process (the servers' until their queues are empty, in all
-# and by thread family), then the server-to-server traffic. $1: the round, for the files it writes.
+# The server's sums of CPU by endpoint and operation: endpoint, operation, answered, ms in all, reading
+# and checks, service, answer, faults, ms of faults (one line each).
+request_cpu() { admin "$1" "wsemail:request-cpu --totals --no-format" | awk 'NF == 9 && $3 ~ /^[0-9]+$/' || true; }
+# One round: the load, then the CPU of each process (the servers' until their queues are empty, in all,
+# by thread family and by operation), then the server-to-server traffic. $1: the round, for the files it writes.
 measure_round() {
   local suffix="" s before_local load_cpu local_cpu external_cpu ended local_all external_all
   [ "${ROUNDS:-1}" -gt 1 ] && suffix="-round$1"
   before_local=$(traffic local)
   thread_ticks local > "$bed/threads-local.before"; thread_ticks external > "$bed/threads-external.before"
+  request_cpu local > "$bed/request-cpu-local.before"; request_cpu external > "$bed/request-cpu-external.before"
   declare -A cpu_before=([local]=$(ticks local) [external]=$(ticks external)); times > "$bed/times.before"
   set +e
   JAVA_TOOL_OPTIONS="$load_jvm" "$bed/local/bin/wsemail" --server https://127.0.0.5:9443/wsemail --user bench1@local.test \
@@ -195,6 +200,20 @@ measure_round() {
           (user[f] + sys[f]) * 1000 / hz / n, user[f] * 1000 / hz / n, sys[f] * 1000 / hz / n, f
         if (all > counted) printf "%10.2f %6s %6s  %s\n", (all - counted) * 1000 / hz / n, "", "", "(threads that ended)"
       }' "$bed/threads-$s.before" "$bed/threads-$s.after" | sort -rn | head -n 10 | sed 's/^/ /'
+  done
+  # What each operation cost on the thread that served it, measured by the server (wsemail:request-cpu):
+  # from the SOAP stack taking the request to its answer written, without the web server's own work
+  # before that (TLS handshakes, request headers) and without what the request left to other threads.
+  for s in local external; do
+    request_cpu $s > "$bed/request-cpu-$s.after"
+    echo "$s.test CPU by operation on the threads that served it, ms per request: all, reading and security checks," \
+      "service, answer (marshalled, signed, written); faults apart"
+    awk 'FNR == NR { for (i = 3; i <= 9; i++) before[$1 " " $2, i] = $i; next }
+      { key = $1 " " $2; n = $3 - before[key, 3]; f = $8 - before[key, 8]
+        if (n > 0) printf "  %-24s %-16s %7d requests %7.3f %7.3f %7.3f %7.3f\n", $1, $2, n, ($4 - before[key, 4]) / n, \
+          ($5 - before[key, 5]) / n, ($6 - before[key, 6]) / n, ($7 - before[key, 7]) / n
+        if (f > 0) printf "  %-24s %-16s %7d faults   %7.3f\n", $1, $2, f, ($9 - before[key, 9]) / f }' \
+      "$bed/request-cpu-$s.before" "$bed/request-cpu-$s.after"
   done
   echo
   echo "server to server during the run (the paper's Table 2), bytes of the SOAP messages:"

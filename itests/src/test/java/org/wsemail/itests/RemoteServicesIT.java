@@ -27,6 +27,7 @@ import org.wsemail.api.plugin.SoapEndpoint;
 import org.wsemail.api.plugin.SoapIntents;
 import org.wsemail.api.runtime.EndpointDTO;
 import org.wsemail.api.runtime.RemoteEndpoints;
+import org.wsemail.api.runtime.RequestCpuDTO;
 import org.wsemail.itests.SoapRequests.Reply;
 import org.wsemail.wire.soap.AnyXml;
 import org.wsemail.wire.soap.Header;
@@ -149,6 +150,21 @@ public class RemoteServicesIT extends WsemailTestSupport {
             String listed = runAsViewer("wsemail:endpoint-list --no-format").output();
             assertTrue(listed, listed.contains("/wsemail/it-mailbox") && listed.contains(SoapIntents.PASSWORD_LOGIN)
                     && listed.contains("published"));
+
+            // What the three requests cost the server in CPU, measured on the thread that served each.
+            List<RequestCpuDTO> measured = endpoints.requestCpu().stream()
+                    .filter(operation -> operation.address().equals("/wsemail/it-mailbox")).toList();
+            RequestCpuDTO list = measured.stream().filter(operation -> operation.operation().equals("listHeaders")).findFirst()
+                    .orElseThrow(() -> new AssertionError("listHeaders not measured: " + measured));
+            assertEquals(measured.toString(), 1, list.answered());
+            assertTrue("every stage of the answered request took some CPU: " + list,
+                    list.readNanos() > 0 && list.serviceNanos() > 0 && list.answerNanos() > 0);
+            assertEquals("both refused requests counted as faults: " + measured, 2,
+                    measured.stream().mapToLong(RequestCpuDTO::faults).sum());
+            assertTrue(measured.toString(), measured.stream().allMatch(operation -> operation.faults() == 0
+                    || operation.faultNanos() > 0));
+            String cpu = runAsViewer("wsemail:request-cpu --no-format").output();
+            assertTrue(cpu, cpu.lines().anyMatch(line -> line.contains("/wsemail/it-mailbox") && line.contains("listHeaders")));
         } finally {
             registration.unregister();
         }

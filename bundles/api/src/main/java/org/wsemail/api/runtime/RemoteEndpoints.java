@@ -13,4 +13,10 @@ public interface RemoteEndpoints {
 
     /** Every exported service the server's provider was handed and still holds, by address. */
     List<EndpointDTO> endpoints();
+
+    /**
+     * The CPU time each operation of each endpoint has taken since the server started, by address
+     * and operation; empty if this JVM cannot measure a thread's CPU time.
+     */
+    List<RequestCpuDTO> requestCpu();
 }

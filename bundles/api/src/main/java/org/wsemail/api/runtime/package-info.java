@@ -7,7 +7,7 @@
  * endpoints use it.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.wsemail.api.runtime;
 
 import org.osgi.annotation.bundle.Export;

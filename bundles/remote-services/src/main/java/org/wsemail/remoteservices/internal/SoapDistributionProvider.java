@@ -48,6 +48,7 @@ import org.wsemail.api.plugin.SoapEndpoint;
 import org.wsemail.api.plugin.SoapIntents;
 import org.wsemail.api.runtime.EndpointDTO;
 import org.wsemail.api.runtime.RemoteEndpoints;
+import org.wsemail.api.runtime.RequestCpuDTO;
 
 /**
  * The distribution provider of this server's SOAP endpoints: Remote Service Admin hands it every
@@ -59,8 +60,9 @@ import org.wsemail.api.runtime.RemoteEndpoints;
  * provider does not know, or one that is not registered now, is refused and nothing is published.
  * Closing an export (the service unregistered, its bundle stopped) takes the endpoint down.
  *
- * <p>It also answers {@link RemoteEndpoints} for the shell: what is published where, and what was
- * refused and why. Thread-safe.
+ * <p>It also answers {@link RemoteEndpoints} for the shell: what is published where, what was
+ * refused and why, and what each operation's requests have cost in CPU ({@link RequestCpu}).
+ * Thread-safe.
  */
 @RSADistributionProvider(configs = SoapEndpoint.CONFIG_TYPE)
 @Component(service = {DistributionProvider.class, RemoteEndpoints.class},
@@ -90,6 +92,8 @@ public class SoapDistributionProvider implements DistributionProvider, RemoteEnd
     private final ServiceListener refusalsForgotten = this::forgetRefusal;
     /** Live and refused exports, by the id of the exported service. */
     private final Map<Long, EndpointDTO> exports = new ConcurrentHashMap<>();
+    /** The CPU time of every endpoint's requests, or null if this JVM cannot measure it. */
+    private final RequestCpu requestCpu = RequestCpu.ofThisJvm();
 
     @Activate
     public SoapDistributionProvider(BundleContext context, @Reference HTTPTransportFactory http,
@@ -267,6 +271,9 @@ public class SoapDistributionProvider implements DistributionProvider, RemoteEnd
                         factory.getFeatures().add(policy);
                     }
                     factory.getFeatures().addAll(features);
+                    if (requestCpu != null) {
+                        factory.getFeatures().add(requestCpu.measuring(CONTEXT + address));
+                    }
                     return factory.create();
                 });
     }
@@ -309,6 +316,11 @@ public class SoapDistributionProvider implements DistributionProvider, RemoteEnd
     @Override
     public List<EndpointDTO> endpoints() {
         return exports.values().stream().sorted((a, b) -> a.address().compareTo(b.address())).toList();
+    }
+
+    @Override
+    public List<RequestCpuDTO> requestCpu() {
+        return requestCpu == null ? List.of() : requestCpu.totals();
     }
 
     private static <T> T withClassLoader(ClassLoader loader, Supplier<T> work) {
