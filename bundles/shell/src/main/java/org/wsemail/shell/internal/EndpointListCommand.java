@@ -1,9 +1,6 @@
 package org.wsemail.shell.internal;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.Option;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.wsemail.api.runtime.EndpointDTO;
@@ -13,20 +10,11 @@ import org.wsemail.api.runtime.RemoteEndpoints;
         description = "Lists the services exported as SOAP endpoints: where each is served, with which intents, from which"
                 + " bundle, and the exports that were refused and why")
 @Service
-public class EndpointListCommand implements Action {
-
-    /** Optional, so that the other wsemail commands stay available without the remote services. */
-    @Reference(optional = true)
-    RemoteEndpoints endpoints;
-
-    @Option(name = "--no-format", description = "Plain output without table borders, for scripts")
-    boolean noFormat;
+public class EndpointListCommand extends EndpointCommandSupport {
 
     @Override
     public Object execute() {
-        if (endpoints == null) {
-            throw new IllegalStateException("the remote services are not running (feature wsemail-remote-services)");
-        }
+        RemoteEndpoints endpoints = endpoints();
         ShellTable table = new ShellTable();
         table.column("Address");
         table.column("Contract");

@@ -3,13 +3,10 @@ package org.wsemail.shell.internal;
 import java.util.List;
 import java.util.Locale;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.wsemail.api.runtime.RemoteEndpoints;
 import org.wsemail.api.runtime.RequestCpuDTO;
 
 @Command(scope = "wsemail", name = "request-cpu",
@@ -17,24 +14,14 @@ import org.wsemail.api.runtime.RequestCpuDTO;
                 + " server started: per answered request in all and by stage (reading and security checks; the service;"
                 + " writing and signing the answer), and per fault")
 @Service
-public class RequestCpuCommand implements Action {
-
-    /** Optional, so that the other wsemail commands stay available without the remote services. */
-    @Reference(optional = true)
-    RemoteEndpoints endpoints;
+public class RequestCpuCommand extends EndpointCommandSupport {
 
     @Option(name = "--totals", description = "Sums in milliseconds instead of means, for a script to take differences")
     boolean totals;
 
-    @Option(name = "--no-format", description = "Plain output without table borders, for scripts")
-    boolean noFormat;
-
     @Override
     public Object execute() {
-        if (endpoints == null) {
-            throw new IllegalStateException("the remote services are not running (feature wsemail-remote-services)");
-        }
-        List<RequestCpuDTO> operations = endpoints.requestCpu();
+        List<RequestCpuDTO> operations = endpoints().requestCpu();
         if (operations.isEmpty()) {
             System.out.println("No request measured yet (or this JVM cannot measure a thread's CPU time).");
             return null;
