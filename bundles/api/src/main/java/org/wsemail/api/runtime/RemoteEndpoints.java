@@ -15,8 +15,8 @@ public interface RemoteEndpoints {
     List<EndpointDTO> endpoints();
 
     /**
-     * The CPU time each operation of each endpoint has taken since the server started, by address
-     * and operation; empty if this JVM cannot measure a thread's CPU time.
+     * The CPU time each operation of each endpoint has taken since this provider started (with the
+     * server, unless its bundle was restarted), by address and operation; empty if this JVM cannot measure a thread's CPU time.
      */
     List<RequestCpuDTO> requestCpu();
 }

@@ -2,7 +2,7 @@ package org.wsemail.api.runtime;
 
 /**
  * The CPU time one operation of one SOAP endpoint has taken on the threads that served its requests,
- * summed since the server started: for every request answered, in three stages, and for every
+ * summed since the endpoints' provider started: for every request answered, in three stages, and for every
  * request that got a fault, in all. Measured with the JVM's per-thread CPU clock from the moment the
  * web service stack takes the request to the moment its answer is written, so the HTTP server's own
  * work before that (the TLS handshake, the request line and headers) and work the request hands to

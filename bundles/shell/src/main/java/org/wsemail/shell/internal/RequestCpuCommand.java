@@ -11,7 +11,7 @@ import org.wsemail.api.runtime.RequestCpuDTO;
 
 @Command(scope = "wsemail", name = "request-cpu",
         description = "Shows the CPU time the requests of each SOAP operation took on the threads that served them, since the"
-                + " server started: per answered request in all and by stage (reading and security checks; the service;"
+                + " remote services started: per answered request in all and by stage (reading and security checks; the service;"
                 + " writing and signing the answer), and per fault")
 @Service
 public class RequestCpuCommand extends EndpointCommandSupport {
@@ -35,12 +35,13 @@ public class RequestCpuCommand extends EndpointCommandSupport {
             table.column(column).alignRight();
         }
         for (RequestCpuDTO operation : operations) {
-            long answered = totals ? 1 : operation.answered();
-            long faults = totals ? 1 : operation.faults();
+            // With --totals the sums are shown as they are (divided by 1), else per request.
+            long perAnswer = totals ? 1 : operation.answered();
+            long perFault = totals ? 1 : operation.faults();
             table.addRow().addContent(operation.address(), operation.operation(), operation.answered(),
-                    millis(operation.answeredNanos(), answered), millis(operation.readNanos(), answered),
-                    millis(operation.serviceNanos(), answered), millis(operation.answerNanos(), answered), operation.faults(),
-                    millis(operation.faultNanos(), faults));
+                    millis(operation.answeredNanos(), perAnswer), millis(operation.readNanos(), perAnswer),
+                    millis(operation.serviceNanos(), perAnswer), millis(operation.answerNanos(), perAnswer), operation.faults(),
+                    millis(operation.faultNanos(), perFault));
         }
         table.print(System.out, !noFormat);
         return null;

@@ -169,9 +169,10 @@ public final class HeldCertificates {
         return found;
     }
 
+    /** {@code name} with the prefix the XML Signature namespace has on {@code like}'s parent (its X509Data). */
     private static String prefixed(Element like, String name) {
-        Node signature = like.getParentNode();
-        String prefix = signature == null ? null : signature.getPrefix();
+        Node x509Data = like.getParentNode();
+        String prefix = x509Data == null ? null : x509Data.getPrefix();
         return prefix == null ? name : prefix + ":" + name;
     }
 
