@@ -143,14 +143,51 @@ public class SecurityIT {
         Reply reply = soap.post("listHeaders", listHeaders(new Security(ALICE, PASSWORD)));
         assertEquals(reply.toString(), 200, reply.status());
         assertTrue(reply.toString(), reply.body().contains("Keep me"));
-        // Signed by the server, naming by thumbprint the certificate it presented in the TLS handshake
-        // instead of carrying it.
-        String thumbprint = java.util.Base64.getEncoder().encodeToString(
-                java.security.MessageDigest.getInstance("SHA-1").digest(server.tlsCertificate().getEncoded()));
-        assertTrue("the response is signed by the server: " + reply, reply.body().contains("SignatureValue")
-                && reply.body().contains("#ThumbprintSHA1\">" + thumbprint + "<") && !reply.body().contains("BinarySecurityToken"));
+        // Signed by the server with its Ed25519 message signing key. A caller that names no answer
+        // certificate it holds gets the certificate in the answer.
+        java.security.cert.X509Certificate signer = answerCertificate(reply);
+        assertTrue("the answer's certificate names the domain: " + signer,
+                org.wsemail.wire.security.DomainTls.dnsNames(signer).contains("a.test"));
+        assertEquals("Ed25519", MessageSignatures.keyKind(signer.getPublicKey()));
+        assertTrue(reply.toString(), reply.body().contains("Algorithm=\"http://www.w3.org/2021/04/xmldsig-more#eddsa-ed25519\""));
+        // A caller that names it is answered with it named by its thumbprint instead.
+        String thumbprint = thumbprint(signer);
+        Reply named = soap.post("listHeaders", SoapRequests.envelope(new Security(ALICE, PASSWORD).xml() + heldSigner(thumbprint),
+                "<m:listHeaders/>"));
+        assertTrue("the answer names the certificate the caller holds: " + named, named.body().contains("SignatureValue")
+                && named.body().contains("#ThumbprintSHA1\">" + thumbprint + "<") && !named.body().contains("BinarySecurityToken"));
+        assertTrue(named.toString(), reply.body().length() - named.body().length() > 500);
+        // One that names another certificate (here the server's TLS certificate) gets the answer's.
+        Reply other = soap.post("listHeaders", SoapRequests.envelope(new Security(ALICE, PASSWORD).xml()
+                + heldSigner(thumbprint(server.tlsCertificate())), "<m:listHeaders/>"));
+        assertEquals(other.toString(), signer, answerCertificate(other));
         Reply fault = soap.post("listHeaders", listHeaders(new Security(ALICE, "not-her-password")));
         assertTrue("a fault is signed too: " + fault, fault.isFault() && fault.body().contains("SignatureValue"));
+        // The client names the certificate once an answer carried it: its later answers are smaller by it.
+        WsemailClient client = alice();
+        client.inbox(Instant.EPOCH);
+        long first = client.lastResponseBytes();
+        client.inbox(Instant.EPOCH);
+        assertTrue("the client's second answer does not carry the certificate: " + first + " then "
+                + client.lastResponseBytes() + " bytes", first - client.lastResponseBytes() > 500);
+    }
+
+    /** The certificate an answer's security header carries. */
+    private static java.security.cert.X509Certificate answerCertificate(Reply reply) throws Exception {
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("BinarySecurityToken[^>]*>([^<]+)<").matcher(reply.body());
+        assertTrue("the answer carries its certificate: " + reply, token.find());
+        return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(java.util.Base64.getMimeDecoder().decode(token.group(1))));
+    }
+
+    private static String thumbprint(java.security.cert.X509Certificate certificate) throws Exception {
+        return java.util.Base64.getEncoder().encodeToString(
+                java.security.MessageDigest.getInstance("SHA-1").digest(certificate.getEncoded()));
+    }
+
+    /** The request header in which a caller names the answer certificate it holds. */
+    private static String heldSigner(String thumbprint) {
+        return "<sa:heldSigner xmlns:sa=\"http://wsemail.org/2026/mail/signed-answers\">" + thumbprint + "</sa:heldSigner>";
     }
 
     @Test

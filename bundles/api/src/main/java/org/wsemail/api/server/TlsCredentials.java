@@ -1,5 +1,10 @@
 package org.wsemail.api.server;
 
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.TrustManager;
 
@@ -25,4 +30,31 @@ public interface TlsCredentials {
      * must name the domain, whatever host was connected to.
      */
     TrustManager[] trustManagersFor(String domain);
+
+    /**
+     * The key this server signs its answers with (tier 2 on answers): its message signing key where
+     * it has one (Ed25519, signed in a twentieth of the time of its RSA TLS key), else its TLS key.
+     */
+    AnswerKey answerKey();
+
+    /**
+     * A signing key, its certificate chain (its own certificate first), and the provider of its
+     * signature algorithm.
+     *
+     * @param key the private key
+     * @param chain its certificate first, then any above it
+     * @param edDsa a provider of the {@code Ed25519} signature, to sign and to check answers with
+     *     instead of the JVM's own (which is many times slower); null for the JVM's
+     */
+    record AnswerKey(PrivateKey key, List<X509Certificate> chain, Provider edDsa) {
+
+        public AnswerKey {
+            chain = List.copyOf(chain);
+        }
+
+        /** The key's own certificate. */
+        public X509Certificate certificate() {
+            return chain.get(0);
+        }
+    }
 }

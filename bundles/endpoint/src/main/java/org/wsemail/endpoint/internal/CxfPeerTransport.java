@@ -375,8 +375,10 @@ public class CxfPeerTransport implements PeerTransport {
             factory.setServiceClass(MailPeer.class);
             factory.setAddress(url);
             ResponseSignatures.Checks checks = ResponseSignatures.checking(domain,
-                    trusted.stream().map(root -> new TrustAnchor(root, null)).collect(java.util.stream.Collectors.toSet()));
+                    trusted.stream().map(root -> new TrustAnchor(root, null)).collect(java.util.stream.Collectors.toSet()),
+                    tls.answerKey().edDsa());
             factory.getInInterceptors().addAll(checks.interceptors());
+            factory.getOutInterceptors().add(checks.offering());
             factory.getOutInterceptors().add(traffic.relayed.outgoing());
             factory.getInInterceptors().add(traffic.relayed.incoming());
             if (encryptTo != null) {

@@ -1,5 +1,6 @@
 package org.wsemail.endpoint.internal;
 
+import java.security.cert.X509Certificate;
 import java.util.List;
 
 import javax.net.ssl.X509KeyManager;
@@ -14,7 +15,10 @@ import org.wsemail.api.plugin.SoapIntents;
 import org.wsemail.api.server.TlsCredentials;
 import org.wsemail.wire.security.ResponseSignatures;
 
-/** {@value SoapIntents#SIGNED_ANSWERS}: every answer, faults included, signed with this server's key. */
+/**
+ * {@value SoapIntents#SIGNED_ANSWERS}: every answer, faults included, signed with this server's
+ * answer key ({@link TlsCredentials#answerKey}).
+ */
 @Component(service = Feature.class, property = Intent.NAME + "=" + SoapIntents.SIGNED_ANSWERS)
 public class SignedAnswersIntent extends Intent {
     private final List<Interceptor<? extends Message>> signer;
@@ -22,7 +26,9 @@ public class SignedAnswersIntent extends Intent {
     @Activate
     public SignedAnswersIntent(@Reference TlsCredentials tls) {
         X509KeyManager serverKey = (X509KeyManager) tls.keyManagers()[0];
-        this.signer = Buses.withBundleClassLoader(() -> ResponseSignatures.signer(serverKey));
+        TlsCredentials.AnswerKey answers = tls.answerKey();
+        this.signer = Buses.withBundleClassLoader(() -> ResponseSignatures.signer(serverKey, answers.key(),
+                answers.chain().toArray(new X509Certificate[0]), answers.edDsa()));
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.wsemail.security.internal;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Provider;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.TrustAnchor;
@@ -20,11 +21,14 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.wsemail.api.server.TlsCredentials;
 import org.wsemail.api.server.TrustedRoots;
+import org.wsemail.wire.security.BouncyCastleEd25519;
 import org.wsemail.wire.security.DomainTls;
 
 /** This server's TLS identity: its key and certificate, and trust in the roots as they are at each handshake. */
 @Component(service = TlsCredentials.class)
 public class ServerTls implements TlsCredentials {
+    /** Bouncy Castle's Ed25519, for answers signed with the message signing key and for checking other servers' answers. */
+    private static final Provider ED_DSA = new BouncyCastleEd25519();
     private final CredentialStores stores;
     private final TrustedRoots roots;
     private final RootsDerived<X509TrustManager> trust;
@@ -50,6 +54,11 @@ public class ServerTls implements TlsCredentials {
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot present this server's key for TLS: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public AnswerKey answerKey() {
+        return new AnswerKey(stores.messageKey(), stores.messageChain(), ED_DSA);
     }
 
     @Override

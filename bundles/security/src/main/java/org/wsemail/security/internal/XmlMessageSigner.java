@@ -16,6 +16,7 @@ import org.wsemail.api.server.MessageSigner;
 import org.wsemail.api.server.SignedMail;
 import org.wsemail.api.server.TrustedRoots;
 import org.wsemail.wire.MessageCodec;
+import org.wsemail.wire.security.BouncyCastleEd25519;
 import org.wsemail.wire.security.MessageSignatures;
 
 /**

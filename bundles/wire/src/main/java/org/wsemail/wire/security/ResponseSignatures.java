@@ -2,8 +2,11 @@ package org.wsemail.wire.security;
 
 import java.security.KeyStore;
 import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPublicKey;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
@@ -11,15 +14,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509KeyManager;
 import javax.xml.namespace.QName;
+import javax.xml.soap.SOAPException;
+import javax.xml.soap.SOAPMessage;
 
+import org.apache.cxf.binding.soap.SoapFault;
+import org.apache.cxf.binding.soap.SoapHeader;
+import org.apache.cxf.binding.soap.SoapMessage;
+import org.apache.cxf.binding.soap.interceptor.AbstractSoapInterceptor;
+import org.apache.cxf.headers.Header;
+import org.apache.cxf.helpers.CastUtils;
+import org.apache.cxf.helpers.DOMUtils;
 import org.apache.cxf.interceptor.Interceptor;
 import org.apache.cxf.message.Message;
 import org.apache.cxf.phase.AbstractPhaseInterceptor;
+import org.apache.cxf.phase.Phase;
 import org.apache.cxf.security.transport.TLSSessionInfo;
 import org.apache.cxf.ws.security.wss4j.WSS4JInInterceptor;
 import org.apache.cxf.ws.security.wss4j.WSS4JOutInterceptor;
@@ -28,22 +42,44 @@ import org.apache.wss4j.common.crypto.CryptoType;
 import org.apache.wss4j.common.crypto.Merlin;
 import org.apache.wss4j.common.ext.WSSecurityException;
 import org.apache.wss4j.dom.WSConstants;
+import org.apache.wss4j.dom.WSDataRef;
+import org.apache.wss4j.dom.engine.WSSecurityEngineResult;
+import org.apache.wss4j.dom.handler.HandlerAction;
 import org.apache.wss4j.dom.handler.RequestData;
+import org.apache.wss4j.dom.handler.WSHandlerConstants;
+import org.apache.wss4j.dom.handler.WSHandlerResult;
 import org.apache.wss4j.dom.validate.Credential;
 import org.apache.wss4j.dom.validate.SignatureTrustValidator;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
 
 /**
  * Tier 2 on answers: a server signs every response (body and timestamp, with its own key and
  * certificate), and the caller accepts a response only if that signature verifies, its certificate
- * leads to a trusted root and names the domain the caller meant to reach. RSA-SHA256 over exclusive
- * C14N, as everywhere else.
+ * leads to a trusted root and names the domain the caller meant to reach. Exclusive C14N and
+ * SHA-256 digests, as everywhere else; the signature method is the key's: EdDSA over Ed25519 for a
+ * server's message signing key (what a server with one signs its answers with: a twentieth of the
+ * time of RSA-2048), RSA-SHA256 for its TLS key.
  *
- * <p>Over HTTPS the signing certificate is the one the server has just presented in the TLS
- * handshake, which the caller has checked the same way (trusted root, naming the domain). So the
- * signature names that certificate by its SHA-1 thumbprint instead of carrying it (1.5 KB of base64
- * in every response), and the caller looks the thumbprint up among the certificates its TLS
- * handshakes accepted. Over plain HTTP (only where an administrator opened it) the certificate
- * travels in the response as before.
+ * <p>How the answer names its certificate, rather than carrying it (1 to 1.5 KB of base64 in every
+ * response):
+ * <ul>
+ * <li>Signed with the TLS key, over HTTPS: the certificate is the one the server has just presented
+ * in the TLS handshake, which the caller has checked the same way (trusted root, naming the
+ * domain). The signature names it by its SHA-1 thumbprint, and the caller looks the thumbprint up
+ * among the certificates its TLS handshakes accepted.
+ * <li>Signed with another key: the caller says in each request which answer certificate of this
+ * server it holds already (the {@link #HELD_SIGNER} header, the thumbprint of the last certificate
+ * an answer of this server verified with). Where that is the server's, the answer names it by
+ * thumbprint; otherwise, as in a caller's first request, the answer carries it. A caller that sends
+ * no header (one built from the contract alone) always gets the certificate.
+ * <li>Over plain HTTP (only where an administrator opened it), the TLS key's certificate travels in
+ * every answer.
+ * </ul>
+ * Either way the caller checks the certificate's chain and domain at every answer: a thumbprint only
+ * saves the bytes.
  */
 public final class ResponseSignatures {
     private static final String CRYPTO = "wsemail.responseCrypto";
@@ -61,33 +97,94 @@ public final class ResponseSignatures {
     public static final String ROLE = "http://wsemail.org/2026/mail/signed-answers";
 
     /**
+     * The request header in which a caller names the answer certificate of the server that it holds
+     * (base64 of its SHA-1 thumbprint): the server's answer then names its certificate by that
+     * thumbprint instead of carrying it. Not signed and not needed: one that names another
+     * certificate, or none, only makes the answer carry the certificate.
+     */
+    public static final QName HELD_SIGNER = new QName(ROLE, "heldSigner");
+
+    /**
      * Signs each response with the key a server presents in TLS (its mail domain's certificate), in
      * the security header of {@link #ROLE}: the WS-Security interceptor and, ahead of it, the one
      * that picks how the certificate is named.
      */
     public static List<Interceptor<? extends Message>> signer(X509KeyManager keys) {
+        String alias = keys.getServerAliases("RSA", null)[0];
+        return signer(keys, keys.getPrivateKey(alias), keys.getCertificateChain(alias), null);
+    }
+
+    /**
+     * Signs each response with {@code key} (whose certificate is the first of {@code chain}), in the
+     * security header of {@link #ROLE}: the WS-Security interceptor and, ahead of it, the one that
+     * picks how the certificate is named (see the class description).
+     *
+     * @param tls the key manager of the key the server presents in TLS
+     * @param edDsa a provider of the {@code Ed25519} signature for an Ed25519 key; null for the JVM's
+     */
+    public static List<Interceptor<? extends Message>> signer(X509KeyManager tls, PrivateKey key, X509Certificate[] chain,
+            Provider edDsa) {
+        String tlsAlias = tls.getServerAliases("RSA", null)[0];
+        boolean tlsKey = chain[0].equals(tls.getCertificateChain(tlsAlias)[0]);
+        String signer = thumbprint(chain[0]);
         Map<String, Object> props = new HashMap<>();
         props.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP + " " + ConfigurationConstants.SIGNATURE);
         props.put(ConfigurationConstants.ACTOR, ROLE);
         props.put(ConfigurationConstants.USER, "server");
         props.put(ConfigurationConstants.SIG_PROP_REF_ID, CRYPTO);
-        props.put(CRYPTO, WsCryptos.withServerKey(keys));
+        props.put(CRYPTO, WsCryptos.withKey("server", key, chain));
         // SIG_KEY_ID is left to each message (WSS4J reads an interceptor's own options first).
         props.put(ConfigurationConstants.SIGNATURE_PARTS, WsCryptos.TIMESTAMP_AND_BODY);
-        WsCryptos.signatureSuite(props);
+        WsCryptos.signatureSuite(props, key);
         props.put(ConfigurationConstants.PW_CALLBACK_REF, WsCryptos.passwordCallback(WsCryptos.keyPassword().toCharArray()));
-        WSS4JOutInterceptor signing = new WSS4JOutInterceptor(props);
+        WSS4JOutInterceptor signing = new ProvidedSigning(props, MessageSignatures.keyKind(key).equals("Ed25519") ? edDsa : null);
         AbstractPhaseInterceptor<Message> naming = new AbstractPhaseInterceptor<>(signing.getPhase()) {
             @Override
             public void handleMessage(Message message) {
                 Message request = message.getExchange() == null ? null : message.getExchange().getInMessage();
-                boolean overTls = request != null && (request.get(TLSSessionInfo.class) != null
-                        || String.valueOf(request.get(Message.REQUEST_URL)).startsWith("https:"));
-                message.put(ConfigurationConstants.SIG_KEY_ID, overTls ? "Thumbprint" : "DirectReference");
+                boolean named;
+                if (tlsKey) {
+                    named = request != null && (request.get(TLSSessionInfo.class) != null
+                            || String.valueOf(request.get(Message.REQUEST_URL)).startsWith("https:"));
+                } else {
+                    named = signer.equals(heldSigner(request));
+                }
+                message.put(ConfigurationConstants.SIG_KEY_ID, named ? "Thumbprint" : "DirectReference");
             }
         };
         naming.addBefore(signing.getId());
         return List.of(naming, signing);
+    }
+
+    /** The thumbprint a request's {@link #HELD_SIGNER} header names, or null. */
+    private static String heldSigner(Message request) {
+        if (request instanceof SoapMessage soap) {
+            for (Header header : soap.getHeaders()) {
+                if (HELD_SIGNER.equals(header.getName()) && header.getObject() instanceof Element element) {
+                    return element.getTextContent().trim();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** WS-Security's signing, with the signature algorithm from {@code provider} where one is given. */
+    private static final class ProvidedSigning extends WSS4JOutInterceptor {
+        private final Provider provider;
+
+        ProvidedSigning(Map<String, Object> props, Provider provider) {
+            super(props);
+            this.provider = provider;
+        }
+
+        @Override
+        protected void doSenderAction(Document doc, RequestData reqData, List<HandlerAction> actions, boolean isRequest)
+                throws WSSecurityException {
+            if (provider != null) {
+                reqData.setSignatureProvider(provider);
+            }
+            super.doSenderAction(doc, reqData, actions, isRequest);
+        }
     }
 
     /**
@@ -98,7 +195,15 @@ public final class ResponseSignatures {
      * the body and the timestamp.
      */
     public static Checks checking(String domain, Set<TrustAnchor> trusted) {
-        return new Checks(domain, trusted);
+        return checking(domain, trusted, null);
+    }
+
+    /**
+     * The checks of {@link #checking(String, Set)}, with the {@code Ed25519} signatures of answers
+     * checked by {@code edDsa} (null: the JVM's own).
+     */
+    public static Checks checking(String domain, Set<TrustAnchor> trusted, Provider edDsa) {
+        return new Checks(domain, trusted, edDsa);
     }
 
     /**
@@ -108,13 +213,22 @@ public final class ResponseSignatures {
      */
     public static final int CLOCK_SKEW_SECONDS = 300;
 
+    /** The signature methods an answer may be signed with. */
+    private static final Set<String> SIGNATURE_METHODS = Set.of(WSConstants.RSA_SHA256, MessageSignatures.ED25519,
+            WSConstants.ECDSA_SHA256);
+    /** The least RSA key an answer may be signed with, in bits. */
+    private static final int LEAST_RSA_BITS = 2048;
+
     /** The checks of one caller of one server: see {@link #checking}. */
     public static final class Checks {
+        /** The certificates this caller may find an answer's signer among, by thumbprint: from TLS handshakes and answers. */
         private final Map<String, X509Certificate[]> presented = new ConcurrentHashMap<>();
         private final String domain;
         private final WSS4JInInterceptor verifier;
+        /** The thumbprint of the answer certificate this caller holds and names in its requests; null before. */
+        private volatile String heldSigner;
 
-        private Checks(String domain, Set<TrustAnchor> trusted) {
+        private Checks(String domain, Set<TrustAnchor> trusted, Provider edDsa) {
             this.domain = domain.toLowerCase(java.util.Locale.ROOT);
             Merlin crypto = new PresentedInTls(presented);
             crypto.setTrustStore(trusted.isEmpty() ? systemRoots()
@@ -125,11 +239,10 @@ public final class ResponseSignatures {
             props.put(ConfigurationConstants.TTL_FUTURE_TIMESTAMP, String.valueOf(CLOCK_SKEW_SECONDS));
             props.put(ConfigurationConstants.SIG_VER_PROP_REF_ID, CRYPTO);
             props.put(CRYPTO, crypto);
-            WsCryptos.signatureSuite(props);
             Map<QName, Object> validators = new HashMap<>();
-            validators.put(WSConstants.SIGNATURE, new NamingDomain(this.domain));
+            validators.put(WSConstants.SIGNATURE, new NamingDomain(this.domain, this::verified));
             props.put(ConfigurationConstants.VALIDATOR_MAP, validators);
-            this.verifier = new WSS4JInInterceptor(props);
+            this.verifier = new AnswerVerifier(props, edDsa);
         }
 
         /**
@@ -144,6 +257,128 @@ public final class ResponseSignatures {
         /** The signature check, then the check that it covers the body and the timestamp. */
         public List<Interceptor<? extends Message>> interceptors() {
             return List.of(verifier, new SignedBodyAndTimestamp(verifier.getId()));
+        }
+
+        /**
+         * For the caller's requests: names the answer certificate this caller holds in the
+         * {@link #HELD_SIGNER} header, once an answer has carried one.
+         */
+        public Interceptor<? extends Message> offering() {
+            return new AbstractSoapInterceptor(Phase.PRE_LOGICAL) {
+                @Override
+                public void handleMessage(SoapMessage message) {
+                    String held = heldSigner;
+                    if (held != null) {
+                        Element header = DOMUtils.createDocument().createElementNS(ROLE, "sa:" + HELD_SIGNER.getLocalPart());
+                        header.setTextContent(held);
+                        message.getHeaders().add(new SoapHeader(HELD_SIGNER, header));
+                    }
+                }
+            };
+        }
+
+        /**
+         * An answer's signature verified with {@code chain}: one not from a TLS handshake (it came
+         * in the answer) is kept, and named in later requests.
+         */
+        private void verified(X509Certificate[] chain) {
+            String thumbprint = thumbprint(chain[0]);
+            if (presented.putIfAbsent(thumbprint, chain.clone()) == null) {
+                heldSigner = thumbprint;
+            }
+        }
+    }
+
+    /**
+     * WS-Security's check of an answer, with its Ed25519 signatures checked by the provider given,
+     * and the signature's algorithms checked against WSEmail's suite once it verified: WSS4J's own
+     * algorithm check refuses any key but RSA, DSA and EC.
+     */
+    static final class AnswerVerifier extends WSS4JInInterceptor {
+        private final Provider edDsa;
+
+        AnswerVerifier(Map<String, Object> props, Provider edDsa) {
+            super(props);
+            this.edDsa = edDsa;
+        }
+
+        @Override
+        protected void setAlgorithmSuites(SoapMessage message, RequestData data) {
+            // The suite is checked in handleMessage, after the signature verified.
+        }
+
+        @Override
+        protected void doReceiverAction(List<Integer> actions, RequestData data) throws WSSecurityException {
+            super.doReceiverAction(actions, data);
+            if (edDsa != null && MessageSignatures.ED25519.equals(signatureMethod(data.getMsgContext()))) {
+                data.setSignatureProvider(edDsa);
+            }
+        }
+
+        @Override
+        public void handleMessage(SoapMessage message) {
+            super.handleMessage(message);
+            List<WSHandlerResult> results = CastUtils.cast((List<?>) message.get(WSHandlerConstants.RECV_RESULTS));
+            for (WSHandlerResult result : results == null ? List.<WSHandlerResult>of() : results) {
+                for (WSSecurityEngineResult action : result.getResults()) {
+                    Integer kind = (Integer) action.get(WSSecurityEngineResult.TAG_ACTION);
+                    if (kind != null && kind == WSConstants.SIGN) {
+                        String refused = refusedAlgorithm(action);
+                        if (refused != null) {
+                            throw new SoapFault("the answer's signature uses " + refused + ", which this caller does not accept",
+                                    message.getVersion().getSender());
+                        }
+                    }
+                }
+            }
+        }
+
+        /** What of a verified signature is outside WSEmail's suite, or null if nothing. */
+        static String refusedAlgorithm(WSSecurityEngineResult signature) {
+            String method = (String) signature.get(WSSecurityEngineResult.TAG_SIGNATURE_METHOD);
+            if (!SIGNATURE_METHODS.contains(method)) {
+                return "the signature method " + method;
+            }
+            String canonicalization = (String) signature.get(WSSecurityEngineResult.TAG_CANONICALIZATION_METHOD);
+            if (!WSConstants.C14N_EXCL_OMIT_COMMENTS.equals(canonicalization)) {
+                return "the canonicalization " + canonicalization;
+            }
+            List<WSDataRef> references = CastUtils.cast((List<?>) signature.get(WSSecurityEngineResult.TAG_DATA_REF_URIS));
+            for (WSDataRef reference : references == null ? List.<WSDataRef>of() : references) {
+                if (!WSConstants.SHA256.equals(reference.getDigestAlgorithm())) {
+                    return "the digest " + reference.getDigestAlgorithm();
+                }
+            }
+            X509Certificate certificate = (X509Certificate) signature.get(WSSecurityEngineResult.TAG_X509_CERTIFICATE);
+            if (certificate != null && certificate.getPublicKey() instanceof RSAPublicKey rsa
+                    && rsa.getModulus().bitLength() < LEAST_RSA_BITS) {
+                return "an RSA key of " + rsa.getModulus().bitLength() + " bits";
+            }
+            return null;
+        }
+
+        /** The signature method of the answer's signature in the {@link #ROLE} security header, or null. */
+        private static String signatureMethod(Object context) {
+            SOAPMessage saaj = context instanceof SoapMessage message ? message.getContent(SOAPMessage.class) : null;
+            try {
+                Element header = saaj == null ? null : saaj.getSOAPHeader();
+                for (Node child = header == null ? null : header.getFirstChild(); child != null; child = child.getNextSibling()) {
+                    if (child instanceof Element security && "Security".equals(security.getLocalName())
+                            && WSConstants.WSSE_NS.equals(security.getNamespaceURI()) && ROLE.equals(actor(security))) {
+                        NodeList methods = security.getElementsByTagNameNS(WSConstants.SIG_NS, "SignatureMethod");
+                        return methods.getLength() == 0 ? null : ((Element) methods.item(0)).getAttributeNS(null, "Algorithm");
+                    }
+                }
+            } catch (SOAPException e) {
+                return null;
+            }
+            return null;
+        }
+
+        /** A SOAP 1.1 header's actor, or a SOAP 1.2 header's role. */
+        private static String actor(Element header) {
+            String actor = header.getAttributeNS(WSConstants.URI_SOAP11_ENV, "actor");
+            return actor.isEmpty() ? header.getAttributeNS(WSConstants.URI_SOAP12_ENV, "role") : actor;
         }
     }
 
@@ -228,12 +463,17 @@ public final class ResponseSignatures {
         }
     }
 
-    /** Trust as WSS4J checks it, and besides: the signer's certificate names the expected domain. */
+    /**
+     * Trust as WSS4J checks it, and besides: the signer's certificate names the expected domain; a
+     * chain that passes is reported to {@code verified}.
+     */
     private static final class NamingDomain extends SignatureTrustValidator {
         private final String domain;
+        private final Consumer<X509Certificate[]> verified;
 
-        NamingDomain(String domain) {
+        NamingDomain(String domain, Consumer<X509Certificate[]> verified) {
             this.domain = domain;
+            this.verified = verified;
         }
 
         @Override
@@ -243,6 +483,7 @@ public final class ResponseSignatures {
             if (chain == null || chain.length == 0 || !DomainTls.dnsNames(chain[0]).contains(domain)) {
                 throw new WSSecurityException(WSSecurityException.ErrorCode.FAILED_AUTHENTICATION);
             }
+            verified.accept(chain);
             return trusted;
         }
     }

@@ -110,7 +110,23 @@ public final class WsCryptos {
      * about 200 bytes of every signed message.
      */
     public static void signatureSuite(Map<String, Object> wss4jProperties) {
-        wss4jProperties.put(ConfigurationConstants.SIG_ALGO, WSConstants.RSA_SHA256);
+        signatureSuite(wss4jProperties, WSConstants.RSA_SHA256);
+    }
+
+    /**
+     * The suite of {@link #signatureSuite(Map)} with the signature method {@code key} makes: EdDSA
+     * over Ed25519 (RFC 9231) for an Ed25519 key, ECDSA-SHA256 for an EC key, else RSA-SHA256.
+     */
+    public static void signatureSuite(Map<String, Object> wss4jProperties, PrivateKey key) {
+        signatureSuite(wss4jProperties, switch (MessageSignatures.keyKind(key)) {
+            case "Ed25519" -> MessageSignatures.ED25519;
+            case "ECDSA" -> WSConstants.ECDSA_SHA256;
+            default -> WSConstants.RSA_SHA256;
+        });
+    }
+
+    private static void signatureSuite(Map<String, Object> wss4jProperties, String signatureMethod) {
+        wss4jProperties.put(ConfigurationConstants.SIG_ALGO, signatureMethod);
         wss4jProperties.put(ConfigurationConstants.SIG_DIGEST_ALGO, WSConstants.SHA256);
         wss4jProperties.put(ConfigurationConstants.SIG_C14N_ALGO, WSConstants.C14N_EXCL_OMIT_COMMENTS);
         wss4jProperties.put(ConfigurationConstants.ADD_INCLUSIVE_PREFIXES, "false");

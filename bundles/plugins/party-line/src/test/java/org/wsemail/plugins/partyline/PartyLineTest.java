@@ -84,6 +84,11 @@ public class PartyLineTest {
             public TrustManager[] trustManagersFor(String domain) {
                 throw new UnsupportedOperationException();
             }
+
+            @Override
+            public AnswerKey answerKey() {
+                throw new UnsupportedOperationException();
+            }
         };
     }
 

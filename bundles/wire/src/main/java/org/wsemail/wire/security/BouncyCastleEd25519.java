@@ -1,4 +1,4 @@
-package org.wsemail.security.internal;
+package org.wsemail.wire.security;
 
 import java.security.Provider;
 
@@ -7,14 +7,14 @@ import org.bouncycastle.jcajce.provider.asymmetric.edec.SignatureSpi;
 /**
  * A security provider with one algorithm, Bouncy Castle's {@code Ed25519} signature: signing in a
  * fifteenth and verifying in an eighth of the time the JDK's own implementation takes
- * (docs/PERFORMANCE.md). Handed to the message signatures alone, never registered with the JVM, so
- * that nothing else changes provider; and only this algorithm, so that the server does not register
- * Bouncy Castle's whole provider, its hundreds of algorithms, to sign messages.
+ * (docs/PERFORMANCE.md). Handed to message and answer signatures alone, never registered with the
+ * JVM, so that nothing else changes provider; and only this algorithm, so that neither a server nor
+ * a client loads Bouncy Castle's whole provider, its hundreds of algorithms, to sign and check.
  */
-final class BouncyCastleEd25519 extends Provider {
+public final class BouncyCastleEd25519 extends Provider {
     private static final long serialVersionUID = 1L;
 
-    BouncyCastleEd25519() {
+    public BouncyCastleEd25519() {
         super("WSEmail-BC-Ed25519", "1.0", "Ed25519 signatures by Bouncy Castle");
         putService(new Service(this, "Signature", "Ed25519", SignatureSpi.Ed25519.class.getName(), null, null) {
             @Override
