@@ -51,10 +51,5 @@ public interface TlsCredentials {
         public AnswerKey {
             chain = List.copyOf(chain);
         }
-
-        /** The key's own certificate. */
-        public X509Certificate certificate() {
-            return chain.get(0);
-        }
     }
 }

@@ -100,7 +100,8 @@ public final class MessageSignatures {
         return keyKind(key).equals("Ed25519");
     }
 
-    private static String signatureMethod(Key key) {
+    /** The XML Signature method {@code key} signs with: Ed25519, ECDSA-SHA256, else RSA-SHA256. */
+    static String signatureMethod(Key key) {
         return switch (keyKind(key)) {
             case "Ed25519" -> ED25519;
             case "ECDSA" -> ECDSA_SHA256;

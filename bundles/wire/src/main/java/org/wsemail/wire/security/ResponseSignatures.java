@@ -105,16 +105,6 @@ public final class ResponseSignatures {
     public static final QName HELD_SIGNER = new QName(ROLE, "heldSigner");
 
     /**
-     * Signs each response with the key a server presents in TLS (its mail domain's certificate), in
-     * the security header of {@link #ROLE}: the WS-Security interceptor and, ahead of it, the one
-     * that picks how the certificate is named.
-     */
-    public static List<Interceptor<? extends Message>> signer(X509KeyManager keys) {
-        String alias = keys.getServerAliases("RSA", null)[0];
-        return signer(keys, keys.getPrivateKey(alias), keys.getCertificateChain(alias), null);
-    }
-
-    /**
      * Signs each response with {@code key} (whose certificate is the first of {@code chain}), in the
      * security header of {@link #ROLE}: the WS-Security interceptor and, ahead of it, the one that
      * picks how the certificate is named (see the class description).

@@ -118,11 +118,7 @@ public final class WsCryptos {
      * over Ed25519 (RFC 9231) for an Ed25519 key, ECDSA-SHA256 for an EC key, else RSA-SHA256.
      */
     public static void signatureSuite(Map<String, Object> wss4jProperties, PrivateKey key) {
-        signatureSuite(wss4jProperties, switch (MessageSignatures.keyKind(key)) {
-            case "Ed25519" -> MessageSignatures.ED25519;
-            case "ECDSA" -> WSConstants.ECDSA_SHA256;
-            default -> WSConstants.RSA_SHA256;
-        });
+        signatureSuite(wss4jProperties, MessageSignatures.signatureMethod(key));
     }
 
     private static void signatureSuite(Map<String, Object> wss4jProperties, String signatureMethod) {

@@ -14,7 +14,7 @@
  * reader holds by its digest instead of sending it again.
  */
 @Export
-@Version("1.5.0")
+@Version("2.0.0")
 package org.wsemail.wire.security;
 
 import org.osgi.annotation.bundle.Export;
