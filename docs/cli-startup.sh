@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Command-line start-up: one server from the distribution (local.test, https://127.0.0.5:9443) and
 # RUNS timed runs of `bin/wsemail inbox` each way: in its own process (WSEMAIL_AGENT=off), and through
-# the warm client (the agent, started by the first command and then kept). Prints the wall time of
-# each run and the median of each way. The issue's bound: at most 1.5 s for a simple command.
+# the warm client (the agent, started by the first command and then kept), and RUNS of the
+# administrator's bin/client with one shell command. Prints the wall time of each run and the
+# median of each way. The issue's bound: at most 1.5 s for a simple command.
 # Run from the repository after: mvn -B -ntp -DskipTests install
 #   bash docs/cli-startup.sh [runs 5] [folder /tmp/wsemail-cli-startup]
+# ARCHIVE=<distribution .tar.gz> measures another build (a copy of an earlier one, for an A/B run).
 set -euo pipefail
-archive=$(ls "$(cd "$(dirname "$0")" && pwd)"/../karaf-assembly/target/karaf-assembly-*.tar.gz)
+archive=${ARCHIVE:-$(ls "$(cd "$(dirname "$0")" && pwd)"/../karaf-assembly/target/karaf-assembly-*.tar.gz)}
 runs=${1:-5}
 bed=${2:-/tmp/wsemail-cli-startup}
 password=cli-password-1
@@ -44,3 +46,7 @@ for way in own agent; do
   if [ $way = own ]; then label="in its own process"; else label="through the agent (the first run starts it)"; fi
   echo "bin/wsemail inbox $label: ${times[*]} ms; median $(printf '%s\n' "${times[@]}" | median) ms"
 done
+shell() { echo "wsemail:user-list --no-format" | "$bed/local/bin/client" -u admin -p cli-admin-password -a 9101 -r 30 -d 1 -b; }
+times=()
+for _ in $(seq "$runs"); do times+=("$(ms shell)"); done
+echo "bin/client (the administrator's shell, one command): ${times[*]} ms; median $(printf '%s\n' "${times[@]}" | median) ms"
