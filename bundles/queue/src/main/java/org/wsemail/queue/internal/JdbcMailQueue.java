@@ -270,13 +270,7 @@ public class JdbcMailQueue implements MailQueue {
     private Map<Long, List<DeliveryResult>> deliverGroup(List<Long> ids) {
         delivering.addAll(ids);
         try {
-            List<QueueEntries.Entry> group = new ArrayList<>();
-            for (long id : ids) {
-                QueueEntries.Entry entry = entries.entry(id);
-                if (entry != null) {
-                    group.add(entry);
-                }
-            }
+            List<QueueEntries.Entry> group = entries.entries(ids);
             if (group.isEmpty()) {
                 return Map.of();
             }
@@ -292,9 +286,9 @@ public class JdbcMailQueue implements MailQueue {
                 outcomes = group.stream().map(entry -> RemoteDelivery.all(entry, DeliveryResult.Status.FAILED,
                         reason + "; it will be retried")).toList();
             }
+            settlement.settleAll(group, outcomes);
             Map<Long, List<DeliveryResult>> results = new java.util.LinkedHashMap<>();
             for (int i = 0; i < group.size(); i++) {
-                settlement.settle(group.get(i), outcomes.get(i));
                 results.put(group.get(i).id(), outcomes.get(i));
             }
             return results;

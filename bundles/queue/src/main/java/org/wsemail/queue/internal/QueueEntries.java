@@ -11,9 +11,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 import org.wsemail.api.Address;
@@ -266,16 +269,27 @@ final class QueueEntries {
         }
     }
 
-    /** The entry with this id; null if there is none (deleted since it was found due). */
-    Entry entry(long id) {
+    /**
+     * The entries with these ids, in their order, read in one statement; an id without an entry
+     * (deleted since it was found due) is left out.
+     */
+    List<Entry> entries(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement select = c.prepareStatement("SELECT id, message_id, sender, domain, recipients, signed_xml,"
-                        + " attempts, next_attempt, expires_at, last_error FROM queue_entries WHERE id = ?")) {
-            select.setLong(1, id);
-            List<Entry> found = read(select);
-            return found.isEmpty() ? null : found.get(0);
+                        + " attempts, next_attempt, expires_at, last_error FROM queue_entries WHERE id IN (" + marks(ids.size()) + ")")) {
+            for (int i = 0; i < ids.size(); i++) {
+                select.setLong(i + 1, ids.get(i));
+            }
+            Map<Long, Entry> found = new HashMap<>();
+            for (Entry entry : read(select)) {
+                found.put(entry.id(), entry);
+            }
+            return ids.stream().map(found::get).filter(Objects::nonNull).toList();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read queue entry " + id, e);
+            throw new IllegalStateException("cannot read queue entries " + ids, e);
         }
     }
 
@@ -331,6 +345,27 @@ final class QueueEntries {
     /** Removes an entry; false if there is none. */
     boolean delete(long id) {
         return update("DELETE FROM queue_entries WHERE id = ?", id, null);
+    }
+
+    /** Removes the entries with these ids in one statement; how many there were. */
+    int deleteAll(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement delete = c.prepareStatement("DELETE FROM queue_entries WHERE id IN (" + marks(ids.size()) + ")")) {
+            for (int i = 0; i < ids.size(); i++) {
+                delete.setLong(i + 1, ids.get(i));
+            }
+            return delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot remove queue entries " + ids, e);
+        }
+    }
+
+    /** {@code count} parameter marks for an IN list. */
+    private static String marks(int count) {
+        return String.join(", ", Collections.nCopies(count, "?"));
     }
 
     private boolean update(String sql, long id, Timestamp time) {

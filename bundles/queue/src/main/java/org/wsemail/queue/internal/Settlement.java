@@ -34,7 +34,22 @@ final class Settlement {
         this.bounces = bounces;
     }
 
-    void settle(QueueEntries.Entry entry, List<DeliveryResult> results) {
+    /**
+     * Settles each entry of a group with its results, in order; the entries that leave the queue
+     * leave it together, in one statement.
+     */
+    void settleAll(List<QueueEntries.Entry> group, List<List<DeliveryResult>> outcomes) {
+        List<Long> done = new ArrayList<>();
+        for (int i = 0; i < group.size(); i++) {
+            if (settled(group.get(i), outcomes.get(i))) {
+                done.add(group.get(i).id());
+            }
+        }
+        entries.deleteAll(done);
+    }
+
+    /** Bounces what was refused for good, reschedules what is pending; true if nobody is left to try. */
+    private boolean settled(QueueEntries.Entry entry, List<DeliveryResult> results) {
         List<DeliveryResult> bounced = new ArrayList<>();
         List<Address> pending = new ArrayList<>();
         String lastError = null;
@@ -60,10 +75,10 @@ final class Settlement {
             bounces.accept(entry, bounced);
         }
         if (pending.isEmpty()) {
-            entries.delete(entry.id());
-        } else {
-            reschedule(entry, pending, lastError);
+            return true;
         }
+        reschedule(entry, pending, lastError);
+        return false;
     }
 
     /** Tries the recipients again later. */

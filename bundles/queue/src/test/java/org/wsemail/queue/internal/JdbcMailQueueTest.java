@@ -33,6 +33,7 @@ import org.wsemail.api.server.DeliveryResult.Status;
 import org.wsemail.api.server.DomainResolver.ServerEndpoint;
 import org.wsemail.api.server.PeerTransport;
 import org.wsemail.api.server.QueueEntry;
+import org.wsemail.api.server.SignedMail;
 import org.wsemail.db.internal.PooledDatabaseManager;
 import org.wsemail.testing.Configs;
 import org.wsemail.testing.SrvOnlyResolver;
@@ -367,6 +368,40 @@ public class JdbcMailQueueTest {
                 "Undelivered mail: Backlog 2", "Undelivered mail: Backlog 22", "Undelivered mail: Backlog 42"),
                 localMessages.stream().map(MailMessage::subject).toList());
         assertTrue("each message settled", grouping.entries().isEmpty());
+    }
+
+    @Test
+    public void ofAGroupWhatWasDeliveredLeavesTheQueueAndWhatFailedStaysForItsRetry() throws Exception {
+        JdbcMailQueue grouping = queue(new PeerTransport() {
+            @Override
+            public List<DeliveryResult> deliver(ServerEndpoint target, String signedXml, List<Address> recipients) {
+                throw new AssertionError("a backlog is handed over in groups");
+            }
+
+            @Override
+            public List<List<DeliveryResult>> deliverAll(ServerEndpoint target, List<Parcel> parcels) {
+                // The server could not store the second message of the group this time.
+                List<List<DeliveryResult>> outcomes = new ArrayList<>();
+                for (int i = 0; i < parcels.size(); i++) {
+                    outcomes.add(DeliveryResult.all(parcels.get(i).recipients(), i == 1 ? Status.FAILED : Status.STORED,
+                            i == 1 ? "mx1.b.test: its disk is full" : "message " + i));
+                }
+                return outcomes;
+            }
+        }, null);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            SignedMail mail = signer.sign(send("Group " + i, ALICE, BOB));
+            ids.add(mail.messageId());
+            grouping.enqueue(mail);
+        }
+
+        grouping.runDue();
+
+        List<QueueEntry> left = grouping.entries();
+        assertEquals(left.toString(), List.of(ids.get(1)), left.stream().map(QueueEntry::messageId).toList());
+        assertEquals(1, left.get(0).attempts());
+        assertEquals("mx1.b.test: its disk is full", left.get(0).lastError());
     }
 
     @Test

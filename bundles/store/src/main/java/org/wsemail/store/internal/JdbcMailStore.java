@@ -76,15 +76,14 @@ public class JdbcMailStore implements MailStore {
         try {
             // Deliveries run concurrently: a store the database rolls back for a lock conflict runs again.
             return database.inTransaction(c -> {
-                if (quotaBytes > 0) {
-                    Long stored = existingId(c, mailbox, mail.messageId());
-                    if (stored != null) {
-                        return stored;
-                    }
-                }
                 // A failed statement spoils the rest of a PostgreSQL transaction unless rolled back to a savepoint.
                 java.sql.Savepoint beforeStore = c.setSavepoint();
                 if (!addToUsage(c, mailbox, size)) {
+                    // A message stored before is not refused for the quota when it comes again.
+                    Long stored = quotaBytes > 0 ? existingId(c, mailbox, mail.messageId()) : null;
+                    if (stored != null) {
+                        return stored;
+                    }
                     Long used = usage(c, mailbox);
                     if (used == null) {
                         throw new UnknownUserSignal();
