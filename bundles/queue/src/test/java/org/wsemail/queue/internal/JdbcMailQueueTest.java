@@ -333,10 +333,13 @@ public class JdbcMailQueueTest {
         }
     }
 
-    @Test
-    public void aBacklogForADomainGoesToItsServerInGroupsAndEachMessageIsSettledOnItsOwn() throws Exception {
-        List<Integer> groups = new ArrayList<>();
-        JdbcMailQueue grouping = queue(new PeerTransport() {
+    /**
+     * A peer that takes messages in groups only, noting each group's size: the outcome of each
+     * message is {@code outcome} of its place in the group and its parcel.
+     */
+    private static PeerTransport groupsOnly(List<Integer> sizes,
+            java.util.function.BiFunction<Integer, PeerTransport.Parcel, List<DeliveryResult>> outcome) {
+        return new PeerTransport() {
             @Override
             public List<DeliveryResult> deliver(ServerEndpoint target, String signedXml, List<Address> recipients) {
                 throw new AssertionError("a backlog is handed over in groups");
@@ -344,16 +347,23 @@ public class JdbcMailQueueTest {
 
             @Override
             public List<List<DeliveryResult>> deliverAll(ServerEndpoint target, List<Parcel> parcels) {
-                groups.add(parcels.size());
-                // The server refuses the third message of each group as a whole.
+                sizes.add(parcels.size());
                 List<List<DeliveryResult>> outcomes = new ArrayList<>();
                 for (int i = 0; i < parcels.size(); i++) {
-                    outcomes.add(DeliveryResult.all(parcels.get(i).recipients(), i == 2 ? Status.UNKNOWN_RECIPIENT
-                            : Status.STORED, i == 2 ? "refused by mx1.b.test: BadRequest: no" : "message " + i));
+                    outcomes.add(outcome.apply(i, parcels.get(i)));
                 }
                 return outcomes;
             }
-        }, null);
+        };
+    }
+
+    @Test
+    public void aBacklogForADomainGoesToItsServerInGroupsAndEachMessageIsSettledOnItsOwn() throws Exception {
+        List<Integer> groups = new ArrayList<>();
+        // The server refuses the third message of each group as a whole.
+        JdbcMailQueue grouping = queue(groupsOnly(groups, (i, parcel) -> DeliveryResult.all(parcel.recipients(),
+                i == 2 ? Status.UNKNOWN_RECIPIENT : Status.STORED, i == 2 ? "refused by mx1.b.test: BadRequest: no" : "message " + i)),
+                null);
         for (int i = 0; i < 45; i++) {
             grouping.enqueue(signer.sign(send("Backlog " + i, ALICE, BOB)));
         }
@@ -372,23 +382,9 @@ public class JdbcMailQueueTest {
 
     @Test
     public void ofAGroupWhatWasDeliveredLeavesTheQueueAndWhatFailedStaysForItsRetry() throws Exception {
-        JdbcMailQueue grouping = queue(new PeerTransport() {
-            @Override
-            public List<DeliveryResult> deliver(ServerEndpoint target, String signedXml, List<Address> recipients) {
-                throw new AssertionError("a backlog is handed over in groups");
-            }
-
-            @Override
-            public List<List<DeliveryResult>> deliverAll(ServerEndpoint target, List<Parcel> parcels) {
-                // The server could not store the second message of the group this time.
-                List<List<DeliveryResult>> outcomes = new ArrayList<>();
-                for (int i = 0; i < parcels.size(); i++) {
-                    outcomes.add(DeliveryResult.all(parcels.get(i).recipients(), i == 1 ? Status.FAILED : Status.STORED,
-                            i == 1 ? "mx1.b.test: its disk is full" : "message " + i));
-                }
-                return outcomes;
-            }
-        }, null);
+        // The server could not store the second message of the group this time.
+        JdbcMailQueue grouping = queue(groupsOnly(new ArrayList<>(), (i, parcel) -> DeliveryResult.all(parcel.recipients(),
+                i == 1 ? Status.FAILED : Status.STORED, i == 1 ? "mx1.b.test: its disk is full" : "message " + i)), null);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             SignedMail mail = signer.sign(send("Group " + i, ALICE, BOB));

@@ -8,8 +8,9 @@ import org.bouncycastle.jcajce.provider.asymmetric.edec.SignatureSpi;
  * A security provider with one algorithm, Bouncy Castle's {@code Ed25519} signature: signing in a
  * fifteenth and verifying in an eighth of the time the JDK's own implementation takes
  * (docs/PERFORMANCE.md). Handed to message and answer signatures alone, never registered with the
- * JVM, so that nothing else changes provider; and only this algorithm, so that neither a server nor
- * a client loads Bouncy Castle's whole provider, its hundreds of algorithms, to sign and check.
+ * JVM, so that nothing else changes provider. Bouncy Castle's signature class still builds its own
+ * whole provider, hundreds of algorithms, once per JVM on its first use (0.31 s of CPU in a fresh
+ * JVM with the quick compiler; docs/PERFORMANCE.md, "Command-line start-up").
  */
 public final class BouncyCastleEd25519 extends Provider {
     private static final long serialVersionUID = 1L;
