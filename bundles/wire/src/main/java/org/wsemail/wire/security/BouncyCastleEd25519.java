@@ -1,27 +1,103 @@
 package org.wsemail.wire.security;
 
+import java.io.IOException;
+import java.security.InvalidKeyException;
+import java.security.InvalidParameterException;
+import java.security.PrivateKey;
 import java.security.Provider;
+import java.security.PublicKey;
+import java.security.SignatureSpi;
 
-import org.bouncycastle.jcajce.provider.asymmetric.edec.SignatureSpi;
+import org.bouncycastle.crypto.CipherParameters;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
 
 /**
- * A security provider with one algorithm, Bouncy Castle's {@code Ed25519} signature: signing in a
- * fifteenth and verifying in an eighth of the time the JDK's own implementation takes
+ * A security provider with one algorithm, {@code Ed25519} signatures computed by Bouncy Castle:
+ * signing in a fifteenth and verifying in an eighth of the time the JDK's own implementation takes
  * (docs/PERFORMANCE.md). Handed to message and answer signatures alone, never registered with the
- * JVM, so that nothing else changes provider. Bouncy Castle's signature class still builds its own
- * whole provider, hundreds of algorithms, once per JVM on its first use (0.31 s of CPU in a fresh
- * JVM with the quick compiler; docs/PERFORMANCE.md, "Command-line start-up").
+ * JVM, so that nothing else changes provider. It drives Bouncy Castle's signer directly rather than
+ * through Bouncy Castle's own JCA provider, which builds its whole provider, hundreds of algorithms,
+ * on first use: 0.31 s of CPU in every JVM that checks one signature (docs/PERFORMANCE.md,
+ * "Command-line start-up"). Keys are the JDK's (or any provider's) in their standard encodings.
  */
 public final class BouncyCastleEd25519 extends Provider {
     private static final long serialVersionUID = 1L;
 
     public BouncyCastleEd25519() {
         super("WSEmail-BC-Ed25519", "1.0", "Ed25519 signatures by Bouncy Castle");
-        putService(new Service(this, "Signature", "Ed25519", SignatureSpi.Ed25519.class.getName(), null, null) {
+        putService(new Service(this, "Signature", "Ed25519", Ed25519Signature.class.getName(), null, null) {
             @Override
             public Object newInstance(Object parameter) {
-                return new SignatureSpi.Ed25519();
+                return new Ed25519Signature();
             }
         });
+    }
+
+    /** The JCA face of Bouncy Castle's Ed25519 signer (RFC 8032, pure Ed25519). Not thread-safe, as no Signature is. */
+    static final class Ed25519Signature extends SignatureSpi {
+        private final Ed25519Signer signer = new Ed25519Signer();
+
+        @Override
+        protected void engineInitVerify(PublicKey key) throws InvalidKeyException {
+            signer.init(false, ed25519(key == null ? null : key.getEncoded(), true));
+        }
+
+        @Override
+        protected void engineInitSign(PrivateKey key) throws InvalidKeyException {
+            signer.init(true, ed25519(key == null ? null : key.getEncoded(), false));
+        }
+
+        /** The key's parameters from its X.509 (public) or PKCS #8 (private) encoding, if it is an Ed25519 key. */
+        private static CipherParameters ed25519(byte[] encoded, boolean isPublic) throws InvalidKeyException {
+            if (encoded == null) {
+                throw new InvalidKeyException("an Ed25519 key in its standard encoding is needed");
+            }
+            CipherParameters parameters;
+            try {
+                parameters = isPublic ? PublicKeyFactory.createKey(encoded) : PrivateKeyFactory.createKey(encoded);
+            } catch (IOException | RuntimeException e) {
+                throw new InvalidKeyException("not a key this provider reads: " + e.getMessage(), e);
+            }
+            if (!(parameters instanceof Ed25519PublicKeyParameters || parameters instanceof Ed25519PrivateKeyParameters)) {
+                throw new InvalidKeyException("not an Ed25519 key: " + parameters.getClass().getSimpleName());
+            }
+            return parameters;
+        }
+
+        @Override
+        protected void engineUpdate(byte b) {
+            signer.update(b);
+        }
+
+        @Override
+        protected void engineUpdate(byte[] bytes, int offset, int length) {
+            signer.update(bytes, offset, length);
+        }
+
+        @Override
+        protected byte[] engineSign() {
+            return signer.generateSignature();
+        }
+
+        @Override
+        protected boolean engineVerify(byte[] signature) {
+            return signer.verifySignature(signature);
+        }
+
+        @Override
+        @Deprecated
+        protected void engineSetParameter(String name, Object value) {
+            throw new InvalidParameterException("Ed25519 takes no parameters");
+        }
+
+        @Override
+        @Deprecated
+        protected Object engineGetParameter(String name) {
+            throw new InvalidParameterException("Ed25519 takes no parameters");
+        }
     }
 }
