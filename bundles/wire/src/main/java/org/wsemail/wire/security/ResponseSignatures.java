@@ -287,8 +287,8 @@ public final class ResponseSignatures {
      * and the signature's algorithms checked against WSEmail's suite once it verified: WSS4J's own
      * algorithm check refuses any key but RSA, DSA and EC. An answer brings no token to keep, but
      * WSS4J asks for a token store anyway; unless the caller set one, it gets a small one in memory
-     * instead of the cache that WS-Security would otherwise create (a quarter of a command-line
-     * client's CPU to set up).
+     * instead of the cache that WS-Security would otherwise create (520 classes to load and set up:
+     * 0.4 s of a command-line client's 4.3 s; docs/PERFORMANCE.md, "Command-line start-up").
      */
     static final class AnswerVerifier extends WSS4JInInterceptor {
         private final Provider edDsa;
