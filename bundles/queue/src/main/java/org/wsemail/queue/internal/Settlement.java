@@ -35,20 +35,24 @@ final class Settlement {
     }
 
     /**
-     * Settles each entry of a group with its results, in order; the entries that leave the queue
-     * leave it together, in one statement.
+     * Settles each entry of a group with its results, in order. Entries delivered to everyone leave
+     * the queue together, in one statement; an entry that sent a bounce leaves at once, right after
+     * its bounce, so that a failure later in the group cannot send that bounce a second time.
      */
     void settleAll(List<QueueEntries.Entry> group, List<List<DeliveryResult>> outcomes) {
-        List<Long> done = new ArrayList<>();
+        List<Long> delivered = new ArrayList<>();
         for (int i = 0; i < group.size(); i++) {
             if (settled(group.get(i), outcomes.get(i))) {
-                done.add(group.get(i).id());
+                delivered.add(group.get(i).id());
             }
         }
-        entries.deleteAll(done);
+        entries.deleteAll(delivered);
     }
 
-    /** Bounces what was refused for good, reschedules what is pending; true if nobody is left to try. */
+    /**
+     * Bounces what was refused for good, reschedules what is pending; true if the entry was delivered
+     * to everyone it had left and may leave with its group.
+     */
     private boolean settled(QueueEntries.Entry entry, List<DeliveryResult> results) {
         List<DeliveryResult> bounced = new ArrayList<>();
         List<Address> pending = new ArrayList<>();
@@ -74,11 +78,15 @@ final class Settlement {
         if (!bounced.isEmpty()) {
             bounces.accept(entry, bounced);
         }
-        if (pending.isEmpty()) {
-            return true;
+        if (!pending.isEmpty()) {
+            reschedule(entry, pending, lastError);
+            return false;
         }
-        reschedule(entry, pending, lastError);
-        return false;
+        if (!bounced.isEmpty()) {
+            entries.delete(entry.id());
+            return false;
+        }
+        return true;
     }
 
     /** Tries the recipients again later. */

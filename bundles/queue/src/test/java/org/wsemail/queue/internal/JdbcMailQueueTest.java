@@ -4,6 +4,9 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -19,6 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
 
 import org.junit.Before;
 import org.junit.Rule;
@@ -99,9 +104,15 @@ public class JdbcMailQueueTest {
 
     /** The queue as the node of that name sees it. */
     private JdbcMailQueue queue(PeerTransport peerServers, ExecutorService deliveries, String node) throws SQLException {
+        return queue(peerServers, deliveries, node, db.dataSource());
+    }
+
+    /** The queue as the node of that name sees it, on that database. */
+    private JdbcMailQueue queue(PeerTransport peerServers, ExecutorService deliveries, String node, DataSource database)
+            throws SQLException {
         JdbcMailQueue.Config config = Configs.of(JdbcMailQueue.Config.class).with("first_retry_seconds", 300L)
                 .with("max_retry_seconds", 4000L).with("lifetime_seconds", 86_400L).with("lease_seconds", 60L).build();
-        return new JdbcMailQueue(config, new PooledDatabaseManager(db.dataSource()), () -> "a.test",
+        return new JdbcMailQueue(config, new PooledDatabaseManager(database), () -> "a.test",
                 (mail, recipients, env) -> {
                     recipients.forEach(r -> localDeliveries.add(r + " <- " + mail.message().subject()));
                     localMessages.add(mail.message());
@@ -398,6 +409,57 @@ public class JdbcMailQueueTest {
         assertEquals(left.toString(), List.of(ids.get(1)), left.stream().map(QueueEntry::messageId).toList());
         assertEquals(1, left.get(0).attempts());
         assertEquals("mx1.b.test: its disk is full", left.get(0).lastError());
+    }
+
+    @Test
+    public void aBounceIsSentOnceEvenIfTheDatabaseFailsAsItsGroupIsSettled() throws Exception {
+        // The server refuses one message for good and stores the other.
+        JdbcMailQueue grouping = queue(groupsOnly(new ArrayList<>(), (i, parcel) -> signer.read(parcel.signedXml()).subject().equals("Refused")
+                ? DeliveryResult.all(parcel.recipients(), Status.UNKNOWN_RECIPIENT, "no such user: bob@b.test")
+                : DeliveryResult.all(parcel.recipients(), Status.STORED, "message " + i)),
+                null, "node-1", failingGroupDeletes(db.dataSource()));
+        SignedMail refused = signer.sign(send("Refused", ALICE, BOB));
+        SignedMail stored = signer.sign(send("Stored", ALICE, BOB));
+        grouping.enqueue(refused);
+        grouping.enqueue(stored);
+
+        grouping.runDue();
+        assertEquals("the delivered message could not leave the queue", List.of(stored.messageId()),
+                grouping.entries().stream().filter(e -> e.recipients().equals(List.of(BOB))).map(QueueEntry::messageId).toList());
+
+        clock.advance(Duration.ofSeconds(61));
+        grouping.runDue();
+        grouping.runDue();
+        assertEquals("one bounce, for the refused message only", List.of("Undelivered mail: Refused"),
+                localMessages.stream().map(MailMessage::subject).toList());
+    }
+
+    /** The test's database, except that deleting several queue entries in one statement fails. */
+    private static DataSource failingGroupDeletes(DataSource real) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(method, real, args);
+                    return result instanceof Connection c ? failingGroupDeletes(c) : result;
+                });
+    }
+
+    private static Connection failingGroupDeletes(Connection real) {
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("prepareStatement") && args[0] instanceof String sql
+                            && sql.startsWith("DELETE FROM queue_entries WHERE id IN")) {
+                        throw new SQLException("the disk is full");
+                    }
+                    return invoke(method, real, args);
+                });
+    }
+
+    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     @Test

@@ -62,8 +62,10 @@ public final class BouncyCastleEd25519 extends Provider {
             } catch (IOException | RuntimeException e) {
                 throw new InvalidKeyException("not a key this provider reads: " + e.getMessage(), e);
             }
-            if (!(parameters instanceof Ed25519PublicKeyParameters || parameters instanceof Ed25519PrivateKeyParameters)) {
-                throw new InvalidKeyException("not an Ed25519 key: " + parameters.getClass().getSimpleName());
+            Class<?> wanted = isPublic ? Ed25519PublicKeyParameters.class : Ed25519PrivateKeyParameters.class;
+            if (!wanted.isInstance(parameters)) {
+                throw new InvalidKeyException("not an Ed25519 " + (isPublic ? "public" : "private") + " key: "
+                        + parameters.getClass().getSimpleName());
             }
             return parameters;
         }
