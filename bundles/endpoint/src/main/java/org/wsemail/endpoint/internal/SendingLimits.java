@@ -15,7 +15,9 @@ import org.wsemail.api.Address;
  * message, and per sliding hour the recipients reached and the volume sent (a message's size times
  * its recipients). Visitors, who come with another domain's token, get limits of their own,
  * usually smaller. A send reserves its share before the sending plug-ins run and gives it back if
- * it is not accepted. Thread-safe; remembers at most so many senders, the least recent forgotten.
+ * it is not accepted. A check costs the same however many sends a sender's hour holds: its sums
+ * are kept as sends come and go. Thread-safe; remembers at most so many senders, the least recent
+ * forgotten.
  */
 final class SendingLimits {
     private static final Duration WINDOW = Duration.ofHours(1);
@@ -40,12 +42,43 @@ final class SendingLimits {
     private record Sent(long at, int recipients, long bytes) {
     }
 
+    /** A sender's sends of the last hour, oldest first, with their sums kept as sends come and go. */
+    private static final class Hour {
+        private final Deque<Sent> sends = new ArrayDeque<>();
+        private long recipients;
+        private long bytes;
+
+        /** Forgets the sends an hour old or older at {@code now}. */
+        void expire(long now) {
+            while (!sends.isEmpty() && now - sends.peekFirst().at() >= WINDOW.toMillis()) {
+                forget(sends.removeFirst());
+            }
+        }
+
+        void add(Sent sent) {
+            sends.addLast(sent);
+            recipients += sent.recipients();
+            bytes += sent.bytes();
+        }
+
+        void remove(Sent sent) {
+            if (sends.removeFirstOccurrence(sent)) {
+                forget(sent);
+            }
+        }
+
+        private void forget(Sent sent) {
+            recipients -= sent.recipients();
+            bytes -= sent.bytes();
+        }
+    }
+
     private final Limits users;
     private final Limits visitors;
     private final LongSupplier millis;
-    private final Map<Address, Deque<Sent>> hours = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<Address, Hour> hours = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Address, Deque<Sent>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Address, Hour> eldest) {
             return size() > TRACKED;
         }
     };
@@ -82,12 +115,10 @@ final class SendingLimits {
                     + limits.recipientsPerMessage() + " at once");
         }
         long now = millis.getAsLong();
-        Deque<Sent> hour = hours.computeIfAbsent(sender, s -> new ArrayDeque<>());
-        while (!hour.isEmpty() && now - hour.peekFirst().at() >= WINDOW.toMillis()) {
-            hour.removeFirst();
-        }
-        long sentTo = hour.stream().mapToLong(Sent::recipients).sum();
-        long sentBytes = hour.stream().mapToLong(Sent::bytes).sum();
+        Hour hour = hours.computeIfAbsent(sender, s -> new Hour());
+        hour.expire(now);
+        long sentTo = hour.recipients;
+        long sentBytes = hour.bytes;
         long volume = bytes * recipients;
         if (limits.recipientsPerHour() > 0 && sentTo + recipients > limits.recipientsPerHour()) {
             throw new Exceeded("sending this would make " + (sentTo + recipients) + " recipients within an hour; "
@@ -98,15 +129,15 @@ final class SendingLimits {
                     + amount(sentBytes + volume) + " within an hour; " + who + " may send at most "
                     + amount(limits.bytesPerHour()) + " an hour; try again later");
         }
-        hour.addLast(new Sent(now, recipients, volume));
+        hour.add(new Sent(now, recipients, volume));
         return new Reservation(sender, now, recipients, volume);
     }
 
     /** Gives a reservation back: its send was not accepted. */
     synchronized void release(Reservation reservation) {
-        Deque<Sent> hour = hours.get(reservation.sender());
+        Hour hour = hours.get(reservation.sender());
         if (hour != null) {
-            hour.removeFirstOccurrence(new Sent(reservation.at(), reservation.recipients(), reservation.bytes()));
+            hour.remove(new Sent(reservation.at(), reservation.recipients(), reservation.bytes()));
         }
     }
 
