@@ -7,6 +7,7 @@ import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SignatureSpi;
+import java.util.Arrays;
 
 import org.bouncycastle.crypto.CipherParameters;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
@@ -37,22 +38,65 @@ public final class BouncyCastleEd25519 extends Provider {
         });
     }
 
+    private static final RecentKeys RECENT = new RecentKeys();
+
+    /**
+     * The parameters of the keys used last, by their encodings. Reading a key costs about a third of
+     * a signature: a private key's public half is derived from it (a scalar multiplication), a public
+     * key's point is decoded. A server signs with one key and checks a few signers' keys over and
+     * over, so it reads each once. Holds {@value #SIZE} keys, the oldest replaced.
+     */
+    static final class RecentKeys {
+        static final int SIZE = 8;
+        private final byte[][] encodings = new byte[SIZE][];
+        private final boolean[] publicKeys = new boolean[SIZE];
+        private final CipherParameters[] parameters = new CipherParameters[SIZE];
+        private int next;
+
+        /** As {@link Ed25519Signature#ed25519}, read once for each key. */
+        CipherParameters parameters(byte[] encoded, boolean isPublic) throws InvalidKeyException {
+            CipherParameters known = find(encoded, isPublic);
+            if (known != null) {
+                return known;
+            }
+            CipherParameters read = Ed25519Signature.ed25519(encoded, isPublic);
+            remember(encoded, isPublic, read);
+            return read;
+        }
+
+        private synchronized CipherParameters find(byte[] encoded, boolean isPublic) {
+            for (int i = 0; i < SIZE; i++) {
+                if (encodings[i] != null && publicKeys[i] == isPublic && Arrays.equals(encodings[i], encoded)) {
+                    return parameters[i];
+                }
+            }
+            return null;
+        }
+
+        private synchronized void remember(byte[] encoded, boolean isPublic, CipherParameters read) {
+            encodings[next] = encoded;
+            publicKeys[next] = isPublic;
+            parameters[next] = read;
+            next = (next + 1) % SIZE;
+        }
+    }
+
     /** The JCA face of Bouncy Castle's Ed25519 signer (RFC 8032, pure Ed25519). Not thread-safe, as no Signature is. */
     static final class Ed25519Signature extends SignatureSpi {
         private final Ed25519Signer signer = new Ed25519Signer();
 
         @Override
         protected void engineInitVerify(PublicKey key) throws InvalidKeyException {
-            signer.init(false, ed25519(key == null ? null : key.getEncoded(), true));
+            signer.init(false, RECENT.parameters(key == null ? null : key.getEncoded(), true));
         }
 
         @Override
         protected void engineInitSign(PrivateKey key) throws InvalidKeyException {
-            signer.init(true, ed25519(key == null ? null : key.getEncoded(), false));
+            signer.init(true, RECENT.parameters(key == null ? null : key.getEncoded(), false));
         }
 
         /** The key's parameters from its X.509 (public) or PKCS #8 (private) encoding, if it is an Ed25519 key. */
-        private static CipherParameters ed25519(byte[] encoded, boolean isPublic) throws InvalidKeyException {
+        static CipherParameters ed25519(byte[] encoded, boolean isPublic) throws InvalidKeyException {
             if (encoded == null) {
                 throw new InvalidKeyException("an Ed25519 key in its standard encoding is needed");
             }

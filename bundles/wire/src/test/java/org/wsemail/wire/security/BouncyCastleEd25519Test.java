@@ -69,4 +69,23 @@ public class BouncyCastleEd25519Test {
         assertThrows(InvalidKeyException.class, () -> signature.initVerify(ed448.getPublic()));
         assertThrows(InvalidKeyException.class, () -> signature.initSign(ed448.getPrivate()));
     }
+
+    @Test
+    public void moreKeysThanItRemembersEachSignAndCheckAsTheJdksOwnOverAndOver() throws Exception {
+        int count = BouncyCastleEd25519.RecentKeys.SIZE + 3;
+        KeyPair[] keys = new KeyPair[count];
+        for (int i = 0; i < count; i++) {
+            keys[i] = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        }
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < count; i++) {
+                byte[] ours = sign(Signature.getInstance("Ed25519", PROVIDER), keys[i], DATA);
+                assertTrue("key " + i + ", round " + round,
+                        java.util.Arrays.equals(sign(Signature.getInstance("Ed25519"), keys[i], DATA), ours));
+                assertTrue(verify(Signature.getInstance("Ed25519", PROVIDER), keys[i], DATA, ours));
+                assertFalse("another key, remembered too, does not check it",
+                        verify(Signature.getInstance("Ed25519", PROVIDER), keys[(i + 1) % count], DATA, ours));
+            }
+        }
+    }
 }
