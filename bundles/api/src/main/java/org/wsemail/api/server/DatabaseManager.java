@@ -48,6 +48,12 @@ public interface DatabaseManager {
      * so the work may be run again on a fresh transaction, up to a limit of the implementation's; any
      * other failure rolls back and is thrown at once. {@code work} must therefore have no effects
      * outside the transaction.
+     *
+     * <p>Called from within the work of another {@code inTransaction} on the same thread, {@code
+     * work} runs in that transaction, on its connection: one component's statements and another's
+     * are then stored together or not at all. It commits when the outer work does; a lock conflict
+     * anywhere in it (also one another component wrapped in an unchecked exception) runs the outer
+     * work again.
      */
     <T> T inTransaction(Work<T> work) throws SQLException;
 

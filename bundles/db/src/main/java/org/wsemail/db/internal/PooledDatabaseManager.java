@@ -32,6 +32,8 @@ public class PooledDatabaseManager implements DatabaseManager {
     private static final Logger LOG = LoggerFactory.getLogger(PooledDatabaseManager.class);
 
     private final CountingDataSource dataSource;
+    /** The connection of the transaction this thread is running work in, if any. */
+    private final ThreadLocal<Connection> current = new ThreadLocal<>();
     private final String product;
     private final String url;
 
@@ -62,13 +64,18 @@ public class PooledDatabaseManager implements DatabaseManager {
      * Runs the work again when the database rolled it back for a lock conflict or a deadlock
      * (SQLState class 40, and PostgreSQL's lock timeout 55P03), after a pause that grows (50, 100, 200 ms), {@value #TRANSACTION_ATTEMPTS}
      * times in all. (Derby, for one, gives up at once when concurrent inserts contend for the next
-     * range of an identity column.)
+     * range of an identity column.) Work within work on one thread shares the outer transaction.
      */
     @Override
     public <T> T inTransaction(Work<T> work) throws SQLException {
+        Connection outer = current.get();
+        if (outer != null) {
+            return work.run(outer);
+        }
         for (int attempt = 1;; attempt++) {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(false);
+                current.set(connection);
                 try {
                     T result = work.run(connection);
                     connection.commit();
@@ -77,15 +84,15 @@ public class PooledDatabaseManager implements DatabaseManager {
                     connection.rollback();
                     throw e;
                 } finally {
+                    current.remove();
                     connection.setAutoCommit(true);
                 }
-            } catch (SQLException e) {
-                boolean rolledBackForLocks = e.getSQLState() != null
-                        && (e.getSQLState().startsWith("40") || LOCK_NOT_AVAILABLE.equals(e.getSQLState()));
-                if (!rolledBackForLocks || attempt == TRANSACTION_ATTEMPTS) {
+            } catch (SQLException | RuntimeException e) {
+                SQLException conflict = lockConflict(e);
+                if (conflict == null || attempt == TRANSACTION_ATTEMPTS) {
                     throw e;
                 }
-                LOG.debug("A transaction met a lock conflict ({}); try {} of {}", e.getSQLState(), attempt + 1,
+                LOG.debug("A transaction met a lock conflict ({}); try {} of {}", conflict.getSQLState(), attempt + 1,
                         TRANSACTION_ATTEMPTS);
                 try {
                     Thread.sleep(FIRST_PAUSE_MS << (attempt - 1));
@@ -95,6 +102,17 @@ public class PooledDatabaseManager implements DatabaseManager {
                 }
             }
         }
+    }
+
+    /** The lock conflict or deadlock that rolled a transaction back, if that is what {@code failure} is or wraps; else null. */
+    private static SQLException lockConflict(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException e && e.getSQLState() != null
+                    && (e.getSQLState().startsWith("40") || LOCK_NOT_AVAILABLE.equals(e.getSQLState()))) {
+                return e;
+            }
+        }
+        return null;
     }
 
     @Override

@@ -134,8 +134,8 @@ public class PipelineLocalMta implements LocalMta {
                         + ": " + outcome.consumedAs().orElseThrow());
             }
             MailMessage changed = outcome.message();
-            long id = store.store(recipient, changed.equals(message) ? mail : signer.sign(changed));
-            log.record(message.messageId(), recipient);
+            SignedMail copy = changed.equals(message) ? mail : signer.sign(changed);
+            long id = log.storeAndRecord(message.messageId(), recipient, () -> store.store(recipient, copy));
             LOG.debug("Message {} stored for {} as {}", message.messageId(), recipient, id);
             return new DeliveryResult(recipient, Status.STORED, "message " + id);
         } catch (UnknownUserException e) {

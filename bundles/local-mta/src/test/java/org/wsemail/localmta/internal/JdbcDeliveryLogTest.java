@@ -2,8 +2,13 @@ package org.wsemail.localmta.internal;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -54,5 +59,47 @@ public class JdbcDeliveryLogTest {
         clock.advance(Duration.ofDays(2));
         assertEquals(1, restarted.purge(Duration.ofDays(8)));
         assertFalse(restarted.delivered("m1@a.test", BOB));
+    }
+
+    @Test
+    public void aCopyStoredThroughTheSameDatabaseAndItsRecordAreKeptTogetherOrNotAtAll() throws Exception {
+        PooledDatabaseManager database = new PooledDatabaseManager(db.dataSource());
+        JdbcDeliveryLog log = new JdbcDeliveryLog(database, new MovableClock(Instant.parse("2026-12-01T00:00:00Z")));
+        try (Connection c = db.dataSource().getConnection(); Statement create = c.createStatement()) {
+            create.executeUpdate("CREATE TABLE copies (id INTEGER NOT NULL)");
+        }
+        DeliveryLog.Storing storeCopy = () -> {
+            try {
+                return database.inTransaction(c -> {
+                    try (Statement insert = c.createStatement()) {
+                        insert.executeUpdate("INSERT INTO copies (id) VALUES (7)");
+                    }
+                    return 7L;
+                });
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+
+        assertEquals(7L, log.storeAndRecord("m1@a.test", BOB, storeCopy));
+        assertEquals(1, copies());
+        assertTrue(log.delivered("m1@a.test", BOB));
+        assertEquals("recorded before: still one record, no failure", 7L, log.storeAndRecord("m1@a.test", BOB, storeCopy));
+
+        IllegalStateException diskFull = new IllegalStateException("the disk is full");
+        assertEquals(diskFull, assertThrows(IllegalStateException.class, () -> log.storeAndRecord("m2@a.test", BOB, () -> {
+            storeCopy.store();
+            throw diskFull;
+        })));
+        assertEquals("the copy went with the failed delivery", 2, copies());
+        assertFalse(log.delivered("m2@a.test", BOB));
+    }
+
+    private int copies() throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement count = c.createStatement();
+                ResultSet rows = count.executeQuery("SELECT COUNT(*) FROM copies")) {
+            rows.next();
+            return rows.getInt(1);
+        }
     }
 }
