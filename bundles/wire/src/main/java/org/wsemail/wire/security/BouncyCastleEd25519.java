@@ -41,10 +41,11 @@ public final class BouncyCastleEd25519 extends Provider {
     private static final RecentKeys RECENT = new RecentKeys();
 
     /**
-     * The parameters of the keys used last, by their encodings. Reading a key costs about a third of
-     * a signature: a private key's public half is derived from it (a scalar multiplication), a public
-     * key's point is decoded. A server signs with one key and checks a few signers' keys over and
-     * over, so it reads each once. Holds {@value #SIZE} keys, the oldest replaced.
+     * The parameters of the keys used last, by their encodings. Reading a private key costs about a
+     * third of a signature: its public half is derived from it (a scalar multiplication); a server
+     * signs with one key over and over, so it reads it once (docs/PERFORMANCE.md). Public keys are
+     * kept too; checks gained nothing measurable from it. Holds {@value #SIZE} keys, the oldest
+     * replaced.
      */
     static final class RecentKeys {
         static final int SIZE = 8;
