@@ -106,6 +106,51 @@ public class MessageCodecTest {
         }
     }
 
+    /**
+     * Parsers are kept between uses: each parse still reads only its own text, from several threads at
+     * once, after refusals, and a kept parser still refuses a document type declaration.
+     */
+    @Test
+    public void parsersKeptBetweenUsesReadEachTextAloneAndStayHardened() throws Exception {
+        String[] texts = new String[4];
+        for (int i = 0; i < texts.length; i++) {
+            texts[i] = CODEC.toText(CODEC.toElement(MailMessage.builder().messageId("m-" + i + "@a.test").sender(ALICE)
+                    .recipient(BOB).subject("subject " + i).body("body " + i).timestamp(Instant.EPOCH).build(), "id-" + i));
+        }
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Void>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                done.add(threads.submit(() -> {
+                    for (int round = 0; round < 200; round++) {
+                        int i = round % texts.length;
+                        assertEquals("subject " + i, CODEC.read(texts[i]).subject());
+                        if (round % 50 == 0) {
+                            try {
+                                CODEC.parse("<message><unclosed></message>");
+                                fail("parsed malformed XML");
+                            } catch (IllegalArgumentException expected) {
+                                assertTrue(expected.getMessage(), expected.getMessage().startsWith("not well-formed XML"));
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<Void> each : done) {
+                each.get();
+            }
+        } finally {
+            threads.shutdown();
+        }
+        try {
+            CODEC.parse("<!DOCTYPE m [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><m>&e;</m>");
+            fail("a kept parser took a document type declaration");
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("DOCTYPE"));
+        }
+    }
+
     /** Found by the codec's fuzz target: an element named ":ody" came out of JAXB as a DOMException. */
     @Test
     public void anElementWhoseNameIsNotANamespaceNameIsRefusedAsMalformed() {
