@@ -8,11 +8,10 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.GregorianCalendar;
 import java.util.List;
-import java.util.Queue;
 import java.util.Set;
 import java.util.TimeZone;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 import javax.xml.bind.JAXBContext;
 import javax.xml.bind.JAXBElement;
@@ -85,12 +84,10 @@ public final class MessageCodec {
     /** Looked up once: finding a factory is a service lookup, and this runs for every message. */
     private final TransformerFactory transformers;
     /**
-     * Parsers between uses, at most {@link #IDLE_PARSERS} of them: creating a parser costs nearly as
-     * much as parsing a 3 KB message with it (7 and 9 µs, measured apart).
+     * Parsers between uses, at most 16 of them: creating a parser costs nearly as much as parsing a
+     * 3 KB message with it (7 and 9 µs, measured apart).
      */
-    private final Queue<DocumentBuilder> parsers = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger idleParsers = new AtomicInteger();
-    private static final int IDLE_PARSERS = 16;
+    private final BlockingQueue<DocumentBuilder> parsers = new ArrayBlockingQueue<>(16);
 
     public MessageCodec() {
         try {
@@ -313,9 +310,6 @@ public final class MessageCodec {
      */
     public Element parse(String xml) {
         DocumentBuilder parser = parsers.poll();
-        if (parser != null) {
-            idleParsers.decrementAndGet();
-        }
         try {
             if (parser == null) {
                 parser = documents.newDocumentBuilder();
@@ -323,11 +317,7 @@ public final class MessageCodec {
             parser.setErrorHandler(SILENT);
             Element parsed = parser.parse(new InputSource(new StringReader(xml))).getDocumentElement();
             parser.reset();
-            if (idleParsers.incrementAndGet() <= IDLE_PARSERS) {
-                parsers.offer(parser);
-            } else {
-                idleParsers.decrementAndGet();
-            }
+            parsers.offer(parser); // dropped if enough are idle already
             return parsed;
         } catch (ParserConfigurationException | SAXException | IOException e) {
             // a parser that failed is dropped, not given back
