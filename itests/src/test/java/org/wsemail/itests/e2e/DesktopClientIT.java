@@ -226,18 +226,18 @@ public class DesktopClientIT {
             settled = same && drawn;
         }
         BufferedImage image = last;
+        String screen = "";
         if (!settled) {
             // Met twice in full runs, never alone: the screen went on showing one colour for a minute
             // whatever was done to the window. What the screen and the event thread were doing is said,
             // and the window's own drawing is what the check below judges.
-            System.err.println(name + " was not shown by the X server within " + SCREEN_WAIT.toSeconds() + " s: "
-                    + screenState(window, image) + "; taking the window as Swing draws it");
+            screen = " (not shown by the X server within " + SCREEN_WAIT.toSeconds() + " s: " + screenState(window, image) + ")";
+            System.err.println(name + screen + "; taking the window as Swing draws it");
             image = drawnBySwing(window);
         }
         ImageIO.write(image, "png", shots.resolve(name + ".png").toFile());
         int colours = colours(image);
-        assertTrue(name + " looks blank: " + colours + " colours" + (settled ? "" : " (" + screenState(window, last) + ")"),
-                colours > 20);
+        assertTrue(name + " looks blank: " + colours + " colours" + screen, colours > 20);
         return image;
     }
 
@@ -261,10 +261,9 @@ public class DesktopClientIT {
                 }
                 return image;
             });
-            SwingUtilities.invokeLater(drawing);
             BufferedImage next;
             try {
-                next = drawing.get(10, TimeUnit.SECONDS);
+                next = onScreenWithin(drawing, Duration.ofSeconds(10));
             } catch (TimeoutException e) {
                 throw new AssertionError("the event thread did not draw the window within 10 s: " + screenState(window, null), e);
             }
@@ -274,6 +273,12 @@ public class DesktopClientIT {
             last = next;
             Thread.sleep(50);
         }
+    }
+
+    /** Runs {@code task} on the event thread and waits for it at most {@code limit} (unlike {@link #onScreen}, which waits on). */
+    private static <T> T onScreenWithin(FutureTask<T> task, Duration limit) throws Exception {
+        SwingUtilities.invokeLater(task);
+        return task.get(limit.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** What the screen showed, whether the event thread answers, the windows showing and the AWT threads' places. */
@@ -292,9 +297,8 @@ public class DesktopClientIT {
             }
             return showing.toString();
         });
-        SwingUtilities.invokeLater(windows);
         try {
-            state.append(windows.get(5, TimeUnit.SECONDS));
+            state.append(onScreenWithin(windows, Duration.ofSeconds(5)));
         } catch (Exception e) {
             state.append("the event thread did not answer within 5 s");
         }
