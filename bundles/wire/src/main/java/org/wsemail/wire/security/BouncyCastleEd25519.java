@@ -19,8 +19,10 @@ import org.bouncycastle.crypto.util.PublicKeyFactory;
 /**
  * A security provider with one algorithm, {@code Ed25519} signatures computed by Bouncy Castle:
  * signing in a fifteenth and verifying in an eighth of the time the JDK's own implementation takes
- * (docs/PERFORMANCE.md). Handed to message and answer signatures alone, never registered with the
- * JVM, so that nothing else changes provider. It drives Bouncy Castle's signer directly rather than
+ * (docs/PERFORMANCE.md). Handed to message and answer signatures alone. A server's answers, signed
+ * as they are streamed, can only name their provider, so there it is registered with the JVM, last,
+ * after the JVM's own providers ({@link StreamedAnswerSignature}): whatever asks for Ed25519 without
+ * naming a provider still gets the JVM's. It drives Bouncy Castle's signer directly rather than
  * through Bouncy Castle's own JCA provider, which builds its whole provider, hundreds of algorithms,
  * on first use: 0.31 s of CPU in every JVM that checks one signature (docs/PERFORMANCE.md,
  * "Command-line start-up"). Keys are the JDK's (or any provider's) in their standard encodings.

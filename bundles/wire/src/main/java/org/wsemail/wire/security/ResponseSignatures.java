@@ -32,14 +32,12 @@ import org.apache.cxf.helpers.CastUtils;
 import org.apache.cxf.helpers.DOMUtils;
 import org.apache.cxf.interceptor.Interceptor;
 import org.apache.cxf.message.Message;
-import org.apache.cxf.phase.AbstractPhaseInterceptor;
 import org.apache.cxf.phase.Phase;
 import org.apache.cxf.security.transport.TLSSessionInfo;
 import org.apache.cxf.ws.security.SecurityConstants;
 import org.apache.cxf.ws.security.tokenstore.MemoryTokenStore;
 import org.apache.cxf.ws.security.tokenstore.TokenStore;
 import org.apache.cxf.ws.security.wss4j.WSS4JInInterceptor;
-import org.apache.cxf.ws.security.wss4j.WSS4JOutInterceptor;
 import org.apache.wss4j.common.ConfigurationConstants;
 import org.apache.wss4j.common.crypto.CryptoType;
 import org.apache.wss4j.common.crypto.Merlin;
@@ -47,13 +45,11 @@ import org.apache.wss4j.common.ext.WSSecurityException;
 import org.apache.wss4j.dom.WSConstants;
 import org.apache.wss4j.dom.WSDataRef;
 import org.apache.wss4j.dom.engine.WSSecurityEngineResult;
-import org.apache.wss4j.dom.handler.HandlerAction;
 import org.apache.wss4j.dom.handler.RequestData;
 import org.apache.wss4j.dom.handler.WSHandlerConstants;
 import org.apache.wss4j.dom.handler.WSHandlerResult;
 import org.apache.wss4j.dom.validate.Credential;
 import org.apache.wss4j.dom.validate.SignatureTrustValidator;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
@@ -109,8 +105,9 @@ public final class ResponseSignatures {
 
     /**
      * Signs each response with {@code key} (whose certificate is the first of {@code chain}), in the
-     * security header of {@link #ROLE}: the WS-Security interceptor and, ahead of it, the one that
-     * picks how the certificate is named (see the class description).
+     * security header of {@link #ROLE}, as the answer is written ({@link StreamedAnswerSignature});
+     * whether the answer names its certificate or carries it is picked for each answer (see the
+     * class description).
      *
      * @param tls the key manager of the key the server presents in TLS
      * @param edDsa a provider of the {@code Ed25519} signature for an Ed25519 key; null for the JVM's
@@ -120,33 +117,34 @@ public final class ResponseSignatures {
         String tlsAlias = tls.getServerAliases("RSA", null)[0];
         boolean tlsKey = chain[0].equals(tls.getCertificateChain(tlsAlias)[0]);
         String signer = thumbprint(chain[0]);
+        StreamedAnswerSignature signature = new StreamedAnswerSignature(signing(key, chain),
+                MessageSignatures.keyKind(key).equals("Ed25519") ? edDsa : null);
+        return signature.interceptors(answer -> {
+            Message request = answer.getExchange() == null ? null : answer.getExchange().getInMessage();
+            if (tlsKey) {
+                return request != null && (request.get(TLSSessionInfo.class) != null
+                        || String.valueOf(request.get(Message.REQUEST_URL)).startsWith("https:"));
+            }
+            return signer.equals(heldSigner(request));
+        });
+    }
+
+    /**
+     * WS-Security's options for an answer's signature with {@code key}: a Timestamp, and a signature
+     * over it and the Body, in the security header of {@link #ROLE}, in WSEmail's suite; how the
+     * certificate is referred to is left to each answer.
+     */
+    static Map<String, Object> signing(PrivateKey key, X509Certificate[] chain) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP + " " + ConfigurationConstants.SIGNATURE);
         props.put(ConfigurationConstants.ACTOR, ROLE);
         props.put(ConfigurationConstants.USER, "server");
         props.put(ConfigurationConstants.SIG_PROP_REF_ID, CRYPTO);
         props.put(CRYPTO, WsCryptos.withKey("server", key, chain));
-        // SIG_KEY_ID is left to each message (WSS4J reads an interceptor's own options first).
         props.put(ConfigurationConstants.SIGNATURE_PARTS, WsCryptos.TIMESTAMP_AND_BODY);
         WsCryptos.signatureSuite(props, key);
         props.put(ConfigurationConstants.PW_CALLBACK_REF, WsCryptos.passwordCallback(WsCryptos.keyPassword().toCharArray()));
-        WSS4JOutInterceptor signing = new ProvidedSigning(props, MessageSignatures.keyKind(key).equals("Ed25519") ? edDsa : null);
-        AbstractPhaseInterceptor<Message> naming = new AbstractPhaseInterceptor<>(signing.getPhase()) {
-            @Override
-            public void handleMessage(Message message) {
-                Message request = message.getExchange() == null ? null : message.getExchange().getInMessage();
-                boolean named;
-                if (tlsKey) {
-                    named = request != null && (request.get(TLSSessionInfo.class) != null
-                            || String.valueOf(request.get(Message.REQUEST_URL)).startsWith("https:"));
-                } else {
-                    named = signer.equals(heldSigner(request));
-                }
-                message.put(ConfigurationConstants.SIG_KEY_ID, named ? "Thumbprint" : "DirectReference");
-            }
-        };
-        naming.addBefore(signing.getId());
-        return List.of(naming, signing);
+        return props;
     }
 
     /** The thumbprint a request's {@link #HELD_SIGNER} header names, or null. */
@@ -159,25 +157,6 @@ public final class ResponseSignatures {
             }
         }
         return null;
-    }
-
-    /** WS-Security's signing, with the signature algorithm from {@code provider} where one is given. */
-    private static final class ProvidedSigning extends WSS4JOutInterceptor {
-        private final Provider provider;
-
-        ProvidedSigning(Map<String, Object> props, Provider provider) {
-            super(props);
-            this.provider = provider;
-        }
-
-        @Override
-        protected void doSenderAction(Document doc, RequestData reqData, List<HandlerAction> actions, boolean isRequest)
-                throws WSSecurityException {
-            if (provider != null) {
-                reqData.setSignatureProvider(provider);
-            }
-            super.doSenderAction(doc, reqData, actions, isRequest);
-        }
     }
 
     /**

@@ -1,0 +1,204 @@
+package org.wsemail.wire.security;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.Provider;
+import java.security.Security;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+
+import org.apache.cxf.binding.soap.SoapMessage;
+import org.apache.cxf.binding.soap.interceptor.AbstractSoapInterceptor;
+import org.apache.cxf.interceptor.AbstractOutDatabindingInterceptor;
+import org.apache.cxf.interceptor.AttachmentOutInterceptor;
+import org.apache.cxf.interceptor.Fault;
+import org.apache.cxf.interceptor.Interceptor;
+import org.apache.cxf.interceptor.StaxOutInterceptor;
+import org.apache.cxf.message.Message;
+import org.apache.cxf.phase.AbstractPhaseInterceptor;
+import org.apache.cxf.phase.Phase;
+import org.apache.cxf.ws.security.SecurityConstants;
+import org.apache.cxf.ws.security.wss4j.PolicyBasedWSS4JStaxOutInterceptor;
+import org.apache.cxf.ws.security.wss4j.WSS4JStaxOutInterceptor;
+import org.apache.wss4j.common.ConfigurationConstants;
+import org.apache.wss4j.common.ext.WSSecurityException;
+import org.apache.wss4j.stax.ext.WSSSecurityProperties;
+import org.apache.wss4j.stax.setup.ConfigurationConverter;
+import org.apache.wss4j.stax.setup.OutboundWSSec;
+import org.apache.wss4j.stax.setup.WSSec;
+import org.apache.xml.security.algorithms.JCEMapper;
+import org.apache.xml.security.stax.impl.OutboundSecurityContextImpl;
+
+/**
+ * A server's signature on its answer ({@link ResponseSignatures#signer}), made while CXF writes the
+ * answer, by WS-Security's streaming implementation: the answer is never built as a SAAJ tree, and
+ * neither is the Timestamp header the endpoint's security policy asks for, which CXF's streaming
+ * policy interceptor writes once this signer has asked for streaming on the answer (requests are
+ * still checked as before). The signature's writer sits on top of that interceptor's writer: the
+ * answer's events go through this signature first, whose security header (of {@link
+ * ResponseSignatures#ROLE}) holds its own Timestamp, and then through the policy's, which adds its
+ * header; without a policy, this signer writes to the answer's stream itself.
+ *
+ * <p>Built once per signing key, used by all request threads at once: the two configurations
+ * (certificate named by thumbprint, or carried) are fixed, each answer has its own writer.
+ */
+final class StreamedAnswerSignature {
+    private static final String STREAM = StreamedAnswerSignature.class.getName() + ".stream";
+    private static final String NAMES_CERTIFICATE = StreamedAnswerSignature.class.getName() + ".namesCertificate";
+
+    private final OutboundWSSec named;
+    private final OutboundWSSec carried;
+
+    /**
+     * @param wss4j WS-Security's options for the signature, as {@link ConfigurationConstants} names
+     *        them, without the key identifier
+     * @param edDsa the provider to compute {@code Ed25519} signatures with, or null for the JVM's
+     */
+    StreamedAnswerSignature(Map<String, Object> wss4j, Provider edDsa) {
+        WSSec.init();
+        this.named = outbound(wss4j, "Thumbprint");
+        this.carried = outbound(wss4j, "DirectReference");
+        if (edDsa != null) {
+            routeEd25519(edDsa);
+        }
+    }
+
+    private static OutboundWSSec outbound(Map<String, Object> wss4j, String keyIdentifier) {
+        Map<String, Object> options = new HashMap<>(wss4j);
+        options.put(ConfigurationConstants.SIG_KEY_ID, keyIdentifier);
+        WSSSecurityProperties properties = ConfigurationConverter.convert(options);
+        try {
+            return WSSec.getOutboundWSSec(properties);
+        } catch (WSSecurityException e) {
+            throw new IllegalArgumentException("cannot sign answers so: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The streaming signature looks its algorithm up by name in the JVM's providers, through
+     * Santuario's table of algorithms: the one entry for EdDSA over Ed25519 is pointed at {@code
+     * edDsa}, registered last, after the JVM's own providers, so that nothing that asks for Ed25519
+     * without naming a provider gets another one than before. The JDK's Ed25519 takes about 1 ms a
+     * signature on this machine, fifteen times {@link BouncyCastleEd25519}'s, which computes the
+     * same bytes.
+     */
+    private static synchronized void routeEd25519(Provider edDsa) {
+        if (Security.getProvider(edDsa.getName()) != edDsa) {
+            Security.removeProvider(edDsa.getName());
+            Security.addProvider(edDsa);
+        }
+        JCEMapper.register(MessageSignatures.ED25519, new JCEMapper.Algorithm(JCEMapper.getJCEKeyAlgorithmFromURI(
+                MessageSignatures.ED25519), JCEMapper.translateURItoJCEID(MessageSignatures.ED25519),
+                JCEMapper.getAlgorithmClassFromURI(MessageSignatures.ED25519), 0, 0, edDsa.getName()));
+    }
+
+    /**
+     * The interceptors that sign each answer: the first, ahead of CXF's policy interceptors, asks
+     * for streaming and picks whether the answer names its certificate ({@code namesCertificate}
+     * true) or carries it; the second puts the signature's writer in place, and adds to that
+     * answer's chain the one that ends it.
+     */
+    List<Interceptor<? extends Message>> interceptors(Predicate<Message> namesCertificate) {
+        return List.of(new AbstractPhaseInterceptor<Message>(Phase.PRE_LOGICAL) {
+            @Override
+            public void handleMessage(Message message) {
+                message.put(SecurityConstants.ENABLE_STREAMING_SECURITY, Boolean.TRUE);
+                message.put(NAMES_CERTIFICATE, namesCertificate.test(message));
+            }
+        }, new Starting(this, new Ending()));
+    }
+
+    /**
+     * A writer that signs the answer written to it and passes it on to {@code below}: the writer of
+     * another interceptor, or the answer's stream (then with the XML declaration written).
+     *
+     * @param namesCertificate whether the signature names its certificate by thumbprint rather
+     *        than carrying it
+     */
+    XMLStreamWriter writer(boolean namesCertificate, Object below, String encoding) throws WSSecurityException,
+            XMLStreamException {
+        OutboundWSSec signature = namesCertificate ? named : carried;
+        if (below instanceof XMLStreamWriter writer) {
+            return signature.processOutMessage(writer, encoding, new OutboundSecurityContextImpl());
+        }
+        XMLStreamWriter writer = signature.processOutMessage(below, encoding, new OutboundSecurityContextImpl());
+        writer.writeStartDocument(encoding, "1.0");
+        return writer;
+    }
+
+    /** Puts the signature's writer over the answer's writer, or over its stream. */
+    private static final class Starting extends AbstractSoapInterceptor {
+        private final StreamedAnswerSignature signature;
+        private final Ending ending;
+
+        Starting(StreamedAnswerSignature signature, Ending ending) {
+            super(Phase.PRE_STREAM);
+            addAfter(PolicyBasedWSS4JStaxOutInterceptor.class.getName());
+            addBefore(StaxOutInterceptor.class.getName());
+            this.signature = signature;
+            this.ending = ending;
+        }
+
+        @Override
+        public void handleMessage(SoapMessage message) {
+            boolean named = Boolean.TRUE.equals(message.get(NAMES_CERTIFICATE));
+            String encoding = (String) message.get(Message.ENCODING);
+            if (encoding == null) {
+                encoding = StandardCharsets.UTF_8.name();
+                message.put(Message.ENCODING, encoding);
+            }
+            // Signed bytes are inline: an MTOM attachment would be signed only by its reference.
+            message.put(Message.MTOM_ENABLED, Boolean.FALSE);
+            message.put(AbstractOutDatabindingInterceptor.DISABLE_OUTPUTSTREAM_OPTIMIZATION, Boolean.TRUE);
+            XMLStreamWriter below = message.getContent(XMLStreamWriter.class);
+            OutputStream stream = below == null ? message.getContent(OutputStream.class) : null;
+            try {
+                message.setContent(XMLStreamWriter.class, signature.writer(named, below != null ? below : stream, encoding));
+            } catch (WSSecurityException | XMLStreamException e) {
+                throw new Fault(e);
+            }
+            if (stream != null) {
+                message.removeContent(OutputStream.class);
+                message.put(STREAM, stream);
+            }
+            message.getInterceptorChain().add(ending);
+        }
+    }
+
+    /**
+     * Ends the answer: the signature's writer works out the signature when the document ends and
+     * then ends the writer below it (the policy's), which writes the answer out; CXF's streaming
+     * policy interceptor then finds no writer left to end and only gives the stream back.
+     */
+    private static final class Ending extends AbstractPhaseInterceptor<Message> {
+        Ending() {
+            super(Phase.PRE_STREAM_ENDING);
+            addBefore(WSS4JStaxOutInterceptor.class.getName() + "$WSS4JStaxOutInterceptorInternal");
+            addBefore(AttachmentOutInterceptor.AttachmentOutEndingInterceptor.class.getName());
+        }
+
+        @Override
+        public void handleMessage(Message message) {
+            XMLStreamWriter writer = message.getContent(XMLStreamWriter.class);
+            try {
+                if (writer != null) {
+                    writer.writeEndDocument();
+                    writer.flush();
+                    writer.close();
+                }
+            } catch (XMLStreamException e) {
+                throw new Fault(e);
+            }
+            message.removeContent(XMLStreamWriter.class);
+            OutputStream stream = (OutputStream) message.get(STREAM);
+            if (stream != null) {
+                message.setContent(OutputStream.class, stream);
+            }
+        }
+    }
+}
