@@ -5,28 +5,21 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Provider;
 import java.security.cert.X509Certificate;
-import java.util.HashMap;
-import java.util.Map;
 
 import javax.xml.soap.MessageFactory;
 import javax.xml.soap.SOAPPart;
 import javax.xml.stream.XMLOutputFactory;
-import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 
 import org.apache.cxf.binding.soap.saaj.SAAJStreamWriter;
 import org.apache.cxf.staxutils.StaxUtils;
-import org.apache.wss4j.common.ConfigurationConstants;
 import org.apache.wss4j.common.WSEncryptionPart;
 import org.apache.wss4j.common.crypto.Merlin;
 import org.apache.wss4j.dom.WSConstants;
 import org.apache.wss4j.dom.message.WSSecHeader;
 import org.apache.wss4j.dom.message.WSSecSignature;
 import org.apache.wss4j.dom.message.WSSecTimestamp;
-import org.apache.wss4j.stax.setup.ConfigurationConverter;
 import org.apache.wss4j.stax.setup.OutboundWSSec;
-import org.apache.wss4j.stax.setup.WSSec;
-import org.apache.xml.security.stax.impl.OutboundSecurityContextImpl;
 
 /**
  * A benchmark, not a test (docs/answer-signing-bench.sh runs it): a server's answer signed and
@@ -41,8 +34,8 @@ import org.apache.xml.security.stax.impl.OutboundSecurityContextImpl;
  * <p>Arguments: answers per round (2000), rounds (8).
  */
 public final class AnswerSigningBench {
-    private static final String SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/";
-    private static final String MAIL_NS = "urn:wsemail:bench";
+    /** Lines of text in the answer's body: about 4 KB. */
+    private static final int LINES = 40;
 
     private final MessageFactory soap = MessageFactory.newInstance();
     private final XMLOutputFactory output = XMLOutputFactory.newInstance();
@@ -57,9 +50,7 @@ public final class AnswerSigningBench {
         crypto = WsCryptos.withKey("server", key.getPrivate(), certificate);
         streamed = new StreamedAnswerSignature(ResponseSignatures.signing(key.getPrivate(), new X509Certificate[] {certificate}),
                 edDsa);
-        Map<String, Object> policy = new HashMap<>();
-        policy.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP);
-        policyTimestamp = WSSec.getOutboundWSSec(ConfigurationConverter.convert(policy));
+        policyTimestamp = AnswerWriting.policyTimestamp();
     }
 
     public static void main(String[] args) throws Exception {
@@ -83,43 +74,15 @@ public final class AnswerSigningBench {
         }
     }
 
-    /** An answer as CXF writes one: an envelope, an empty header, a body of 40 lines. */
-    private static void envelope(XMLStreamWriter writer) throws XMLStreamException {
-        writer.writeStartElement("soap", "Envelope", SOAP_NS);
-        writer.writeNamespace("soap", SOAP_NS);
-        writer.writeStartElement("soap", "Header", SOAP_NS);
-        writer.writeEndElement();
-        writer.writeStartElement("soap", "Body", SOAP_NS);
-        writer.writeStartElement("m", "retrieveResponse", MAIL_NS);
-        writer.writeNamespace("m", MAIL_NS);
-        for (int line = 0; line < 40; line++) {
-            writer.writeStartElement("m", "line", MAIL_NS);
-            writer.writeAttribute("n", String.valueOf(line));
-            writer.writeCharacters("Line " + line + " of the mail, with about as many words as a line of a mail has.");
-            writer.writeEndElement();
-        }
-        writer.writeEndElement();
-        writer.writeEndElement();
-        writer.writeEndElement();
-    }
-
     private long streamed() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        XMLStreamWriter below = policyTimestamp.processOutMessage((Object) out, "UTF-8", new OutboundSecurityContextImpl());
-        below.writeStartDocument("UTF-8", "1.0");
-        XMLStreamWriter writer = streamed.writer(true, below, "UTF-8");
-        envelope(writer);
-        writer.writeEndDocument();
-        writer.flush();
-        writer.close();
+        AnswerWriting.write(streamed.writer(true, AnswerWriting.below(policyTimestamp, out), "UTF-8"), LINES);
         return out.size();
     }
 
     private long dom() throws Exception {
         SOAPPart answer = soap.createMessage().getSOAPPart();
-        SAAJStreamWriter tree = new SAAJStreamWriter(answer);
-        envelope(tree);
-        tree.writeEndDocument();
+        AnswerWriting.write(new SAAJStreamWriter(answer), LINES);
         WSSecHeader policyHeader = new WSSecHeader(null, true, answer);
         policyHeader.insertSecurityHeader();
         new WSSecTimestamp(policyHeader).build();
@@ -135,7 +98,7 @@ public final class AnswerSigningBench {
         signature.setAddInclusivePrefixes(false);
         signature.setKeyIdentifierType(WSConstants.THUMBPRINT_IDENTIFIER);
         signature.getParts().add(new WSEncryptionPart("Timestamp", WSConstants.WSU_NS, "Element"));
-        signature.getParts().add(new WSEncryptionPart("Body", SOAP_NS, "Element"));
+        signature.getParts().add(new WSEncryptionPart("Body", AnswerWriting.SOAP_NS, "Element"));
         signature.build(crypto);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         XMLStreamWriter writer = output.createXMLStreamWriter(out, "UTF-8");

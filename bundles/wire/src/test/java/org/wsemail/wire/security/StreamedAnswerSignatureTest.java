@@ -18,11 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.stream.XMLStreamWriter;
 
 import org.apache.cxf.binding.soap.SoapMessage;
 import org.apache.cxf.message.MessageImpl;
-import org.apache.wss4j.common.ConfigurationConstants;
 import org.apache.wss4j.common.ext.WSSecurityException;
 import org.apache.wss4j.dom.WSConstants;
 import org.apache.wss4j.dom.engine.WSSecurityEngine;
@@ -30,10 +28,7 @@ import org.apache.wss4j.dom.engine.WSSecurityEngineResult;
 import org.apache.wss4j.dom.handler.RequestData;
 import org.apache.wss4j.dom.handler.WSHandlerConstants;
 import org.apache.wss4j.dom.handler.WSHandlerResult;
-import org.apache.wss4j.stax.setup.ConfigurationConverter;
-import org.apache.wss4j.stax.setup.WSSec;
 import org.apache.xml.security.algorithms.JCEMapper;
-import org.apache.xml.security.stax.impl.OutboundSecurityContextImpl;
 import org.junit.BeforeClass;
 import org.junit.Test;
 import org.w3c.dom.Document;
@@ -48,7 +43,6 @@ import org.w3c.dom.NodeList;
  * caller that knows only the contract.
  */
 public class StreamedAnswerSignatureTest {
-    private static final String SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/";
     private static final Provider ED_DSA = new BouncyCastleEd25519();
     private static X509Certificate certificate;
     private static StreamedAnswerSignature signature;
@@ -64,29 +58,10 @@ public class StreamedAnswerSignatureTest {
         root = authority.certificate();
     }
 
-    /** An answer as CXF writes one: the envelope, an empty header, a body; through the signature and then a policy's Timestamp. */
+    /** An answer of one line, through the signature and then a policy's Timestamp, parsed. */
     private static Document answer(boolean namesCertificate) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Map<String, Object> policy = new HashMap<>();
-        policy.put(ConfigurationConstants.ACTION, ConfigurationConstants.TIMESTAMP);
-        XMLStreamWriter below = WSSec.getOutboundWSSec(ConfigurationConverter.convert(policy))
-                .processOutMessage((Object) out, "UTF-8", new OutboundSecurityContextImpl());
-        below.writeStartDocument("UTF-8", "1.0");
-        XMLStreamWriter writer = signature.writer(namesCertificate, below, "UTF-8");
-        writer.writeStartElement("soap", "Envelope", SOAP_NS);
-        writer.writeNamespace("soap", SOAP_NS);
-        writer.writeStartElement("soap", "Header", SOAP_NS);
-        writer.writeEndElement();
-        writer.writeStartElement("soap", "Body", SOAP_NS);
-        writer.writeStartElement("m", "answer", "urn:test");
-        writer.writeNamespace("m", "urn:test");
-        writer.writeCharacters("delivered");
-        writer.writeEndElement();
-        writer.writeEndElement();
-        writer.writeEndElement();
-        writer.writeEndDocument();
-        writer.flush();
-        writer.close();
+        AnswerWriting.write(signature.writer(namesCertificate, AnswerWriting.below(AnswerWriting.policyTimestamp(), out), "UTF-8"), 1);
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setNamespaceAware(true);
         return factory.newDocumentBuilder().parse(new ByteArrayInputStream(out.toByteArray()));
@@ -98,7 +73,7 @@ public class StreamedAnswerSignatureTest {
         NodeList found = doc.getElementsByTagNameNS(WSConstants.WSSE_NS, "Security");
         for (int i = 0; i < found.getLength(); i++) {
             Element header = (Element) found.item(i);
-            headers.put(header.getAttributeNS(SOAP_NS, "actor"), header);
+            headers.put(header.getAttributeNS(AnswerWriting.SOAP_NS, "actor"), header);
         }
         return headers;
     }
@@ -167,7 +142,7 @@ public class StreamedAnswerSignatureTest {
     @Test
     public void aChangedBodyNoLongerVerifies() throws Exception {
         Document doc = answer(false);
-        doc.getElementsByTagNameNS("urn:test", "answer").item(0).setTextContent("lost");
+        doc.getElementsByTagNameNS(AnswerWriting.ANSWER_NS, AnswerWriting.ANSWER).item(0).setTextContent("lost");
         try {
             verified(doc);
             fail("a changed answer verified");
