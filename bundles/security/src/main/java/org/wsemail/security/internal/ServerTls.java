@@ -3,7 +3,6 @@ package org.wsemail.security.internal;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.Provider;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.TrustAnchor;
@@ -18,6 +17,7 @@ import javax.net.ssl.X509TrustManager;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.wsemail.api.server.TlsCredentials;
 import org.wsemail.api.server.TrustedRoots;
@@ -27,8 +27,12 @@ import org.wsemail.wire.security.DomainTls;
 /** This server's TLS identity: its key and certificate, and trust in the roots as they are at each handshake. */
 @Component(service = TlsCredentials.class)
 public class ServerTls implements TlsCredentials {
-    /** Bouncy Castle's Ed25519, for answers signed with the message signing key and for checking other servers' answers. */
-    private static final Provider ED_DSA = new BouncyCastleEd25519();
+    /**
+     * Bouncy Castle's Ed25519, for answers signed with the message signing key and for checking
+     * other servers' answers; registered with the JVM while this component is active, for the
+     * answers signed as they are streamed.
+     */
+    private final BouncyCastleEd25519 edDsa = new BouncyCastleEd25519();
     private final CredentialStores stores;
     private final TrustedRoots roots;
     private final RootsDerived<X509TrustManager> trust;
@@ -39,6 +43,12 @@ public class ServerTls implements TlsCredentials {
         this.roots = roots;
         this.trust = new RootsDerived<>(roots, current -> (X509TrustManager) DomainTls.trustManagers(
                 current.stream().map(root -> new TrustAnchor(root, null)).collect(Collectors.toSet()))[0]);
+        edDsa.registerForStreamedSignatures();
+    }
+
+    @Deactivate
+    void deactivate() {
+        edDsa.unregister();
     }
 
     @Override
@@ -58,7 +68,7 @@ public class ServerTls implements TlsCredentials {
 
     @Override
     public AnswerKey answerKey() {
-        return new AnswerKey(stores.messageKey(), stores.messageChain(), ED_DSA);
+        return new AnswerKey(stores.messageKey(), stores.messageChain(), edDsa);
     }
 
     @Override

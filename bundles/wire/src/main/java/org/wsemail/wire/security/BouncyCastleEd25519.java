@@ -6,9 +6,12 @@ import java.security.InvalidParameterException;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
+import java.security.Security;
 import java.security.SignatureSpi;
 import java.util.Arrays;
 
+import org.apache.wss4j.stax.setup.WSSec;
+import org.apache.xml.security.algorithms.JCEMapper;
 import org.bouncycastle.crypto.CipherParameters;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
@@ -21,7 +24,7 @@ import org.bouncycastle.crypto.util.PublicKeyFactory;
  * signing in a fifteenth and verifying in an eighth of the time the JDK's own implementation takes
  * (docs/PERFORMANCE.md). Handed to message and answer signatures alone. A server's answers, signed
  * as they are streamed, can only name their provider, so there it is registered with the JVM, last,
- * after the JVM's own providers ({@link StreamedAnswerSignature}): whatever asks for Ed25519 without
+ * after the JVM's own providers ({@link #registerForStreamedSignatures}): whatever asks for Ed25519 without
  * naming a provider still gets the JVM's. It drives Bouncy Castle's signer directly rather than
  * through Bouncy Castle's own JCA provider, which builds its whole provider, hundreds of algorithms,
  * on first use: 0.31 s of CPU in every JVM that checks one signature (docs/PERFORMANCE.md,
@@ -38,6 +41,50 @@ public final class BouncyCastleEd25519 extends Provider {
                 return new Ed25519Signature();
             }
         });
+    }
+
+    /**
+     * Makes this provider the one WS-Security's streaming signatures use for Ed25519, which can only
+     * name a provider: it is registered with the JVM, last, after the JVM's own providers, so that
+     * nothing that asks for Ed25519 without naming a provider gets another one than before; and
+     * Santuario's one entry for EdDSA over Ed25519 names it. Both are the JVM's state: the server's
+     * TLS identity registers its provider when it starts and {@linkplain #unregister unregisters} it
+     * when it stops. A registered provider of the same name is replaced.
+     */
+    public void registerForStreamedSignatures() {
+        synchronized (BouncyCastleEd25519.class) {
+            // WS-Security's start-up loads Santuario's algorithm tables once, first: loaded later,
+            // they would put their own entry back. Santuario's own start-up must not come before
+            // it, or WS-Security's error messages would be lost (the first resource bundle wins).
+            WSSec.init();
+            Security.removeProvider(getName());
+            Security.addProvider(this);
+            JCEMapper.register(MessageSignatures.ED25519, santuarioEntry(getName()));
+        }
+    }
+
+    /** Undoes {@link #registerForStreamedSignatures}, if this provider is still the registered one. */
+    public void unregister() {
+        synchronized (BouncyCastleEd25519.class) {
+            if (Security.getProvider(getName()) == this) {
+                Security.removeProvider(getName());
+                JCEMapper.register(MessageSignatures.ED25519, santuarioEntry(null));
+            }
+        }
+    }
+
+    /** Whether {@code provider} is the one streaming signatures compute Ed25519 with. */
+    static boolean signsStreamedSignatures(Provider provider) {
+        synchronized (BouncyCastleEd25519.class) {
+            return Security.getProvider(provider.getName()) == provider
+                    && provider.getName().equals(JCEMapper.getJCEProviderFromURI(MessageSignatures.ED25519));
+        }
+    }
+
+    private static JCEMapper.Algorithm santuarioEntry(String provider) {
+        String uri = MessageSignatures.ED25519;
+        return new JCEMapper.Algorithm(JCEMapper.getJCEKeyAlgorithmFromURI(uri), JCEMapper.translateURItoJCEID(uri),
+                JCEMapper.getAlgorithmClassFromURI(uri), 0, 0, provider);
     }
 
     private static final RecentKeys RECENT = new RecentKeys();

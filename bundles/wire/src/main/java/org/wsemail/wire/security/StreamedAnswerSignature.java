@@ -3,7 +3,6 @@ package org.wsemail.wire.security;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.Provider;
-import java.security.Security;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,6 @@ import org.apache.wss4j.stax.ext.WSSSecurityProperties;
 import org.apache.wss4j.stax.setup.ConfigurationConverter;
 import org.apache.wss4j.stax.setup.OutboundWSSec;
 import org.apache.wss4j.stax.setup.WSSec;
-import org.apache.xml.security.algorithms.JCEMapper;
 import org.apache.xml.security.stax.impl.OutboundSecurityContextImpl;
 
 /**
@@ -57,14 +55,17 @@ final class StreamedAnswerSignature {
     /**
      * @param wss4j WS-Security's options for the signature, as {@link ConfigurationConstants} names
      *        them, without the key identifier
-     * @param edDsa the provider to compute {@code Ed25519} signatures with, or null for the JVM's
+     * @param edDsa the provider to compute {@code Ed25519} signatures with, registered for that
+     *        ({@link BouncyCastleEd25519#registerForStreamedSignatures}), or null for the JVM's
+     * @throws IllegalStateException if {@code edDsa} is not the registered one
      */
     StreamedAnswerSignature(Map<String, Object> wss4j, Provider edDsa) {
         WSSec.init();
         this.named = outbound(wss4j, "Thumbprint");
         this.carried = outbound(wss4j, "DirectReference");
-        if (edDsa != null) {
-            routeEd25519(edDsa);
+        if (edDsa != null && !BouncyCastleEd25519.signsStreamedSignatures(edDsa)) {
+            throw new IllegalStateException("answers signed with Ed25519 would not be signed by " + edDsa.getName()
+                    + ": it is not registered for streamed signatures");
         }
     }
 
@@ -77,24 +78,6 @@ final class StreamedAnswerSignature {
         } catch (WSSecurityException e) {
             throw new IllegalArgumentException("cannot sign answers so: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * The streaming signature looks its algorithm up by name in the JVM's providers, through
-     * Santuario's table of algorithms: the one entry for EdDSA over Ed25519 is pointed at {@code
-     * edDsa}, registered last, after the JVM's own providers, so that nothing that asks for Ed25519
-     * without naming a provider gets another one than before. The JDK's Ed25519 takes about 1 ms a
-     * signature on this machine, fifteen times {@link BouncyCastleEd25519}'s, which computes the
-     * same bytes.
-     */
-    private static synchronized void routeEd25519(Provider edDsa) {
-        if (Security.getProvider(edDsa.getName()) != edDsa) {
-            Security.removeProvider(edDsa.getName());
-            Security.addProvider(edDsa);
-        }
-        JCEMapper.register(MessageSignatures.ED25519, new JCEMapper.Algorithm(JCEMapper.getJCEKeyAlgorithmFromURI(
-                MessageSignatures.ED25519), JCEMapper.translateURItoJCEID(MessageSignatures.ED25519),
-                JCEMapper.getAlgorithmClassFromURI(MessageSignatures.ED25519), 0, 0, edDsa.getName()));
     }
 
     /**

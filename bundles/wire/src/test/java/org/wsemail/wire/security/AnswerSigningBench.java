@@ -3,7 +3,6 @@ package org.wsemail.wire.security;
 import java.io.ByteArrayOutputStream;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.Provider;
 import java.security.cert.X509Certificate;
 
 import javax.xml.soap.MessageFactory;
@@ -39,7 +38,7 @@ public final class AnswerSigningBench {
 
     private final MessageFactory soap = MessageFactory.newInstance();
     private final XMLOutputFactory output = XMLOutputFactory.newInstance();
-    private final Provider edDsa = new BouncyCastleEd25519();
+    private final BouncyCastleEd25519 edDsa = new BouncyCastleEd25519();
     private final Merlin crypto;
     private final StreamedAnswerSignature streamed;
     private final OutboundWSSec policyTimestamp;
@@ -48,6 +47,7 @@ public final class AnswerSigningBench {
         KeyPair key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         X509Certificate certificate = TestCertificates.authority("CN=Bench CA").issue("CN=server.test", key.getPublic(), 2);
         crypto = WsCryptos.withKey("server", key.getPrivate(), certificate);
+        edDsa.registerForStreamedSignatures();
         streamed = new StreamedAnswerSignature(ResponseSignatures.signing(key.getPrivate(), new X509Certificate[] {certificate}),
                 edDsa);
         policyTimestamp = AnswerWriting.policyTimestamp();

@@ -2,6 +2,7 @@ package org.wsemail.wire.security;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -9,7 +10,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.Provider;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -29,6 +29,7 @@ import org.apache.wss4j.dom.handler.RequestData;
 import org.apache.wss4j.dom.handler.WSHandlerConstants;
 import org.apache.wss4j.dom.handler.WSHandlerResult;
 import org.apache.xml.security.algorithms.JCEMapper;
+import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 import org.w3c.dom.Document;
@@ -43,7 +44,7 @@ import org.w3c.dom.NodeList;
  * caller that knows only the contract.
  */
 public class StreamedAnswerSignatureTest {
-    private static final Provider ED_DSA = new BouncyCastleEd25519();
+    private static final BouncyCastleEd25519 ED_DSA = new BouncyCastleEd25519();
     private static X509Certificate certificate;
     private static StreamedAnswerSignature signature;
     private static X509Certificate root;
@@ -53,6 +54,7 @@ public class StreamedAnswerSignatureTest {
         TestCertificates.Authority authority = TestCertificates.authority("CN=Test CA");
         KeyPair key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         certificate = authority.issue("CN=server.test", key.getPublic(), 7);
+        ED_DSA.registerForStreamedSignatures();
         signature = new StreamedAnswerSignature(ResponseSignatures.signing(key.getPrivate(), new X509Certificate[] {certificate}),
                 ED_DSA);
         root = authority.certificate();
@@ -151,6 +153,11 @@ public class StreamedAnswerSignatureTest {
         }
     }
 
+    @AfterClass
+    public static void unregister() {
+        ED_DSA.unregister();
+    }
+
     @Test
     public void theFastEd25519IsNamedForTheSignatureAloneAndTakesNoOtherRequest() throws Exception {
         assertEquals(ED_DSA.getName(), JCEMapper.getJCEProviderFromURI(MessageSignatures.ED25519));
@@ -158,5 +165,32 @@ public class StreamedAnswerSignatureTest {
         assertNotEquals("asked without a provider, Ed25519 is still the JVM's own", ED_DSA,
                 Signature.getInstance("Ed25519").getProvider());
         assertEquals(null, JCEMapper.getJCEProviderFromURI(WSConstants.RSA_SHA256));
+    }
+
+    @Test
+    public void anUnregisteredProviderIsRefusedAndUnregisteringLeavesTheJvmAsItWas() throws Exception {
+        BouncyCastleEd25519 another = new BouncyCastleEd25519();
+        Map<String, Object> options = ResponseSignatures.signing(
+                KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate(), new X509Certificate[] {certificate});
+        try {
+            new StreamedAnswerSignature(options, another);
+            fail("a signer was built for a provider streamed signatures do not use");
+        } catch (IllegalStateException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("not registered"));
+        }
+        another.unregister();
+        assertEquals("unregistering another provider object changes nothing", ED_DSA,
+                java.security.Security.getProvider(ED_DSA.getName()));
+
+        another.registerForStreamedSignatures();
+        try {
+            assertEquals(another, java.security.Security.getProvider(another.getName()));
+            new StreamedAnswerSignature(options, another);
+            another.unregister();
+            assertNull(java.security.Security.getProvider(another.getName()));
+            assertNull(JCEMapper.getJCEProviderFromURI(MessageSignatures.ED25519));
+        } finally {
+            ED_DSA.registerForStreamedSignatures();
+        }
     }
 }
