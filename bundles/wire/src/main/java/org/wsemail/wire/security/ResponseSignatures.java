@@ -105,7 +105,7 @@ public final class ResponseSignatures {
 
     /**
      * Signs each response with {@code key} (whose certificate is the first of {@code chain}), in the
-     * security header of {@link #ROLE}, as the answer is written ({@link StreamedAnswerSignature});
+     * security header of {@link #ROLE}, as the answer is written ({@link StreamedSecurityHeader});
      * whether the answer names its certificate or carries it is picked for each answer (see the
      * class description).
      *
@@ -117,7 +117,7 @@ public final class ResponseSignatures {
         String tlsAlias = tls.getServerAliases("RSA", null)[0];
         boolean tlsKey = chain[0].equals(tls.getCertificateChain(tlsAlias)[0]);
         String signer = thumbprint(chain[0]);
-        StreamedAnswerSignature signature = new StreamedAnswerSignature(signing(key, chain),
+        StreamedSecurityHeader signature = StreamedSecurityHeader.answerSignature(signing(key, chain),
                 MessageSignatures.keyKind(key).equals("Ed25519") ? edDsa : null);
         return signature.interceptors(answer -> {
             Message request = answer.getExchange() == null ? null : answer.getExchange().getInMessage();

@@ -21,11 +21,11 @@ import org.apache.wss4j.dom.message.WSSecTimestamp;
 import org.apache.wss4j.stax.setup.OutboundWSSec;
 
 /**
- * A benchmark, not a test (docs/answer-signing-bench.sh runs it): a server's answer signed and
+ * A benchmark, not a test (docs/security-header-bench.sh answers runs it): a server's answer signed and
  * written the way answers were before ({@code dom}: the answer built as a SAAJ tree, the policy's
  * Timestamp header and the signed header of {@link ResponseSignatures#ROLE} added by WS-Security's
  * DOM implementation, the tree then written out) and the way they are now ({@code streamed}:
- * {@link StreamedAnswerSignature} over a writer that adds the policy's Timestamp). Both with an
+ * {@link StreamedSecurityHeader} over a writer that adds the policy's Timestamp). Both with an
  * Ed25519 key, the signature computed by {@link BouncyCastleEd25519}, the certificate named by
  * thumbprint, an answer body of about 4 KB. The two alternate, round by round, in one JVM; each
  * round prints microseconds and bytes per answer.
@@ -40,7 +40,7 @@ public final class AnswerSigningBench {
     private final XMLOutputFactory output = XMLOutputFactory.newInstance();
     private final BouncyCastleEd25519 edDsa = new BouncyCastleEd25519();
     private final Merlin crypto;
-    private final StreamedAnswerSignature streamed;
+    private final StreamedSecurityHeader streamed;
     private final OutboundWSSec policyTimestamp;
 
     private AnswerSigningBench() throws Exception {
@@ -48,7 +48,7 @@ public final class AnswerSigningBench {
         X509Certificate certificate = TestCertificates.authority("CN=Bench CA").issue("CN=server.test", key.getPublic(), 2);
         crypto = WsCryptos.withKey("server", key.getPrivate(), certificate);
         edDsa.registerForStreamedSignatures();
-        streamed = new StreamedAnswerSignature(ResponseSignatures.signing(key.getPrivate(), new X509Certificate[] {certificate}),
+        streamed = StreamedSecurityHeader.answerSignature(ResponseSignatures.signing(key.getPrivate(), new X509Certificate[] {certificate}),
                 edDsa);
         policyTimestamp = AnswerWriting.policyTimestamp();
     }

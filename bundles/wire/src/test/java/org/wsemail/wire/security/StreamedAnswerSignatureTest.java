@@ -46,7 +46,7 @@ import org.w3c.dom.NodeList;
 public class StreamedAnswerSignatureTest {
     private static final BouncyCastleEd25519 ED_DSA = new BouncyCastleEd25519();
     private static X509Certificate certificate;
-    private static StreamedAnswerSignature signature;
+    private static StreamedSecurityHeader signature;
     private static X509Certificate root;
 
     @BeforeClass
@@ -55,7 +55,7 @@ public class StreamedAnswerSignatureTest {
         KeyPair key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         certificate = authority.issue("CN=server.test", key.getPublic(), 7);
         ED_DSA.registerForStreamedSignatures();
-        signature = new StreamedAnswerSignature(ResponseSignatures.signing(key.getPrivate(), new X509Certificate[] {certificate}),
+        signature = StreamedSecurityHeader.answerSignature(ResponseSignatures.signing(key.getPrivate(), new X509Certificate[] {certificate}),
                 ED_DSA);
         root = authority.certificate();
     }
@@ -173,7 +173,7 @@ public class StreamedAnswerSignatureTest {
         Map<String, Object> options = ResponseSignatures.signing(
                 KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate(), new X509Certificate[] {certificate});
         try {
-            new StreamedAnswerSignature(options, another);
+            StreamedSecurityHeader.answerSignature(options, another);
             fail("a signer was built for a provider streamed signatures do not use");
         } catch (IllegalStateException expected) {
             assertTrue(expected.getMessage(), expected.getMessage().contains("not registered"));
@@ -185,7 +185,7 @@ public class StreamedAnswerSignatureTest {
         another.registerForStreamedSignatures();
         try {
             assertEquals(another, java.security.Security.getProvider(another.getName()));
-            new StreamedAnswerSignature(options, another);
+            StreamedSecurityHeader.answerSignature(options, another);
             another.unregister();
             assertNull(java.security.Security.getProvider(another.getName()));
             assertNull(JCEMapper.getJCEProviderFromURI(MessageSignatures.ED25519));

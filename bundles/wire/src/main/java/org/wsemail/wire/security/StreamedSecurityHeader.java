@@ -6,6 +6,7 @@ import java.security.Provider;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 import javax.xml.stream.XMLStreamException;
@@ -33,50 +34,86 @@ import org.apache.wss4j.stax.setup.WSSec;
 import org.apache.xml.security.stax.impl.OutboundSecurityContextImpl;
 
 /**
- * A server's signature on its answer ({@link ResponseSignatures#signer}), made while CXF writes the
- * answer, by WS-Security's streaming implementation: the answer is never built as a SAAJ tree, and
- * neither is the Timestamp header the endpoint's security policy asks for, which CXF's streaming
- * policy interceptor writes once this signer has asked for streaming on the answer (requests are
- * still checked as before). The signature's writer sits on top of that interceptor's writer: the
- * answer's events go through this signature first, whose security header (of {@link
- * ResponseSignatures#ROLE}) holds its own Timestamp, and then through the policy's, which adds its
- * header; without a policy, this signer writes to the answer's stream itself.
+ * A WS-Security header written while CXF writes the message, by WS-Security's streaming
+ * implementation, configured once and used by all threads at once (each message has its own
+ * writer): no SAAJ tree of the message is built. Two uses:
  *
- * <p>Built once per signing key, used by all request threads at once: the two configurations
- * (certificate named by thumbprint, or carried) are fixed, each answer has its own writer.
+ * <ul>
+ * <li>A server's signature on its answer ({@link ResponseSignatures#signer}). The signer asks for
+ * streaming on the answer, so the Timestamp header the endpoint's security policy asks for is
+ * written by CXF's streaming policy interceptor too (requests are still checked as before). The
+ * signature's writer sits on top of that interceptor's writer: the answer's events go through this
+ * signature first, whose security header (of {@link ResponseSignatures#ROLE}) holds its own
+ * Timestamp, and then through the policy's, which adds its header; without a policy, this signer
+ * writes to the answer's stream itself. Two configurations are fixed: the certificate named by
+ * thumbprint, or carried; each answer picks one.</li>
+ * <li>A caller's UsernameToken and Timestamp on its requests ({@link #requests}), written to the
+ * request's stream.</li>
+ * </ul>
  */
-final class StreamedAnswerSignature {
-    private static final String STREAM = StreamedAnswerSignature.class.getName() + ".stream";
-    private static final String NAMES_CERTIFICATE = StreamedAnswerSignature.class.getName() + ".namesCertificate";
+public final class StreamedSecurityHeader {
+    private static final String STREAM = StreamedSecurityHeader.class.getName() + ".stream";
+    private static final String NAMES_CERTIFICATE = StreamedSecurityHeader.class.getName() + ".namesCertificate";
 
     private final OutboundWSSec named;
     private final OutboundWSSec carried;
 
+    private StreamedSecurityHeader(OutboundWSSec named, OutboundWSSec carried) {
+        this.named = named;
+        this.carried = carried;
+    }
+
     /**
+     * A server's signature on its answers.
+     *
      * @param wss4j WS-Security's options for the signature, as {@link ConfigurationConstants} names
      *        them, without the key identifier
      * @param edDsa the provider to compute {@code Ed25519} signatures with, registered for that
      *        ({@link BouncyCastleEd25519#registerForStreamedSignatures}), or null for the JVM's
      * @throws IllegalStateException if {@code edDsa} is not the registered one
      */
-    StreamedAnswerSignature(Map<String, Object> wss4j, Provider edDsa) {
+    static StreamedSecurityHeader answerSignature(Map<String, Object> wss4j, Provider edDsa) {
         WSSec.init();
-        this.named = outbound(wss4j, "Thumbprint");
-        this.carried = outbound(wss4j, "DirectReference");
         if (edDsa != null && !BouncyCastleEd25519.signsStreamedSignatures(edDsa)) {
             throw new IllegalStateException("answers signed with Ed25519 would not be signed by " + edDsa.getName()
                     + ": it is not registered for streamed signatures");
         }
+        return new StreamedSecurityHeader(outbound(wss4j, "Thumbprint"), outbound(wss4j, "DirectReference"));
+    }
+
+    /**
+     * The interceptors that write a caller's security header on each request, as {@code wss4j}
+     * configures it: a UsernameToken (its nonce and time new for each request) and a Timestamp.
+     * Requests that are signed keep WS-Security's DOM implementation: a caller's keys need not be
+     * Ed25519 through a registered provider.
+     *
+     * @throws IllegalArgumentException if {@code wss4j} asks for more than a UsernameToken and a Timestamp
+     */
+    public static List<Interceptor<? extends Message>> requests(Map<String, Object> wss4j) {
+        return List.of(new Starting(usernameToken(wss4j), new Ending()));
+    }
+
+    /** The header of {@link #requests}, for the writer alone. */
+    static StreamedSecurityHeader usernameToken(Map<String, Object> wss4j) {
+        Set<String> actions = Set.of(String.valueOf(wss4j.get(ConfigurationConstants.ACTION)).trim().split("\\s+"));
+        if (!Set.of(ConfigurationConstants.USERNAME_TOKEN, ConfigurationConstants.TIMESTAMP).containsAll(actions)) {
+            throw new IllegalArgumentException("a streamed request header holds a UsernameToken and a Timestamp, not " + actions);
+        }
+        WSSec.init();
+        OutboundWSSec header = outbound(wss4j, null);
+        return new StreamedSecurityHeader(header, header);
     }
 
     private static OutboundWSSec outbound(Map<String, Object> wss4j, String keyIdentifier) {
         Map<String, Object> options = new HashMap<>(wss4j);
-        options.put(ConfigurationConstants.SIG_KEY_ID, keyIdentifier);
+        if (keyIdentifier != null) {
+            options.put(ConfigurationConstants.SIG_KEY_ID, keyIdentifier);
+        }
         WSSSecurityProperties properties = ConfigurationConverter.convert(options);
         try {
             return WSSec.getOutboundWSSec(properties);
         } catch (WSSecurityException e) {
-            throw new IllegalArgumentException("cannot sign answers so: " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot write this security header: " + e.getMessage(), e);
         }
     }
 
@@ -97,11 +134,12 @@ final class StreamedAnswerSignature {
     }
 
     /**
-     * A writer that signs the answer written to it and passes it on to {@code below}: the writer of
-     * another interceptor, or the answer's stream (then with the XML declaration written).
+     * A writer that adds the header to the message written to it (signing an answer) and passes it
+     * on to {@code below}: the writer of another interceptor, or the message's stream (then with the
+     * XML declaration written).
      *
-     * @param namesCertificate whether the signature names its certificate by thumbprint rather
-     *        than carrying it
+     * @param namesCertificate whether an answer's signature names its certificate by thumbprint
+     *        rather than carrying it
      */
     XMLStreamWriter writer(boolean namesCertificate, Object below, String encoding) throws WSSecurityException,
             XMLStreamException {
@@ -114,16 +152,16 @@ final class StreamedAnswerSignature {
         return writer;
     }
 
-    /** Puts the signature's writer over the answer's writer, or over its stream. */
+    /** Puts the header's writer over the message's writer, or over its stream. */
     private static final class Starting extends AbstractSoapInterceptor {
-        private final StreamedAnswerSignature signature;
+        private final StreamedSecurityHeader header;
         private final Ending ending;
 
-        Starting(StreamedAnswerSignature signature, Ending ending) {
+        Starting(StreamedSecurityHeader header, Ending ending) {
             super(Phase.PRE_STREAM);
             addAfter(PolicyBasedWSS4JStaxOutInterceptor.class.getName());
             addBefore(StaxOutInterceptor.class.getName());
-            this.signature = signature;
+            this.header = header;
             this.ending = ending;
         }
 
@@ -135,13 +173,14 @@ final class StreamedAnswerSignature {
                 encoding = StandardCharsets.UTF_8.name();
                 message.put(Message.ENCODING, encoding);
             }
-            // Signed bytes are inline: an MTOM attachment would be signed only by its reference.
+            // Signed bytes are inline: an MTOM attachment would be signed only by its reference (a
+            // request with this header has no attachments: those go to the attachments service).
             message.put(Message.MTOM_ENABLED, Boolean.FALSE);
             message.put(AbstractOutDatabindingInterceptor.DISABLE_OUTPUTSTREAM_OPTIMIZATION, Boolean.TRUE);
             XMLStreamWriter below = message.getContent(XMLStreamWriter.class);
             OutputStream stream = below == null ? message.getContent(OutputStream.class) : null;
             try {
-                message.setContent(XMLStreamWriter.class, signature.writer(named, below != null ? below : stream, encoding));
+                message.setContent(XMLStreamWriter.class, header.writer(named, below != null ? below : stream, encoding));
             } catch (WSSecurityException | XMLStreamException e) {
                 throw new Fault(e);
             }
@@ -154,9 +193,10 @@ final class StreamedAnswerSignature {
     }
 
     /**
-     * Ends the answer: the signature's writer works out the signature when the document ends and
-     * then ends the writer below it (the policy's), which writes the answer out; CXF's streaming
-     * policy interceptor then finds no writer left to end and only gives the stream back.
+     * Ends the message: the header's writer works out an answer's signature when the document ends
+     * and then ends the writer below it (the policy's), which writes the answer out; CXF's streaming
+     * policy interceptor then finds no writer left to end and only gives the stream back. A
+     * request's writer writes to the stream itself.
      */
     private static final class Ending extends AbstractPhaseInterceptor<Message> {
         Ending() {

@@ -1,0 +1,113 @@
+package org.wsemail.wire.security;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.apache.wss4j.common.ConfigurationConstants;
+import org.apache.wss4j.common.ext.WSSecurityException;
+import org.apache.wss4j.common.principal.UsernameTokenPrincipal;
+import org.apache.wss4j.dom.WSConstants;
+import org.apache.wss4j.dom.engine.WSSecurityEngine;
+import org.apache.wss4j.dom.engine.WSSecurityEngineResult;
+import org.apache.wss4j.dom.handler.RequestData;
+import org.apache.wss4j.dom.handler.WSHandlerResult;
+import org.junit.Test;
+import org.w3c.dom.Document;
+
+/**
+ * A client's request header written as the request streams ({@link StreamedSecurityHeader#requests}),
+ * configured once for all requests, checked by WS-Security's DOM implementation as a WSEmail server
+ * checks a password login: the UsernameToken names the user and carries the password, with a nonce
+ * and a creation time new for each request, and a Timestamp.
+ */
+public class StreamedRequestHeaderTest {
+    private static final String USER = "alice@local.test";
+    private static final char[] PASSWORD = "alice-password-1".toCharArray();
+    private static final StreamedSecurityHeader HEADER = StreamedSecurityHeader.usernameToken(options(
+            ConfigurationConstants.USERNAME_TOKEN + " " + ConfigurationConstants.TIMESTAMP));
+
+    /** The options a password login's client gives (WsemailClient). */
+    private static Map<String, Object> options(String actions) {
+        Map<String, Object> security = new HashMap<>();
+        security.put(ConfigurationConstants.ACTION, actions);
+        security.put(ConfigurationConstants.USER, USER);
+        security.put(ConfigurationConstants.PASSWORD_TYPE, WSConstants.PW_TEXT);
+        security.put(ConfigurationConstants.ADD_USERNAMETOKEN_NONCE, "true");
+        security.put(ConfigurationConstants.ADD_USERNAMETOKEN_CREATED, "true");
+        security.put(ConfigurationConstants.PW_CALLBACK_REF, WsCryptos.passwordCallback(PASSWORD));
+        return security;
+    }
+
+    private static Document request() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AnswerWriting.write(HEADER.writer(false, out, "UTF-8"), 1);
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        return factory.newDocumentBuilder().parse(new ByteArrayInputStream(out.toByteArray()));
+    }
+
+    /** The server's check: the password the user's account holds is {@code password}. */
+    private static List<WSSecurityEngineResult> checked(Document request, char[] password) throws WSSecurityException {
+        RequestData data = new RequestData();
+        data.setCallbackHandler(WsCryptos.passwordCallback(password));
+        WSHandlerResult result = new WSSecurityEngine().processSecurityHeader(request, data);
+        return result.getResults();
+    }
+
+    private static WSSecurityEngineResult action(List<WSSecurityEngineResult> results, int kind) {
+        return results.stream().filter(result -> Integer.valueOf(kind).equals(result.get(WSSecurityEngineResult.TAG_ACTION)))
+                .findFirst().orElseThrow(() -> new AssertionError("no result of action " + kind + " in " + results));
+    }
+
+    @Test
+    public void aRequestCarriesTheUsersTokenAndATimestampThatTheServerAccepts() throws Exception {
+        List<WSSecurityEngineResult> results = checked(request(), PASSWORD);
+        UsernameTokenPrincipal user = (UsernameTokenPrincipal) action(results, WSConstants.UT)
+                .get(WSSecurityEngineResult.TAG_PRINCIPAL);
+        assertEquals(USER, user.getName());
+        assertEquals(WSConstants.PASSWORD_TEXT, user.getPasswordType());
+        assertTrue("the token has a nonce", user.getNonce() != null && user.getNonce().length > 0);
+        assertTrue("the token has its creation time", user.getCreatedTime() != null);
+        action(results, WSConstants.TS);
+    }
+
+    @Test
+    public void eachRequestHasANonceOfItsOwn() throws Exception {
+        UsernameTokenPrincipal first = (UsernameTokenPrincipal) action(checked(request(), PASSWORD), WSConstants.UT)
+                .get(WSSecurityEngineResult.TAG_PRINCIPAL);
+        UsernameTokenPrincipal second = (UsernameTokenPrincipal) action(checked(request(), PASSWORD), WSConstants.UT)
+                .get(WSSecurityEngineResult.TAG_PRINCIPAL);
+        assertNotEquals(java.util.Base64.getEncoder().encodeToString(first.getNonce()),
+                java.util.Base64.getEncoder().encodeToString(second.getNonce()));
+    }
+
+    @Test
+    public void anotherPasswordIsRefused() throws Exception {
+        try {
+            checked(request(), "another-password".toCharArray());
+            fail("a request was accepted with another password than the account's");
+        } catch (WSSecurityException expected) {
+            assertEquals(WSSecurityException.ErrorCode.FAILED_AUTHENTICATION, expected.getErrorCode());
+        }
+    }
+
+    @Test
+    public void aSignedRequestIsNotWrittenSo() {
+        try {
+            StreamedSecurityHeader.requests(options(ConfigurationConstants.TIMESTAMP + " " + ConfigurationConstants.SIGNATURE));
+            fail("a streamed request header was built for a signature");
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("Signature"));
+        }
+    }
+}
