@@ -34,9 +34,15 @@ public final class WireCounter {
         messagesReceived.set(0);
     }
 
+    /**
+     * The id of the interceptor that counts outgoing messages: one that takes the message's stream
+     * over in the same phase (a security header written as the message streams) runs after it.
+     */
+    public static final String OUTGOING = WireCounter.class.getName() + ".outgoing";
+
     /** Counts each outgoing message (a request of a client, a response of a server). */
     public AbstractPhaseInterceptor<Message> outgoing() {
-        return new AbstractPhaseInterceptor<>(Phase.PRE_STREAM) {
+        return new AbstractPhaseInterceptor<>(OUTGOING, Phase.PRE_STREAM) {
             @Override
             public void handleMessage(Message message) {
                 OutputStream out = message.getContent(OutputStream.class);

@@ -7,12 +7,16 @@ import static org.junit.Assert.fail;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
+import org.apache.cxf.bus.managers.PhaseManagerImpl;
+import org.apache.cxf.phase.PhaseInterceptor;
+import org.apache.cxf.phase.PhaseInterceptorChain;
 import org.apache.wss4j.common.ConfigurationConstants;
 import org.apache.wss4j.common.ext.WSSecurityException;
 import org.apache.wss4j.common.principal.UsernameTokenPrincipal;
@@ -23,6 +27,7 @@ import org.apache.wss4j.dom.handler.RequestData;
 import org.apache.wss4j.dom.handler.WSHandlerResult;
 import org.junit.Test;
 import org.w3c.dom.Document;
+import org.wsemail.wire.WireCounter;
 
 /**
  * A client's request header written as the request streams ({@link StreamedSecurityHeader#requests}),
@@ -99,6 +104,18 @@ public class StreamedRequestHeaderTest {
         } catch (WSSecurityException expected) {
             assertEquals(WSSecurityException.ErrorCode.FAILED_AUTHENTICATION, expected.getErrorCode());
         }
+    }
+
+    @Test
+    public void theRequestsBytesAreCountedWithTheHeaderWhicheverInterceptorIsAddedFirst() {
+        PhaseInterceptorChain chain = new PhaseInterceptorChain(new PhaseManagerImpl().getOutPhases());
+        chain.add(StreamedSecurityHeader.requests(options(ConfigurationConstants.USERNAME_TOKEN + " " + ConfigurationConstants.TIMESTAMP)));
+        chain.add(new WireCounter().outgoing());
+        List<String> order = new ArrayList<>();
+        chain.iterator().forEachRemaining(interceptor -> order.add(((PhaseInterceptor<?>) interceptor).getId()));
+        int counter = order.indexOf(WireCounter.OUTGOING);
+        int header = order.indexOf(StreamedSecurityHeader.class.getName() + "$Starting");
+        assertTrue("the counter, then the header's writer: " + order, counter >= 0 && header > counter);
     }
 
     @Test
