@@ -54,24 +54,8 @@ public final class AnswerSigningBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int answers = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         AnswerSigningBench bench = new AnswerSigningBench();
-        for (int round = 1; round <= rounds; round++) {
-            long start = System.nanoTime();
-            long streamedBytes = 0;
-            for (int i = 0; i < answers; i++) {
-                streamedBytes += bench.streamed();
-            }
-            long middle = System.nanoTime();
-            long domBytes = 0;
-            for (int i = 0; i < answers; i++) {
-                domBytes += bench.dom();
-            }
-            long end = System.nanoTime();
-            System.out.printf("round %d: streamed %.1f us, %d B; dom %.1f us, %d B%n", round,
-                    (middle - start) / 1e3 / answers, streamedBytes / answers, (end - middle) / 1e3 / answers, domBytes / answers);
-        }
+        AlternatingRounds.run(args, bench::streamed, bench::dom);
     }
 
     private long streamed() throws Exception {

@@ -50,24 +50,8 @@ public final class RequestHeaderBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int requests = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         RequestHeaderBench bench = new RequestHeaderBench();
-        for (int round = 1; round <= rounds; round++) {
-            long start = System.nanoTime();
-            long streamedBytes = 0;
-            for (int i = 0; i < requests; i++) {
-                streamedBytes += bench.streamed();
-            }
-            long middle = System.nanoTime();
-            long domBytes = 0;
-            for (int i = 0; i < requests; i++) {
-                domBytes += bench.dom();
-            }
-            long end = System.nanoTime();
-            System.out.printf("round %d: streamed %.1f us, %d B; dom %.1f us, %d B%n", round,
-                    (middle - start) / 1e3 / requests, streamedBytes / requests, (end - middle) / 1e3 / requests, domBytes / requests);
-        }
+        AlternatingRounds.run(args, bench::streamed, bench::dom);
     }
 
     private long streamed() throws Exception {
