@@ -253,7 +253,7 @@ public final class WsemailClient {
     /**
      * WS-Security for this client's requests. A password login's UsernameToken and Timestamp are
      * written as the request streams out, by WS-Security's streaming implementation: no SAAJ tree of
-     * the request is built (docs/PERFORMANCE.md, "Requests written as they stream"). Requests signed
+     * the request is built (docs/PERFORMANCE.md, "The load tool's own cost"). Requests signed
      * with the user's key or carrying a token from another domain keep the DOM implementation.
      */
     private static List<Interceptor<? extends org.apache.cxf.message.Message>> requestSecurity(String path,
