@@ -100,7 +100,6 @@ public final class StreamedSecurityHeader {
         if (!Set.of(ConfigurationConstants.USERNAME_TOKEN, ConfigurationConstants.TIMESTAMP).containsAll(actions)) {
             throw new IllegalArgumentException("a streamed request header holds a UsernameToken and a Timestamp, not " + actions);
         }
-        WSSec.init();
         OutboundWSSec header = outbound(wss4j, null);
         return new StreamedSecurityHeader(header, header);
     }
@@ -136,8 +135,9 @@ public final class StreamedSecurityHeader {
 
     /**
      * A writer that adds the header to the message written to it (signing an answer) and passes it
-     * on to {@code below}: the writer of another interceptor, or the message's stream (then with the
-     * XML declaration written).
+     * on to {@code below}: the writer of another interceptor, or the message's stream. On a stream,
+     * the XML declaration is written only for an encoding other than UTF-8, which XML reads without
+     * one (38 bytes a message; CXF leaves it out of its own messages too).
      *
      * @param namesCertificate whether an answer's signature names its certificate by thumbprint
      *        rather than carrying it
@@ -149,7 +149,9 @@ public final class StreamedSecurityHeader {
             return signature.processOutMessage(writer, encoding, new OutboundSecurityContextImpl());
         }
         XMLStreamWriter writer = signature.processOutMessage(below, encoding, new OutboundSecurityContextImpl());
-        writer.writeStartDocument(encoding, "1.0");
+        if (!StandardCharsets.UTF_8.name().equalsIgnoreCase(encoding)) {
+            writer.writeStartDocument(encoding, "1.0");
+        }
         return writer;
     }
 

@@ -1,9 +1,11 @@
 package org.wsemail.wire.security;
 
+import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.Map;
 
+import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 
@@ -13,6 +15,7 @@ import org.apache.wss4j.stax.setup.ConfigurationConverter;
 import org.apache.wss4j.stax.setup.OutboundWSSec;
 import org.apache.wss4j.stax.setup.WSSec;
 import org.apache.xml.security.stax.impl.OutboundSecurityContextImpl;
+import org.w3c.dom.Document;
 
 /** Answers written as CXF writes them, for the streaming signature's test and benchmark. */
 final class AnswerWriting {
@@ -62,5 +65,12 @@ final class AnswerWriting {
         writer.writeEndDocument();
         writer.flush();
         writer.close();
+    }
+
+    /** Written bytes parsed, namespace-aware, as a receiver's DOM check takes them. */
+    static Document parsed(byte[] written) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        return factory.newDocumentBuilder().parse(new ByteArrayInputStream(written));
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -16,8 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.apache.cxf.binding.soap.SoapMessage;
 import org.apache.cxf.message.MessageImpl;
@@ -64,9 +61,7 @@ public class StreamedAnswerSignatureTest {
     private static Document answer(boolean namesCertificate) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AnswerWriting.write(signature.writer(namesCertificate, AnswerWriting.below(AnswerWriting.policyTimestamp(), out), "UTF-8"), 1);
-        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-        factory.setNamespaceAware(true);
-        return factory.newDocumentBuilder().parse(new ByteArrayInputStream(out.toByteArray()));
+        return AnswerWriting.parsed(out.toByteArray());
     }
 
     /** The security headers of {@code doc}, by their actor ("" for the one without). */

@@ -5,14 +5,11 @@ import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.apache.cxf.bus.managers.PhaseManagerImpl;
 import org.apache.cxf.phase.PhaseInterceptor;
@@ -53,12 +50,14 @@ public class StreamedRequestHeaderTest {
         return security;
     }
 
-    private static Document request() throws Exception {
+    private static byte[] written(String encoding) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        AnswerWriting.write(HEADER.writer(false, out, "UTF-8"), 1);
-        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-        factory.setNamespaceAware(true);
-        return factory.newDocumentBuilder().parse(new ByteArrayInputStream(out.toByteArray()));
+        AnswerWriting.write(HEADER.writer(false, out, encoding), 1);
+        return out.toByteArray();
+    }
+
+    private static Document request() throws Exception {
+        return AnswerWriting.parsed(written("UTF-8"));
     }
 
     /** The server's check: the password the user's account holds is {@code password}. */
@@ -104,6 +103,17 @@ public class StreamedRequestHeaderTest {
         } catch (WSSecurityException expected) {
             assertEquals(WSSecurityException.ErrorCode.FAILED_AUTHENTICATION, expected.getErrorCode());
         }
+    }
+
+    @Test
+    public void aUtf8RequestStartsWithItsEnvelopeAndAnotherEncodingIsDeclared() throws Exception {
+        String utf8 = new String(written("UTF-8"), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(utf8.substring(0, 40), utf8.startsWith("<soap:Envelope"));
+        byte[] latin1 = written("ISO-8859-1");
+        String declared = new String(latin1, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(declared.substring(0, 60), declared.startsWith("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>")
+                || declared.startsWith("<?xml version='1.0' encoding='ISO-8859-1'?>"));
+        action(checked(AnswerWriting.parsed(latin1), PASSWORD), WSConstants.UT);
     }
 
     @Test
