@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.cxf.interceptor.MessageSenderInterceptor;
 import org.apache.cxf.message.Message;
 import org.apache.cxf.phase.AbstractPhaseInterceptor;
 import org.apache.cxf.phase.Phase;
@@ -34,15 +35,21 @@ public final class WireCounter {
         messagesReceived.set(0);
     }
 
-    /**
-     * The id of the interceptor that counts outgoing messages: one that takes the message's stream
-     * over in the same phase (a security header written as the message streams) runs after it.
-     */
+    /** The id of the interceptor that counts outgoing messages. */
     public static final String OUTGOING = WireCounter.class.getName() + ".outgoing";
 
-    /** Counts each outgoing message (a request of a client, a response of a server). */
+    /**
+     * Counts each outgoing message (a request of a client, a response of a server). It wraps the
+     * message's stream as soon as the transport has opened it, a phase before any writer is put on
+     * it: a security header written as the message streams, by WSEmail or by CXF's policy
+     * interceptors, takes the stream over in the next phase, and what it writes is counted.
+     */
     public AbstractPhaseInterceptor<Message> outgoing() {
-        return new AbstractPhaseInterceptor<>(OUTGOING, Phase.PRE_STREAM) {
+        return new AbstractPhaseInterceptor<>(OUTGOING, Phase.PREPARE_SEND) {
+            {
+                addAfter(MessageSenderInterceptor.class.getName());
+            }
+
             @Override
             public void handleMessage(Message message) {
                 OutputStream out = message.getContent(OutputStream.class);

@@ -32,7 +32,6 @@ import org.apache.wss4j.stax.setup.ConfigurationConverter;
 import org.apache.wss4j.stax.setup.OutboundWSSec;
 import org.apache.wss4j.stax.setup.WSSec;
 import org.apache.xml.security.stax.impl.OutboundSecurityContextImpl;
-import org.wsemail.wire.WireCounter;
 
 /**
  * A WS-Security header written while CXF writes the message, by WS-Security's streaming
@@ -163,8 +162,6 @@ public final class StreamedSecurityHeader {
         Starting(StreamedSecurityHeader header, Ending ending) {
             super(Phase.PRE_STREAM);
             addAfter(PolicyBasedWSS4JStaxOutInterceptor.class.getName());
-            // The bytes counted are the message's, with this header.
-            addAfter(WireCounter.OUTGOING);
             addBefore(StaxOutInterceptor.class.getName());
             this.header = header;
             this.ending = ending;
