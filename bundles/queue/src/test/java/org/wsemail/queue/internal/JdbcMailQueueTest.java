@@ -172,6 +172,27 @@ public class JdbcMailQueueTest {
     }
 
     @Test
+    public void groupsOfAnySizeAreReadAndRemovedExactlyThroughRoundedInLists() throws Exception {
+        assertEquals(List.of(1, 2, 4, 4, 8, 8, 16, 1024), List.of(QueueEntries.slots(1), QueueEntries.slots(2),
+                QueueEntries.slots(3), QueueEntries.slots(4), QueueEntries.slots(5), QueueEntries.slots(8),
+                QueueEntries.slots(9), QueueEntries.slots(1000)));
+        QueueEntries entries = new QueueEntries(new PooledDatabaseManager(db.dataSource()), clock,
+                Duration.ofDays(1), "node-1", Duration.ofSeconds(60));
+        List<Long> ids = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            ids.addAll(enqueue(send("Rounded " + i, ALICE, BOB)));
+        }
+        assertEquals(5, ids.size());
+        List<Long> three = List.of(ids.get(4), ids.get(0), ids.get(2));
+        assertEquals("read in the order asked, each once", three,
+                entries.entries(three).stream().map(QueueEntries.Entry::id).toList());
+        assertEquals(3, entries.deleteAll(three));
+        assertEquals(List.of(ids.get(1), ids.get(3)), entries.entries(ids).stream().map(QueueEntries.Entry::id).toList());
+        assertEquals(2, entries.deleteAll(ids));
+        assertTrue(entries.entries(ids).isEmpty());
+    }
+
+    @Test
     public void whatANodeHeldWhenItDiedIsDeliveredByAnotherAfterItsLeaseAndNotBefore() throws Exception {
         JdbcMailQueue second = queue(peers, null, "node-2");
         enqueue(send("Held", ALICE, BOB));
