@@ -358,10 +358,10 @@ final class QueueEntries {
 
     /**
      * How many parameter marks an IN list of {@code count} ids gets: {@code count} rounded up to a
-     * power of two. Each statement text is compiled once by the database (Derby generates and loads
-     * a class for it, which the JIT then compiles) and kept in a cache of 100 statements; with one
-     * text per group size, varying groups compiled statements all the time (a server spent more CPU
-     * on that than on its sends). Rounded, a group of up to 1,000 entries takes one of 11 texts.
+     * power of two. The database compiles each statement text it has not cached (Derby generates
+     * and loads a class for it, which the JIT compiles in turn; its cache holds 100 statements), and
+     * with one text per group size a loaded server compiled queue statements all through a load.
+     * Rounded, a group of up to 1,024 entries takes one of 11 texts.
      */
     static int slots(int count) {
         return count <= 1 ? 1 : Integer.highestOneBit(count - 1) << 1;
