@@ -359,9 +359,9 @@ final class QueueEntries {
     /**
      * How many parameter marks an IN list of {@code count} ids gets: {@code count} rounded up to a
      * power of two. The database compiles each statement text it has not cached (Derby generates
-     * and loads a class for it, which the JIT compiles in turn; its cache holds 100 statements), and
-     * with one text per group size a loaded server compiled queue statements all through a load.
-     * Rounded, a group of up to 1,024 entries takes one of 11 texts.
+     * and loads a class for it, which the JIT compiles in turn; its cache holds 100 statements), so
+     * one text per group size means a compilation for every group size not seen lately. Rounded, a
+     * group of up to 1,024 entries takes one of 11 texts.
      */
     static int slots(int count) {
         return count <= 1 ? 1 : Integer.highestOneBit(count - 1) << 1;
