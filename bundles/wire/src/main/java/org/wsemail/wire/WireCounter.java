@@ -36,7 +36,7 @@ public final class WireCounter {
     }
 
     /** The id of the interceptor that counts outgoing messages. */
-    public static final String OUTGOING = WireCounter.class.getName() + ".outgoing";
+    private static final String OUTGOING = WireCounter.class.getName() + ".outgoing";
 
     /**
      * Counts each outgoing message (a request of a client, a response of a server). It wraps the

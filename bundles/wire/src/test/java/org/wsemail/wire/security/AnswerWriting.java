@@ -41,11 +41,20 @@ final class AnswerWriting {
         return writer;
     }
 
-    /**
-     * An answer through {@code writer}, ended and closed: an envelope, an empty header, a Body whose
-     * answer element holds {@code lines} lines of text.
-     */
+    /** An answer through {@code writer}, ended and closed (see {@link #envelope}). */
     static void write(XMLStreamWriter writer, int lines) throws XMLStreamException {
+        envelope(writer, lines);
+        writer.writeEndDocument();
+        writer.flush();
+        writer.close();
+    }
+
+    /**
+     * An answer's envelope through {@code writer}, the document left open as a chain's ending
+     * interceptor expects: an empty header, a Body whose answer element holds {@code lines} lines
+     * of text.
+     */
+    static void envelope(XMLStreamWriter writer, int lines) throws XMLStreamException {
         writer.writeStartElement("soap", "Envelope", SOAP_NS);
         writer.writeNamespace("soap", SOAP_NS);
         writer.writeStartElement("soap", "Header", SOAP_NS);
@@ -62,9 +71,6 @@ final class AnswerWriting {
         writer.writeEndElement();
         writer.writeEndElement();
         writer.writeEndElement();
-        writer.writeEndDocument();
-        writer.flush();
-        writer.close();
     }
 
     /** Written bytes parsed, namespace-aware, as a receiver's DOM check takes them. */

@@ -131,16 +131,8 @@ public class StreamedRequestHeaderTest {
         chain.add(new AbstractPhaseInterceptor<Message>(Phase.WRITE) {
             @Override
             public void handleMessage(Message message) {
-                XMLStreamWriter writer = message.getContent(XMLStreamWriter.class);
                 try {
-                    writer.writeStartElement("soap", "Envelope", AnswerWriting.SOAP_NS);
-                    writer.writeNamespace("soap", AnswerWriting.SOAP_NS);
-                    writer.writeStartElement("soap", "Body", AnswerWriting.SOAP_NS);
-                    writer.writeStartElement("m", "list", AnswerWriting.ANSWER_NS);
-                    writer.writeNamespace("m", AnswerWriting.ANSWER_NS);
-                    writer.writeEndElement();
-                    writer.writeEndElement();
-                    writer.writeEndElement();
+                    AnswerWriting.envelope(message.getContent(XMLStreamWriter.class), 1);
                 } catch (XMLStreamException e) {
                     throw new Fault(e);
                 }
