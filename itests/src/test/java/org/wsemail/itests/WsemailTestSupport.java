@@ -73,6 +73,14 @@ public abstract class WsemailTestSupport {
             logLevel(LogLevel.INFO),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepository),
             systemProperty("maven.repo.local").value(localRepository),
+            // Pax Exam's bundles start among the boot features, in no fixed order with ours, and
+            // the probe arrives meanwhile. Its extender waits for the JUnit invoker, and that for
+            // the injector, 10 s each by default, and gives the probe up for good when a wait runs
+            // out: the class then fails 180 s later, "gave up waiting for service ProbeInvoker". A
+            // passing run's log showed 9.1 s between the extender's and the invoker's starts; with
+            // both cores busy the injector came 12 s after the invoker asked for it.
+            systemProperty("org.ops4j.pax.exam.raw.extender.intern.Parser.DEFAULT_TIMEOUT").value("180000"),
+            systemProperty("org.ops4j.pax.swissbox.tracker.ServiceLookup.DEFAULT_TIMEOUT").value("180000"),
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "18101"),
             editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", "18181"),
             editConfigurationFilePut("etc/org.wsemail.security.cfg", "tls.port", "18443"),
