@@ -27,7 +27,7 @@ import org.wsemail.wire.soap.MailPeer;
 /**
  * One real WSEmail server: the distribution unpacked into a folder of its own, configured for one
  * mail domain on one loopback address, started and stopped with its own bin/start and bin/stop,
- * and administered through bin/client over SSH, as an administrator would.
+ * and administered over SSH in its Karaf shell, as an administrator would.
  */
 final class ServerProcess implements AutoCloseable {
     private static final Duration START_LIMIT = Duration.ofSeconds(180);
@@ -312,18 +312,7 @@ final class ServerProcess implements AutoCloseable {
      * command that fails fails the test, so that no assertion about the output passes on an error.
      */
     String shell(String... commands) throws IOException, InterruptedException {
-        ProcessBuilder client = new ProcessBuilder(home.resolve("bin/client").toString(), "-u", "admin", "-p", ADMIN_PASSWORD,
-                "-a", String.valueOf(sshPort), "-h", "127.0.0.1", "-r", "20", "-d", "1", "-b")
-                .directory(home.toFile()).redirectErrorStream(true);
-        client.environment().putAll(environment);
-        Process process = client.start();
-        process.getOutputStream().write((String.join("\n", commands) + "\n").getBytes(StandardCharsets.UTF_8));
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("bin/client did not finish: " + output);
-        }
+        String output = AdminShell.run(sshPort, "admin", ADMIN_PASSWORD, String.join("\n", commands));
         if (output.contains("Error executing command") || output.contains("Command not found")) {
             throw new AssertionError("a shell command failed on " + domain + ": " + output);
         }
