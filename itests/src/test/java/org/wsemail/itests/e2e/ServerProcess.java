@@ -66,7 +66,7 @@ final class ServerProcess implements AutoCloseable {
         run(List.of("tar", "-xzf", archive.toString(), "-C", folder.toString(), "--strip-components=1"), folder);
         this.home = folder;
         // A test's server runs for minutes under a light load, so it compiles with C1 alone, as
-        // bin/client and bin/wsemail run: TwoDomainsIT took 364 s with C2 and 333 s without, one
+        // bin/wsemail runs: TwoDomainsIT took 364 s with C2 and 333 s without, one
         // run each (docs/PERFORMANCE.md, "Servers with C1 only").
         this.environment = new java.util.HashMap<>(Map.of("JAVA_MAX_MEM", "768m", "EXTRA_JAVA_OPTS", "-XX:TieredStopAtLevel=1"));
 
