@@ -46,6 +46,8 @@ import org.wsemail.wire.soap.SignedMessage;
 public class RemoteServicesIT extends WsemailTestSupport {
     private static final String USER = "rita@demo.test";
     private static final String PASSWORD = "rita-password-1";
+    private static final String READER = "rosa@demo.test";
+    private static final String READER_PASSWORD = "rosa-password-1";
 
     @Inject
     BundleContext context;
@@ -55,6 +57,8 @@ public class RemoteServicesIT extends WsemailTestSupport {
 
     /** A mailbox service of the test's own, answering every list with one header. */
     static final class TestMailbox implements MailClient {
+        static final int READ_LINES = 40;
+
         @Override
         public List<Header> listHeaders(XMLGregorianCalendar since) {
             Header header = new Header();
@@ -84,10 +88,26 @@ public class RemoteServicesIT extends WsemailTestSupport {
             throw new UnsupportedOperationException();
         }
 
+        /** Any id reads a message of {@value #READ_LINES} lines of text, much alike as mail is. */
         @Override
         public void retrieve(long id, List<byte[]> heldCertificate, Holder<Header> header, Holder<SignedMessage> signedMessage)
                 throws MailFault {
-            throw new UnsupportedOperationException();
+            Header read = new Header();
+            read.setId(id);
+            read.setSender("test@demo.test");
+            read.setSubject("read from the test's own service");
+            read.setSize(1);
+            header.value = read;
+            try {
+                org.w3c.dom.Document document = javax.xml.parsers.DocumentBuilderFactory.newDefaultInstance().newDocumentBuilder().newDocument();
+                org.w3c.dom.Element text = document.createElementNS("urn:wsemail:test", "t:Text");
+                text.setTextContent("a line of the message the test's service reads out\n".repeat(READ_LINES));
+                document.appendChild(text);
+                signedMessage.value = new SignedMessage();
+                signedMessage.value.setAny(text);
+            } catch (javax.xml.parsers.ParserConfigurationException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         @Override
@@ -173,6 +193,43 @@ public class RemoteServicesIT extends WsemailTestSupport {
     }
 
     @Test
+    public void withCompressedReadsAReadGoesGzipCompressedToACallerThatAcceptsItAndAListDoesNot() throws Exception {
+        runAsAdminOk("wsemail:user-add --password-file " + passwordFile(READER_PASSWORD) + " " + READER);
+        ServiceRegistration<MailClient> registration = export("/it-compressed", SoapIntents.PASSWORD_LOGIN,
+                SoapIntents.SIGNED_ANSWERS, SoapIntents.XML_LIMITS, SoapIntents.COMPRESSED_READS);
+        try {
+            await("the endpoint to be published", () -> endpoint("/it-compressed").map(EndpointDTO::published).orElse(false));
+            SoapRequests soap = soap("/it-compressed");
+            String retrieve = SoapRequests.envelope(new SoapRequests.Security(READER, READER_PASSWORD).xml(), "<m:retrieve><m:id>7</m:id></m:retrieve>");
+            SoapRequests.Encoded read = soap.postAcceptingGzip("retrieve", retrieve);
+            assertEquals(read.text(), 200, read.status());
+            assertEquals("a read goes compressed", "gzip", read.contentEncoding());
+            String text = read.text();
+            assertTrue("the whole message arrived: " + text, text.contains("a line of the message the test's service reads out\n"
+                    .repeat(TestMailbox.READ_LINES)));
+            assertTrue("the answer is signed as ever: " + text, text.contains("SignatureValue"));
+            assertTrue("compression took the read to under half its size: " + read.body().length + " of " + text.length(),
+                    read.body().length * 2 < text.length());
+
+            Reply plain = soap.post("retrieve", SoapRequests.envelope(new SoapRequests.Security(READER, READER_PASSWORD).xml(),
+                    "<m:retrieve><m:id>8</m:id></m:retrieve>"));
+            assertEquals("a caller that does not ask for compression reads the answer as it is: " + plain, 200, plain.status());
+            assertTrue(plain.toString(), plain.body().contains("reads out"));
+
+            SoapRequests.Encoded list = soap.postAcceptingGzip("listHeaders", listHeaders(new SoapRequests.Security(READER, READER_PASSWORD)));
+            assertEquals(list.text(), 200, list.status());
+            assertEquals("a list is never compressed", null, list.contentEncoding());
+            assertTrue("the list is over the size a read is compressed from: " + list.body().length, list.body().length > 1024);
+
+            Reply compressedRequest = soap.postCompressed("listHeaders", listHeaders(new SoapRequests.Security(READER, READER_PASSWORD)));
+            assertTrue("a compressed request is not unpacked: " + compressedRequest, compressedRequest.isFault()
+                    && !compressedRequest.body().contains("answered by the test's own service"));
+        } finally {
+            registration.unregister();
+        }
+    }
+
+    @Test
     public void anExportAskingForAnIntentTheServerDoesNotKnowIsRefusedAndNothingIsPublished() throws Exception {
         ServiceRegistration<MailClient> registration = export("/it-unknown-intent", SoapIntents.SIGNED_ANSWERS,
                 "wsemail.login.anyone");
@@ -222,8 +279,8 @@ public class RemoteServicesIT extends WsemailTestSupport {
         await("the server's endpoints", () -> endpoint("/peer").map(EndpointDTO::published).orElse(false));
         EndpointDTO client = endpoint("/client").orElseThrow();
         assertEquals("org.wsemail.wire.soap.MailClient", client.contract());
-        assertEquals(java.util.Set.of(SoapIntents.PASSWORD_LOGIN, SoapIntents.SIGNED_ANSWERS, SoapIntents.XML_LIMITS),
-                client.intents());
+        assertEquals(java.util.Set.of(SoapIntents.PASSWORD_LOGIN, SoapIntents.SIGNED_ANSWERS, SoapIntents.XML_LIMITS,
+                SoapIntents.COMPRESSED_READS), client.intents());
         assertEquals(java.util.Set.of(SoapIntents.PEER, SoapIntents.SIGNED_ANSWERS, SoapIntents.XML_LIMITS),
                 endpoint("/peer").orElseThrow().intents());
     }

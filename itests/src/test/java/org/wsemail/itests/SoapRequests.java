@@ -112,6 +112,43 @@ public final class SoapRequests {
         return new Reply(response.statusCode(), response.body());
     }
 
+    /** An answer as it came over the wire: its HTTP status, its Content-Encoding (null if none) and its body's bytes. */
+    public record Encoded(int status, String contentEncoding, byte[] body) {
+        /** The body as text, unpacked if it came gzip-compressed. */
+        public String text() throws IOException {
+            if (!"gzip".equals(contentEncoding)) {
+                return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+            }
+            try (java.io.InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    /** Posts as a client that accepts gzip-compressed answers, and returns the answer as it came. */
+    public Encoded postAcceptingGzip(String operation, String document) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "text/xml; charset=UTF-8").header("SOAPAction", "\"" + ACTION_BASE + operation + "\"")
+                .header("Accept-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofString(document, java.nio.charset.StandardCharsets.UTF_8)).build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        return new Encoded(response.statusCode(), response.headers().firstValue("Content-Encoding").orElse(null), response.body());
+    }
+
+    /** Posts the document gzip-compressed, saying so in its Content-Encoding. */
+    public Reply postCompressed(String operation, String document) throws IOException, InterruptedException {
+        java.io.ByteArrayOutputStream compressed = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(compressed)) {
+            gzip.write(document.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "text/xml; charset=UTF-8").header("SOAPAction", "\"" + ACTION_BASE + operation + "\"")
+                .header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(compressed.toByteArray())).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), response.body());
+    }
+
     /**
      * Posts from a chosen local address (any of 127.0.0.0/8 reaches a server on loopback), so that a
      * test can play a client at an address of its own: one HTTP/1.0 request over a TLS socket.

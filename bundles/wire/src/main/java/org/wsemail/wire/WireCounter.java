@@ -11,6 +11,7 @@ import org.apache.cxf.interceptor.MessageSenderInterceptor;
 import org.apache.cxf.message.Message;
 import org.apache.cxf.phase.AbstractPhaseInterceptor;
 import org.apache.cxf.phase.Phase;
+import org.apache.cxf.transport.common.gzip.GZIPInInterceptor;
 
 /**
  * Counts the bytes of the SOAP messages a party sends and receives (the HTTP bodies; TLS and HTTP
@@ -73,9 +74,16 @@ public final class WireCounter {
         };
     }
 
-    /** Counts each incoming message (a response to a client, a request to a server; not a GET). */
+    /**
+     * Counts each incoming message (a response to a client, a request to a server; not a GET). It
+     * wraps the stream before a compressed message is unpacked, so it counts the bytes that travelled.
+     */
     public AbstractPhaseInterceptor<Message> incoming() {
         return new AbstractPhaseInterceptor<>(Phase.RECEIVE) {
+            {
+                addBefore(GZIPInInterceptor.class.getName());
+            }
+
             @Override
             public void handleMessage(Message message) {
                 InputStream in = message.getContent(InputStream.class);

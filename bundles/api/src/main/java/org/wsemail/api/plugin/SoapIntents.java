@@ -31,6 +31,14 @@ public final class SoapIntents {
      */
     public static final String STREAMED_ATTACHMENTS = "wsemail.streamed-attachments";
 
+    /**
+     * A message read (the answer to {@code retrieve}) goes gzip-compressed to a caller that accepts
+     * it. No other answer is compressed: a list mixes several senders' subjects in one answer, and
+     * the size of a compressed answer that mixes an attacker's text with someone else's tells the
+     * attacker, watching the encrypted traffic, how much of the two matched.
+     */
+    public static final String COMPRESSED_READS = "wsemail.compressed-reads";
+
     private SoapIntents() {
     }
 }

@@ -13,7 +13,8 @@ import org.wsemail.wire.soap.MailClient;
 /** The client service for users who log in with a certificate their domain issued them, published at {@code /wsemail/client-cert}. */
 @Component(service = MailClient.class)
 @ExportedService(service_exported_interfaces = MailClient.class, service_exported_configs = SoapEndpoint.CONFIG_TYPE,
-        service_exported_intents = {SoapIntents.CERTIFICATE_LOGIN, SoapIntents.SIGNED_ANSWERS, SoapIntents.XML_LIMITS})
+        service_exported_intents = {SoapIntents.CERTIFICATE_LOGIN, SoapIntents.SIGNED_ANSWERS, SoapIntents.XML_LIMITS,
+            SoapIntents.COMPRESSED_READS})
 @SoapEndpoint(address = "/client-cert", wsdl = "wsdl/client.wsdl")
 public class CertificateClientEndpoint extends ClientService {
 
@@ -22,7 +23,8 @@ public class CertificateClientEndpoint extends ClientService {
     public CertificateClientEndpoint(@Reference ClientServiceParts parts,
             @Reference(target = "(" + Intent.NAME + "=" + SoapIntents.CERTIFICATE_LOGIN + ")") Feature login,
             @Reference(target = "(" + Intent.NAME + "=" + SoapIntents.SIGNED_ANSWERS + ")") Feature signedAnswers,
-            @Reference(target = "(" + Intent.NAME + "=" + SoapIntents.XML_LIMITS + ")") Feature limits) {
+            @Reference(target = "(" + Intent.NAME + "=" + SoapIntents.XML_LIMITS + ")") Feature limits,
+            @Reference(target = "(" + Intent.NAME + "=" + SoapIntents.COMPRESSED_READS + ")") Feature compressedReads) {
         super(parts.parts(), AuthenticationMethod.X509_CERTIFICATE, RequestContext.CURRENT);
     }
 }

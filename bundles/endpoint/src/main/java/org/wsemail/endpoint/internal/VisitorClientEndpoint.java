@@ -16,7 +16,8 @@ import org.wsemail.wire.soap.MailClient;
  */
 @Component(service = MailClient.class)
 @ExportedService(service_exported_interfaces = MailClient.class, service_exported_configs = SoapEndpoint.CONFIG_TYPE,
-        service_exported_intents = {SoapIntents.FEDERATED_LOGIN, SoapIntents.SIGNED_ANSWERS, SoapIntents.XML_LIMITS})
+        service_exported_intents = {SoapIntents.FEDERATED_LOGIN, SoapIntents.SIGNED_ANSWERS, SoapIntents.XML_LIMITS,
+            SoapIntents.COMPRESSED_READS})
 @SoapEndpoint(address = "/client-federated", wsdl = "wsdl/client.wsdl")
 public class VisitorClientEndpoint extends ClientService {
 
@@ -25,7 +26,8 @@ public class VisitorClientEndpoint extends ClientService {
     public VisitorClientEndpoint(@Reference ClientServiceParts parts,
             @Reference(target = "(" + Intent.NAME + "=" + SoapIntents.FEDERATED_LOGIN + ")") Feature login,
             @Reference(target = "(" + Intent.NAME + "=" + SoapIntents.SIGNED_ANSWERS + ")") Feature signedAnswers,
-            @Reference(target = "(" + Intent.NAME + "=" + SoapIntents.XML_LIMITS + ")") Feature limits) {
+            @Reference(target = "(" + Intent.NAME + "=" + SoapIntents.XML_LIMITS + ")") Feature limits,
+            @Reference(target = "(" + Intent.NAME + "=" + SoapIntents.COMPRESSED_READS + ")") Feature compressedReads) {
         super(parts.parts(), AuthenticationMethod.FEDERATED_TOKEN, RequestContext.CURRENT);
     }
 }

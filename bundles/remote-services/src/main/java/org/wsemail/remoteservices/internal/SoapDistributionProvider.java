@@ -73,14 +73,15 @@ import org.wsemail.api.runtime.RequestCpuDTO;
             RemoteConstants.REMOTE_INTENTS_SUPPORTED + "=" + SoapIntents.PEER,
             RemoteConstants.REMOTE_INTENTS_SUPPORTED + "=" + SoapIntents.SIGNED_ANSWERS,
             RemoteConstants.REMOTE_INTENTS_SUPPORTED + "=" + SoapIntents.XML_LIMITS,
-            RemoteConstants.REMOTE_INTENTS_SUPPORTED + "=" + SoapIntents.STREAMED_ATTACHMENTS})
+            RemoteConstants.REMOTE_INTENTS_SUPPORTED + "=" + SoapIntents.STREAMED_ATTACHMENTS,
+            RemoteConstants.REMOTE_INTENTS_SUPPORTED + "=" + SoapIntents.COMPRESSED_READS})
 public class SoapDistributionProvider implements DistributionProvider, RemoteEndpoints {
     private static final Logger LOG = LoggerFactory.getLogger(SoapDistributionProvider.class);
 
     /** The intents this provider applies: all of {@link SoapIntents}. */
     static final Set<String> KNOWN_INTENTS = Set.of(SoapIntents.PASSWORD_LOGIN, SoapIntents.CERTIFICATE_LOGIN,
             SoapIntents.FEDERATED_LOGIN, SoapIntents.PEER, SoapIntents.SIGNED_ANSWERS, SoapIntents.XML_LIMITS,
-            SoapIntents.STREAMED_ATTACHMENTS);
+            SoapIntents.STREAMED_ATTACHMENTS, SoapIntents.COMPRESSED_READS);
 
     /** The servlet context the CXF servlet serves, below which addresses are (feature wsemail-endpoint sets it). */
     private static final String CONTEXT = "/wsemail";
