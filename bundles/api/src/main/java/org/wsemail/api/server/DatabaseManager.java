@@ -80,9 +80,42 @@ public interface DatabaseManager {
      * @param description what it does, for the log and the version table
      * @param script the SQL resource beside the schema's anchor class: statements end with a
      *     semicolon at the end of a line, lines starting with {@code --} are comments. Use SQL that
-     *     Derby and PostgreSQL both run.
+     *     Derby and PostgreSQL both run; {@code ${large_text}} names a text column of any length,
+     *     {@code ${large_bytes}} a column of bytes of any length.
+     * @param conversion run after the script, on its connection and in its transaction, for what
+     *     SQL that both databases run cannot do (stored text turned into bytes, say); null if none
      */
-    record Migration(int version, String description, String script) {
+    record Migration(int version, String description, String script, Work<Void> conversion) {
+
+        /** A step that is a script alone. */
+        public Migration(int version, String description, String script) {
+            this(version, description, script, null);
+        }
+
+        /**
+         * A conversion that copies every row's text in {@code textColumn} of {@code table} into
+         * {@code bytesColumn}, encoded as UTF-8; rows are found by their {@code id} column.
+         */
+        public static Work<Void> textToUtf8(String table, String textColumn, String bytesColumn) {
+            return connection -> {
+                try (java.sql.PreparedStatement select = connection.prepareStatement("SELECT id, " + textColumn + " FROM " + table);
+                        java.sql.PreparedStatement update = connection.prepareStatement(
+                                "UPDATE " + table + " SET " + bytesColumn + " = ? WHERE id = ?");
+                        java.sql.ResultSet rows = select.executeQuery()) {
+                    int batched = 0;
+                    while (rows.next()) {
+                        update.setBytes(1, rows.getString(2).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        update.setLong(2, rows.getLong(1));
+                        update.addBatch();
+                        if (++batched % 100 == 0) {
+                            update.executeBatch();
+                        }
+                    }
+                    update.executeBatch();
+                }
+                return null;
+            };
+        }
     }
 
     /**

@@ -32,7 +32,8 @@ import org.wsemail.api.server.DatabaseManager.Schema;
  *
  * <p>Scripts are shared by every database the server runs on (embedded Derby, PostgreSQL): where
  * the two name a type differently, a script names it by a placeholder ({@value #LARGE_TEXT} for
- * text of any length: CLOB on Derby, TEXT on PostgreSQL) that is replaced as the script is read.
+ * text of any length: CLOB on Derby, TEXT on PostgreSQL; {@value #LARGE_BYTES} for bytes of any
+ * length: BLOB on Derby, BYTEA on PostgreSQL) that is replaced as the script is read.
  */
 final class SchemaMigrator {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
@@ -46,6 +47,10 @@ final class SchemaMigrator {
     static final String LARGE_TEXT = "${large_text}";
     /** What it stands for, by database product name. */
     private static final Map<String, String> LARGE_TEXT_BY_PRODUCT = Map.of("Apache Derby", "CLOB", "PostgreSQL", "TEXT");
+    /** The placeholder for a column of bytes of any length. */
+    static final String LARGE_BYTES = "${large_bytes}";
+    /** What it stands for, by database product name. */
+    private static final Map<String, String> LARGE_BYTES_BY_PRODUCT = Map.of("Apache Derby", "BLOB", "PostgreSQL", "BYTEA");
 
     private SchemaMigrator() {
     }
@@ -149,6 +154,9 @@ final class SchemaMigrator {
             for (String sql : statements(forDatabase(connection, read(schema, migration.script())))) {
                 statement.execute(sql);
             }
+            if (migration.conversion() != null) {
+                migration.conversion().run(connection);
+            }
             record(connection, schema.component(), migration.version(), migration.description());
             connection.commit();
             return true;
@@ -168,7 +176,7 @@ final class SchemaMigrator {
         if (largeText == null) {
             throw new SQLException("the server's schema is written for " + LARGE_TEXT_BY_PRODUCT.keySet() + ", not " + product);
         }
-        return script.replace(LARGE_TEXT, largeText);
+        return script.replace(LARGE_TEXT, largeText).replace(LARGE_BYTES, LARGE_BYTES_BY_PRODUCT.get(product));
     }
 
     private static void record(Connection connection, String component, int version, String description)

@@ -128,6 +128,68 @@ public class SchemaMigratorTest {
     }
 
     @Test
+    public void aConversionTurnsStoredTextIntoBytesAndTheTextColumnCanGo() throws Exception {
+        DatabaseManager database = new PooledDatabaseManager(db.dataSource());
+        Migration notes = new Migration(1, "notes", "V1__notes.sql");
+        database.migrate(new Schema("notes", getClass(), List.of(notes)));
+        String long100k = "ein langer Brief, Grüße ✉ ".repeat(4000);
+        Map<Long, String> texts = new java.util.TreeMap<>(Map.of(1L, "Grüße aus Köln ✉", 2L, long100k, 3L, ""));
+        for (long id = 10; id < 260; id++) {
+            texts.put(id, "note " + id);
+        }
+        try (Connection connection = db.dataSource().getConnection();
+                java.sql.PreparedStatement insert = connection.prepareStatement("INSERT INTO notes (id, text) VALUES (?, ?)")) {
+            for (Map.Entry<Long, String> text : texts.entrySet()) {
+                insert.setLong(1, text.getKey());
+                insert.setString(2, text.getValue());
+                insert.executeUpdate();
+            }
+        }
+
+        assertEquals(3, database.migrate(new Schema("notes", getClass(), List.of(notes,
+                new Migration(2, "notes as bytes", "V2__notes_as_bytes.sql", Migration.textToUtf8("notes", "text", "utf8")),
+                new Migration(3, "text dropped", "V3__notes_text_dropped.sql")))));
+
+        Map<Long, String> read = new java.util.TreeMap<>();
+        try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT id, utf8 FROM notes")) {
+            while (rows.next()) {
+                read.put(rows.getLong(1), new String(rows.getBytes(2), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals("every row's text came through as its UTF-8 bytes", texts, read);
+        try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            statement.executeUpdate("INSERT INTO notes (id) VALUES (1000)");
+            fail("a row without bytes was stored");
+        } catch (SQLException expected) {
+            assertTrue(expected.getSQLState(), expected.getSQLState().startsWith("23"));
+        }
+    }
+
+    @Test
+    public void aFailingConversionTakesItsScriptBackWithIt() throws Exception {
+        DatabaseManager database = new PooledDatabaseManager(db.dataSource());
+        Migration notes = new Migration(1, "notes", "V1__notes.sql");
+        try {
+            database.migrate(new Schema("notes", getClass(), List.of(notes, new Migration(2, "notes as bytes",
+                    "V2__notes_as_bytes.sql", connection -> {
+                        throw new SQLException("the conversion broke");
+                    }))));
+            fail("a failed conversion was recorded");
+        } catch (SQLException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("V2__notes_as_bytes.sql of notes")
+                    && expected.getMessage().contains("the conversion broke"));
+        }
+        assertEquals(Map.of("notes", 1), database.status().schemaVersions());
+        try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            statement.executeQuery("SELECT utf8 FROM notes").close();
+            fail("the script's column stayed");
+        } catch (SQLException expected) {
+            assertTrue(expected.getSQLState(), expected.getSQLState().startsWith("42"));
+        }
+    }
+
+    @Test
     public void workRolledBackForALockConflictRunsAgainAndOtherFailuresDoNot() throws Exception {
         DatabaseManager database = new PooledDatabaseManager(db.dataSource());
         database.migrate(new Schema("things", getClass(), List.of(THINGS)));

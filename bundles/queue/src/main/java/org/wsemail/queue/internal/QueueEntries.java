@@ -1,5 +1,6 @@
 package org.wsemail.queue.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,7 +29,7 @@ import org.wsemail.api.server.SignedMail;
 
 /**
  * The queue's table, {@code queue_entries}: one row per message and destination domain, with the
- * signed XML, the recipients still to reach there, the attempts so far and when the next is due.
+ * signed XML (its UTF-8 bytes, which the database copies as they are), the recipients still to reach there, the attempts so far and when the next is due.
  * The table and its migrations belong to this component (scripts beside this class). Thread-safe:
  * each method is one transaction.
  *
@@ -40,7 +41,10 @@ import org.wsemail.api.server.SignedMail;
 final class QueueEntries {
     static final Schema SCHEMA = new Schema("queue", QueueEntries.class,
             List.of(new Migration(1, "message queue", "V1__queue.sql"),
-                    new Migration(2, "claims by node", "V2__queue_claims.sql")));
+                    new Migration(2, "claims by node", "V2__queue_claims.sql"),
+                    new Migration(3, "signed messages kept as their bytes", "V3__queue_signed_bytes.sql",
+                            Migration.textToUtf8("queue_entries", "signed_xml", "signed_message")),
+                    new Migration(4, "signed messages no longer kept as text", "V4__queue_text_dropped.sql")));
 
     private static final String DUPLICATE_KEY = "23505";
     private static final int MAX_ERROR = 2000;
@@ -115,13 +119,13 @@ final class QueueEntries {
         // A failed statement spoils the rest of a PostgreSQL transaction unless rolled back to a savepoint.
         java.sql.Savepoint beforeInsert = c.setSavepoint();
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO queue_entries (message_id, sender, domain,"
-                + " recipients, signed_xml, attempts, next_attempt, expires_at, last_error, created_at, claimed_by)"
+                + " recipients, signed_message, attempts, next_attempt, expires_at, last_error, created_at, claimed_by)"
                 + " VALUES (?, ?, ?, ?, ?, 0, ?, ?, NULL, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
             insert.setString(1, mail.messageId());
             insert.setString(2, mail.message().sender().toString());
             insert.setString(3, destination);
             insert.setString(4, join(recipients));
-            insert.setString(5, mail.signedXml());
+            insert.setBytes(5, mail.signedXml().getBytes(StandardCharsets.UTF_8));
             insert.setTimestamp(6, Timestamp.from(due));
             insert.setTimestamp(7, Timestamp.from(now.plus(lifetime)));
             insert.setTimestamp(8, Timestamp.from(now));
@@ -275,11 +279,11 @@ final class QueueEntries {
             return List.of();
         }
         try (Connection c = database.dataSource().getConnection();
-                PreparedStatement select = c.prepareStatement("SELECT id, message_id, sender, domain, recipients, signed_xml,"
+                PreparedStatement select = c.prepareStatement("SELECT id, message_id, sender, domain, recipients, signed_message,"
                         + " attempts, next_attempt, expires_at, last_error FROM queue_entries WHERE id IN (" + marks(ids.size()) + ")")) {
             bindIds(select, 1, ids);
             Map<Long, Entry> found = new HashMap<>();
-            for (Entry entry : read(select)) {
+            for (Entry entry : read(select, true)) {
                 found.put(entry.id(), entry);
             }
             return ids.stream().map(found::get).filter(Objects::nonNull).toList();
@@ -292,9 +296,8 @@ final class QueueEntries {
     List<QueueEntry> list() {
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement select = c.prepareStatement("SELECT id, message_id, sender, domain, recipients,"
-                        + " CAST(NULL AS VARCHAR(1)), attempts, next_attempt, expires_at, last_error FROM queue_entries"
-                        + " ORDER BY next_attempt, id")) {
-            return read(select).stream().map(e -> new QueueEntry(e.id, e.messageId, e.sender, e.domain, e.recipients,
+                        + " attempts, next_attempt, expires_at, last_error FROM queue_entries ORDER BY next_attempt, id")) {
+            return read(select, false).stream().map(e -> new QueueEntry(e.id, e.messageId, e.sender, e.domain, e.recipients,
                     e.attempts, e.nextAttempt, e.expires, e.lastError)).toList();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the queue", e);
@@ -396,13 +399,20 @@ final class QueueEntries {
         }
     }
 
-    private static List<Entry> read(PreparedStatement select) throws SQLException {
+    /**
+     * The entries the statement selects: id, message id, sender, domain, recipients, the signed
+     * message's bytes if {@code withMessage} (else the entries have none), attempts, next attempt,
+     * expiry and last error.
+     */
+    private static List<Entry> read(PreparedStatement select, boolean withMessage) throws SQLException {
         List<Entry> entries = new ArrayList<>();
+        int after = withMessage ? 7 : 6;
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
+                String signed = withMessage ? new String(rows.getBytes(6), StandardCharsets.UTF_8) : null;
                 entries.add(new Entry(rows.getLong(1), rows.getString(2), Address.parse(rows.getString(3)), rows.getString(4),
-                        split(rows.getString(5)), rows.getString(6), rows.getInt(7), rows.getTimestamp(8).toInstant(),
-                        rows.getTimestamp(9).toInstant(), rows.getString(10)));
+                        split(rows.getString(5)), signed, rows.getInt(after), rows.getTimestamp(after + 1).toInstant(),
+                        rows.getTimestamp(after + 2).toInstant(), rows.getString(after + 3)));
             }
         }
         return entries;

@@ -72,7 +72,8 @@ public class JdbcMailStore implements MailStore {
      */
     @Override
     public long store(Address mailbox, SignedMail mail) throws UnknownUserException {
-        long size = bytes(mail.signedXml());
+        byte[] signed = mail.signedXml().getBytes(StandardCharsets.UTF_8);
+        long size = signed.length;
         try {
             // Deliveries run concurrently: a store the database rolls back for a lock conflict runs again.
             return database.inTransaction(c -> {
@@ -91,7 +92,7 @@ public class JdbcMailStore implements MailStore {
                     throw new MailboxFullException(mailbox, used, size, quotaBytes);
                 }
                 try {
-                    return insert(c, mailbox, mail.message(), mail.signedXml(), size);
+                    return insert(c, mailbox, mail.message(), signed);
                 } catch (SQLException e) {
                     if (DUPLICATE_KEY.equals(e.getSQLState())) {
                         // Delivered before (a retried Deliver): one copy, its number, its size counted once.
@@ -141,10 +142,10 @@ public class JdbcMailStore implements MailStore {
         }
     }
 
-    private static long insert(Connection c, Address mailbox, MailMessage message, String signedXml, long size)
-            throws SQLException {
+    /** Stores the message with its signed XML's UTF-8 bytes, which the database copies as they are; its size is theirs. */
+    private static long insert(Connection c, Address mailbox, MailMessage message, byte[] signed) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO messages (mailbox, message_id, sender,"
-                + " subject, sent_at, flags, size_bytes, signed_xml, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                + " subject, sent_at, flags, size_bytes, signed_message, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
             insert.setString(1, mailbox.toString());
             insert.setString(2, message.messageId());
@@ -152,8 +153,8 @@ public class JdbcMailStore implements MailStore {
             insert.setString(4, truncate(message.subject()));
             insert.setTimestamp(5, Timestamp.from(message.timestamp()));
             insert.setInt(6, MessageFlag.toBits(message.flags()));
-            insert.setLong(7, size);
-            insert.setString(8, signedXml);
+            insert.setLong(7, signed.length);
+            insert.setBytes(8, signed);
             insert.setTimestamp(9, Timestamp.from(Instant.now()));
             insert.executeUpdate();
             try (ResultSet keys = insert.getGeneratedKeys()) {
@@ -161,10 +162,6 @@ public class JdbcMailStore implements MailStore {
                 return keys.getLong(1);
             }
         }
-    }
-
-    private static long bytes(String signedXml) {
-        return signedXml.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static Long existingId(Connection c, Address mailbox, String messageId) throws SQLException {
@@ -204,11 +201,12 @@ public class JdbcMailStore implements MailStore {
     public Optional<StoredMessage> retrieve(Address mailbox, long id) {
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement select = c.prepareStatement("SELECT id, sender, subject, sent_at, flags, size_bytes,"
-                        + " signed_xml FROM messages WHERE mailbox = ? AND id = ?")) {
+                        + " signed_message FROM messages WHERE mailbox = ? AND id = ?")) {
             select.setString(1, mailbox.toString());
             select.setLong(2, id);
             try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? Optional.of(new StoredMessage(header(rows), rows.getString(7))) : Optional.empty();
+                return rows.next() ? Optional.of(new StoredMessage(header(rows), new String(rows.getBytes(7), StandardCharsets.UTF_8)))
+                        : Optional.empty();
             }
         } catch (SQLException e) {
             throw new StoreException("cannot read message " + id + " of " + mailbox, e);
