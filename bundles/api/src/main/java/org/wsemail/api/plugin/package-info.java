@@ -24,7 +24,7 @@
  * with the message as it was before that call.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.wsemail.api.plugin;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,6 +1,9 @@
 package org.wsemail.api.server;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -98,13 +101,13 @@ public interface DatabaseManager {
          */
         public static Work<Void> textToUtf8(String table, String textColumn, String bytesColumn) {
             return connection -> {
-                try (java.sql.PreparedStatement select = connection.prepareStatement("SELECT id, " + textColumn + " FROM " + table);
-                        java.sql.PreparedStatement update = connection.prepareStatement(
+                try (PreparedStatement select = connection.prepareStatement("SELECT id, " + textColumn + " FROM " + table);
+                        PreparedStatement update = connection.prepareStatement(
                                 "UPDATE " + table + " SET " + bytesColumn + " = ? WHERE id = ?");
-                        java.sql.ResultSet rows = select.executeQuery()) {
+                        ResultSet rows = select.executeQuery()) {
                     int batched = 0;
                     while (rows.next()) {
-                        update.setBytes(1, rows.getString(2).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        update.setBytes(1, rows.getString(2).getBytes(StandardCharsets.UTF_8));
                         update.setLong(2, rows.getLong(1));
                         update.addBatch();
                         if (++batched % 100 == 0) {

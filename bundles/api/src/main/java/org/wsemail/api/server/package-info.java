@@ -7,7 +7,7 @@
  * <p>All implementations are thread-safe and are called concurrently.
  */
 @Export
-@Version("2.5.0")
+@Version("2.6.0")
 package org.wsemail.api.server;
 
 import org.osgi.annotation.bundle.Export;
