@@ -181,8 +181,7 @@ public class JdbcMailQueue implements MailQueue {
     public List<DeliveryResult> submitNow(MailMessage message) {
         SignedMail mail = signer.sign(message);
         // Claimed by this node for a lease, as the worker claims: kept from the worker (of any node) until settled.
-        List<Long> ids = entries.insert(mail, lease);
-        rememberIfLocal(mail);
+        List<Long> ids = insertRemembered(mail, () -> entries.insert(mail, lease));
         LOG.debug("Queued message {} as {}, delivering at once", mail.messageId(), ids);
         List<DeliveryResult> results = new ArrayList<>();
         for (long id : ids) {
@@ -193,17 +192,29 @@ public class JdbcMailQueue implements MailQueue {
 
     @Override
     public List<Long> enqueue(SignedMail mail) {
-        List<Long> ids = entries.insert(mail);
-        rememberIfLocal(mail);
+        List<Long> ids = insertRemembered(mail, () -> entries.insert(mail));
         LOG.debug("Queued message {} as {}", mail.messageId(), ids);
         worker.wake();
         return ids;
     }
 
-    /** Keeps a message with recipients in this domain for its local delivery. */
-    private void rememberIfLocal(SignedMail mail) {
-        if (mail.message().recipients().stream().anyMatch(domain::isLocal)) {
+    /**
+     * Stores the message's entries with {@code insert}, keeping a message with recipients in this
+     * domain for its local delivery from before its entries are stored: a delivery thread may claim
+     * them the moment they are, before {@code insert} returns.
+     */
+    private List<Long> insertRemembered(SignedMail mail, java.util.function.Supplier<List<Long>> insert) {
+        boolean local = mail.message().recipients().stream().anyMatch(domain::isLocal);
+        if (local) {
             queuedHere.put(mail.messageId(), mail);
+        }
+        try {
+            return insert.get();
+        } catch (RuntimeException e) {
+            if (local) {
+                queuedHere.remove(mail.messageId(), mail);
+            }
+            throw e;
         }
     }
 

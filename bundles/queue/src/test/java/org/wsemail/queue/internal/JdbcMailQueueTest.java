@@ -33,6 +33,7 @@ import org.junit.runners.Parameterized;
 import org.junit.runners.Parameterized.Parameters;
 import org.wsemail.api.Address;
 import org.wsemail.api.MailMessage;
+import org.wsemail.api.server.DatabaseManager;
 import org.wsemail.api.server.DeliveryResult;
 import org.wsemail.api.server.DeliveryResult.Status;
 import org.wsemail.api.server.DomainResolver.ServerEndpoint;
@@ -79,6 +80,8 @@ public class JdbcMailQueueTest {
     private final List<Address> unknownAtB = new ArrayList<>();
     private PeerTransport peers;
     private JdbcMailQueue queue;
+    /** How often the queue read a message back from its signed XML. */
+    private final AtomicInteger readsBack = new AtomicInteger();
 
     @Before
     public void setUp() throws Exception {
@@ -110,15 +113,23 @@ public class JdbcMailQueueTest {
     /** The queue as the node of that name sees it, on that database. */
     private JdbcMailQueue queue(PeerTransport peerServers, ExecutorService deliveries, String node, DataSource database)
             throws SQLException {
+        return queue(peerServers, deliveries, node, new PooledDatabaseManager(database));
+    }
+
+    /** The queue as the node of that name sees it, through that Database Manager. */
+    private JdbcMailQueue queue(PeerTransport peerServers, ExecutorService deliveries, String node, DatabaseManager database) {
         JdbcMailQueue.Config config = Configs.of(JdbcMailQueue.Config.class).with("first_retry_seconds", 300L)
                 .with("max_retry_seconds", 4000L).with("lifetime_seconds", 86_400L).with("lease_seconds", 60L).build();
-        return new JdbcMailQueue(config, new PooledDatabaseManager(database), () -> "a.test",
+        return new JdbcMailQueue(config, database, () -> "a.test",
                 (mail, recipients, env) -> {
                     recipients.forEach(r -> localDeliveries.add(r + " <- " + mail.message().subject()));
                     localMessages.add(mail.message());
                     return recipients.stream().map(r -> new DeliveryResult(r, Status.STORED, "message 1")).toList();
                 },
-                signer, signer::read, new SrvOnlyResolver(domain -> {
+                signer, xml -> {
+                    readsBack.incrementAndGet();
+                    return signer.read(xml);
+                }, new SrvOnlyResolver(domain -> {
                     if (domain.equals("internal.test")) {
                         throw new IllegalStateException("the servers of internal.test are at internal addresses: mx.internal.test"
                                 + " (10.0.0.7); this server delivers only to public addresses");
@@ -126,6 +137,48 @@ public class JdbcMailQueueTest {
                     return domain.equals("b.test") ? bServers : List.of();
                 }), peerServers, clock, null,
                 deliveries, node);
+    }
+
+    @Test
+    public void aMessageDeliveredHereTheMomentItsEntryIsStoredIsNotReadBackFromItsXml() throws Exception {
+        // A delivery thread may claim an entry as soon as its transaction commits: here one does, on
+        // the queuing thread itself, before enqueue returns.
+        java.util.concurrent.atomic.AtomicReference<Runnable> afterNextTransaction = new java.util.concurrent.atomic.AtomicReference<>();
+        DatabaseManager real = new PooledDatabaseManager(db.dataSource());
+        DatabaseManager claimingAtOnce = new DatabaseManager() {
+            @Override
+            public DataSource dataSource() {
+                return real.dataSource();
+            }
+
+            @Override
+            public Status status() {
+                return real.status();
+            }
+
+            @Override
+            public int migrate(Schema schema) throws SQLException {
+                return real.migrate(schema);
+            }
+
+            @Override
+            public <T> T inTransaction(Work<T> work) throws SQLException {
+                T result = real.inTransaction(work);
+                Runnable then = afterNextTransaction.getAndSet(null);
+                if (then != null) {
+                    then.run();
+                }
+                return result;
+            }
+        };
+        JdbcMailQueue claiming = queue(peers, null, "node-1", claimingAtOnce);
+        afterNextTransaction.set(claiming::runDue);
+
+        claiming.enqueue(signer.sign(send("Claimed at once", ALICE, ANNE)));
+
+        assertEquals(List.of(ANNE + " <- Claimed at once"), localDeliveries);
+        assertEquals("the message was handed over as it was queued, not parsed again", 0, readsBack.get());
+        assertTrue(claiming.entries().isEmpty());
     }
 
     @Test
