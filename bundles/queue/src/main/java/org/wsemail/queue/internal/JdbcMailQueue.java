@@ -92,20 +92,11 @@ public class JdbcMailQueue implements MailQueue {
     private final DeliveryWorker worker;
     /** Renews this node's claims while it lives; null in tests. */
     private ScheduledExecutorService renewals;
-    /**
-     * Messages for this domain that this node queued lately, by message id, as the model: their
-     * local delivery need not read the signed XML back. Bounded; an entry not found here is read.
-     */
-    private final Map<String, SignedMail> queuedHere = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(64, 0.75f, false) {
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, SignedMail> eldest) {
-                    return size() > QUEUED_HERE;
-                }
-            });
+    /** Messages for this domain that this node queued lately, for their local delivery. */
+    private final RememberedMessages queuedHere;
     private static final int QUEUED_HERE = 1_000;
+    /** A remembered message not delivered here after this long gives way to a new one. */
+    private static final Duration QUEUED_HERE_STALE = Duration.ofMinutes(2);
     /** The entries this node is delivering now: the claims it renews. */
     private final java.util.Set<Long> delivering = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -145,6 +136,7 @@ public class JdbcMailQueue implements MailQueue {
         this.signer = signer;
         this.reader = reader;
         this.clock = clock;
+        this.queuedHere = new RememberedMessages(QUEUED_HERE, QUEUED_HERE_STALE, clock);
         Duration lifetime = Duration.ofSeconds(config.lifetime_seconds());
         this.lease = Duration.ofSeconds(config.lease_seconds());
         this.entries = new QueueEntries(database, clock, lifetime, node, lease);
@@ -199,20 +191,17 @@ public class JdbcMailQueue implements MailQueue {
     }
 
     /**
-     * Stores the message's entries with {@code insert}, keeping a message with recipients in this
-     * domain for its local delivery from before its entries are stored: a delivery thread may claim
-     * them the moment they are, before {@code insert} returns.
+     * Stores the message's entries with {@code insert}. A message with recipients in this domain is
+     * kept for its local delivery (if there is room) before its entries are stored: a delivery
+     * thread may claim them the moment they are, before {@code insert} returns.
      */
     private List<Long> insertRemembered(SignedMail mail, java.util.function.Supplier<List<Long>> insert) {
-        boolean local = mail.message().recipients().stream().anyMatch(domain::isLocal);
-        if (local) {
-            queuedHere.put(mail.messageId(), mail);
-        }
+        boolean kept = mail.message().recipients().stream().anyMatch(domain::isLocal) && queuedHere.keep(mail);
         try {
             return insert.get();
         } catch (RuntimeException e) {
-            if (local) {
-                queuedHere.remove(mail.messageId(), mail);
+            if (kept) {
+                queuedHere.forget(mail);
             }
             throw e;
         }
@@ -309,7 +298,7 @@ public class JdbcMailQueue implements MailQueue {
     }
 
     private List<DeliveryResult> deliverLocally(QueueEntries.Entry entry) {
-        SignedMail queued = queuedHere.remove(entry.messageId());
+        SignedMail queued = queuedHere.take(entry.messageId());
         MailMessage message = queued != null && queued.signedXml().equals(entry.signedXml())
                 ? queued.message() : reader.apply(entry.signedXml());
         return localMta.deliver(new SignedMail(message, entry.signedXml()), entry.recipients(), environment(message.sender()));
