@@ -45,12 +45,12 @@ final class SchemaMigrator {
     private static final Map<String, Integer> SHARED_LAST_AS_COMPONENTS = Map.of("store", 1, "queue", 1);
     /** The placeholder for a text column of any length. */
     static final String LARGE_TEXT = "${large_text}";
-    /** What it stands for, by database product name. */
-    private static final Map<String, String> LARGE_TEXT_BY_PRODUCT = Map.of("Apache Derby", "CLOB", "PostgreSQL", "TEXT");
     /** The placeholder for a column of bytes of any length. */
     static final String LARGE_BYTES = "${large_bytes}";
-    /** What it stands for, by database product name. */
-    private static final Map<String, String> LARGE_BYTES_BY_PRODUCT = Map.of("Apache Derby", "BLOB", "PostgreSQL", "BYTEA");
+    /** What each placeholder stands for, by database product name. */
+    private static final Map<String, Map<String, String>> PLACEHOLDERS_BY_PRODUCT = Map.of(
+            "Apache Derby", Map.of(LARGE_TEXT, "CLOB", LARGE_BYTES, "BLOB"),
+            "PostgreSQL", Map.of(LARGE_TEXT, "TEXT", LARGE_BYTES, "BYTEA"));
 
     private SchemaMigrator() {
     }
@@ -172,11 +172,15 @@ final class SchemaMigrator {
     /** The script with its placeholders replaced by what this database calls them. */
     static String forDatabase(Connection connection, String script) throws SQLException {
         String product = connection.getMetaData().getDatabaseProductName();
-        String largeText = LARGE_TEXT_BY_PRODUCT.get(product);
-        if (largeText == null) {
-            throw new SQLException("the server's schema is written for " + LARGE_TEXT_BY_PRODUCT.keySet() + ", not " + product);
+        Map<String, String> placeholders = PLACEHOLDERS_BY_PRODUCT.get(product);
+        if (placeholders == null) {
+            throw new SQLException("the server's schema is written for " + PLACEHOLDERS_BY_PRODUCT.keySet() + ", not " + product);
         }
-        return script.replace(LARGE_TEXT, largeText).replace(LARGE_BYTES, LARGE_BYTES_BY_PRODUCT.get(product));
+        String replaced = script;
+        for (Map.Entry<String, String> placeholder : placeholders.entrySet()) {
+            replaced = replaced.replace(placeholder.getKey(), placeholder.getValue());
+        }
+        return replaced;
     }
 
     private static void record(Connection connection, String component, int version, String description)

@@ -29,7 +29,8 @@ import org.wsemail.api.server.SignedMail;
 
 /**
  * The queue's table, {@code queue_entries}: one row per message and destination domain, with the
- * signed XML (its UTF-8 bytes, which the database copies as they are), the recipients still to reach there, the attempts so far and when the next is due.
+ * signed XML (its UTF-8 bytes, which the database copies as they are), the recipients still to
+ * reach there, the attempts so far and when the next is due.
  * The table and its migrations belong to this component (scripts beside this class). Thread-safe:
  * each method is one transaction.
  *
@@ -101,11 +102,12 @@ final class QueueEntries {
             byDomain.computeIfAbsent(recipient.domain(), d -> new ArrayList<>()).add(recipient);
         }
         Instant now = clock.instant();
+        byte[] signed = mail.signedXml().getBytes(StandardCharsets.UTF_8);
         try {
             return database.inTransaction(c -> {
                 List<Long> inserted = new ArrayList<>();
                 for (Map.Entry<String, List<Address>> destination : byDomain.entrySet()) {
-                    inserted.add(insert(c, mail, destination.getKey(), destination.getValue(), now, now.plus(held)));
+                    inserted.add(insert(c, mail, signed, destination.getKey(), destination.getValue(), now, now.plus(held)));
                 }
                 return inserted;
             });
@@ -114,8 +116,8 @@ final class QueueEntries {
         }
     }
 
-    private long insert(Connection c, SignedMail mail, String destination, List<Address> recipients, Instant now,
-            Instant due) throws SQLException {
+    private long insert(Connection c, SignedMail mail, byte[] signed, String destination, List<Address> recipients,
+            Instant now, Instant due) throws SQLException {
         // A failed statement spoils the rest of a PostgreSQL transaction unless rolled back to a savepoint.
         java.sql.Savepoint beforeInsert = c.setSavepoint();
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO queue_entries (message_id, sender, domain,"
@@ -125,7 +127,7 @@ final class QueueEntries {
             insert.setString(2, mail.message().sender().toString());
             insert.setString(3, destination);
             insert.setString(4, join(recipients));
-            insert.setBytes(5, mail.signedXml().getBytes(StandardCharsets.UTF_8));
+            insert.setBytes(5, signed);
             insert.setTimestamp(6, Timestamp.from(due));
             insert.setTimestamp(7, Timestamp.from(now.plus(lifetime)));
             insert.setTimestamp(8, Timestamp.from(now));
