@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,17 +19,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The queue's worker: a thread that claims due entries in batches and hands each batch to a pool of
- * delivery threads (several deliveries wait on other servers at once). Entries for another domain
- * go in groups of up to {@link #PER_CALL}, which one call to the domain's server can take; each
- * other entry alone. It runs every poll interval and whenever something is queued; wake-ups that
- * come while a run is pending coalesce.
+ * The queue's worker: a thread that claims due entries in batches and hands their deliveries to a
+ * pool of delivery threads (several deliveries wait on other servers at once). Entries for another
+ * domain go in groups of up to {@link #PER_CALL}, which one call to the domain's server can take;
+ * each other entry alone. It runs every poll interval and whenever something is queued; wake-ups
+ * that come while a run is pending coalesce.
+ *
+ * <p>The worker claims the next batch when the deliveries of the last one have ended, or after
+ * {@link #PATIENCE_MILLIS} if some have not: a delivery that waits on a slow server holds up only
+ * the entries it carries (waiting for the rest lets mail that came meanwhile go out in larger
+ * groups, which costs both servers less a message). At most {@link #IN_FLIGHT} claimed entries
+ * wait for or are in delivery at a time, so a backlog is not claimed all at once.
  */
 final class DeliveryWorker {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
     static final int BATCH = 50;
     /** The most entries for one domain handed over in one call. */
     static final int PER_CALL = 20;
+    /** The most claimed entries not yet settled: two batches. */
+    static final int IN_FLIGHT = 2 * BATCH;
+    /** How long the worker waits for a batch's deliveries before it claims the next. */
+    static final long PATIENCE_MILLIS = 1_000;
 
     private final QueueEntries entries;
     private final Consumer<List<Long>> delivery;
@@ -40,6 +50,10 @@ final class DeliveryWorker {
     private final ExecutorService deliveries;
     /** A run is waiting to start: a wake-up need not ask for another. */
     private final AtomicBoolean wakePending = new AtomicBoolean();
+    /** One permit for each claimed entry that may yet be handed over; taken before a claim, given back as each delivery ends. */
+    private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
+    /** A delivery failed since the worker last looked: the run ends, and the next one tries again. */
+    private final AtomicBoolean failed = new AtomicBoolean();
 
     /**
      * @param delivery delivers the entries with these ids, all for one domain, and settles them; may
@@ -90,22 +104,78 @@ final class DeliveryWorker {
     }
 
     /**
-     * Delivers every entry that is due, a batch at a time, until a batch comes back short. Never
-     * throws. Each entry settled is either gone afterwards or due later, so the batches end; a batch
-     * in which one could not be settled ends the run (it is still due, and the next poll tries again).
+     * Hands every entry that is due over for delivery, a batch at a time, until a batch comes back
+     * short; returns when the last batch is delivered, or {@link #PATIENCE_MILLIS} after it was handed
+     * over if a delivery is still running. Never throws. Each entry settled is either gone afterwards or due later, so the batches end; when a
+     * delivery could not be settled, the run ends (the next poll tries again).
      */
     synchronized void runDue() {
         wakePending.set(false);
+        failed.set(false);
         try {
-            List<QueueEntries.Claim> batch;
-            boolean settled;
+            int claimed;
             do {
-                batch = entries.claim(BATCH);
-                settled = deliverAll(groups(batch));
-            } while (settled && batch.size() == BATCH && !Thread.currentThread().isInterrupted());
+                claimed = claimAndHandOver();
+            } while (claimed == BATCH && !failed.get() && !Thread.currentThread().isInterrupted());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("A run of the queue worker failed; the due entries stay queued for the next run", e);
         }
+    }
+
+    /**
+     * Runs the due entries' deliveries and waits for every delivery handed over to end (on the delivery
+     * threads too); for tests. Returns false if they did not end in time.
+     */
+    boolean runDueAndWait(long timeout, TimeUnit unit) throws InterruptedException {
+        runDue();
+        if (!inFlight.tryAcquire(IN_FLIGHT, timeout, unit)) {
+            return false;
+        }
+        inFlight.release(IN_FLIGHT);
+        return true;
+    }
+
+    /**
+     * Claims a batch once deliveries have room for it, hands its groups over and waits for them to be
+     * delivered, at most {@link #PATIENCE_MILLIS}; how many entries it claimed.
+     */
+    private int claimAndHandOver() throws InterruptedException {
+        inFlight.acquire(BATCH);
+        List<QueueEntries.Claim> batch;
+        try {
+            batch = entries.claim(BATCH);
+        } catch (RuntimeException e) {
+            inFlight.release(BATCH);
+            throw e;
+        }
+        inFlight.release(BATCH - batch.size());
+        List<List<Long>> groups = groups(batch);
+        CountDownLatch delivered = new CountDownLatch(groups.size());
+        for (int i = 0; i < groups.size(); i++) {
+            List<Long> group = groups.get(i);
+            Runnable delivery = () -> {
+                try {
+                    deliverAndRelease(group);
+                } finally {
+                    delivered.countDown();
+                }
+            };
+            if (deliveries == null) {
+                delivery.run();
+                continue;
+            }
+            try {
+                deliveries.execute(delivery);
+            } catch (RuntimeException e) {
+                // Not handed over (the delivery threads are shutting down): these entries stay claimed until their lease ends.
+                groups.subList(i, groups.size()).forEach(rest -> inFlight.release(rest.size()));
+                throw e;
+            }
+        }
+        delivered.await(PATIENCE_MILLIS, TimeUnit.MILLISECONDS);
+        return batch.size();
     }
 
     /** The claimed entries in the groups they are delivered in, in claim order. */
@@ -128,28 +198,14 @@ final class DeliveryWorker {
         return groups;
     }
 
-    /** Delivers the groups on the delivery threads; when all are done, whether all were settled. */
-    private boolean deliverAll(List<List<Long>> groups) {
-        if (deliveries == null) {
-            groups.forEach(delivery);
-            return true;
+    private void deliverAndRelease(List<Long> group) {
+        try {
+            delivery.accept(group);
+        } catch (RuntimeException e) {
+            LOG.error("A queue delivery failed and could not be rescheduled; it stays due", e);
+            failed.set(true);
+        } finally {
+            inFlight.release(group.size());
         }
-        boolean settled = true;
-        List<Future<?>> running = new ArrayList<>();
-        for (List<Long> group : groups) {
-            running.add(deliveries.submit(() -> delivery.accept(group)));
-        }
-        for (Future<?> one : running) {
-            try {
-                one.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            } catch (ExecutionException e) {
-                LOG.error("A queue delivery failed and could not be rescheduled; it stays due", e.getCause());
-                settled = false;
-            }
-        }
-        return settled;
     }
 }

@@ -250,9 +250,16 @@ public class JdbcMailQueue implements MailQueue {
         return entries.delete(entryId);
     }
 
-    /** Delivers every due entry now, on this thread; for tests. */
+    /** Delivers every due entry now and waits for those deliveries to end; for tests. */
     void runDue() {
-        worker.runDue();
+        try {
+            if (!worker.runDueAndWait(2, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("the queue's deliveries did not end within 2 minutes");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the queue delivered", e);
+        }
     }
 
     /**

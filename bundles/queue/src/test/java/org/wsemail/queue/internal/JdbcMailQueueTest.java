@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,6 +58,8 @@ public class JdbcMailQueueTest {
     private static final Address ANNE = Address.parse("anne@a.test");
     private static final Address BOB = Address.parse("bob@b.test");
     private static final Address BETH = Address.parse("beth@b.test");
+    private static final Address CARL = Address.parse("carl@c.test");
+    private static final List<ServerEndpoint> C_SERVERS = List.of(new ServerEndpoint("mx.c.test", 8181, 10, 0, Duration.ofMinutes(5)));
 
     @Parameters(name = "{0}")
     public static List<String> kinds() {
@@ -134,7 +137,7 @@ public class JdbcMailQueueTest {
                         throw new IllegalStateException("the servers of internal.test are at internal addresses: mx.internal.test"
                                 + " (10.0.0.7); this server delivers only to public addresses");
                     }
-                    return domain.equals("b.test") ? bServers : List.of();
+                    return domain.equals("b.test") ? bServers : domain.equals("c.test") ? C_SERVERS : List.of();
                 }), peerServers, clock, null,
                 deliveries, node);
     }
@@ -414,6 +417,55 @@ public class JdbcMailQueueTest {
             assertEquals(120, delivered.size());
             assertTrue("all delivered, none waiting for a retry", parallel.entries().isEmpty());
         } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    public void aDomainWhoseServerIsSlowHoldsUpOnlyItsOwnMail() throws Exception {
+        CountDownLatch slowServerAnswers = new CountDownLatch(1);
+        AtomicInteger deliveredToB = new AtomicInteger();
+        ExecutorService pool = DeliveryWorker.deliveryThreads(3);
+        ExecutorService runner = Executors.newSingleThreadExecutor();
+        try {
+            JdbcMailQueue slowAndFast = queue((server, xml, recipients) -> {
+                if (server.host().equals("mx.c.test")) {
+                    // c.test's server takes its time: it answers when the test lets it.
+                    try {
+                        if (!slowServerAnswers.await(60, TimeUnit.SECONDS)) {
+                            throw new IOException("mx.c.test: no answer");
+                        }
+                    } catch (InterruptedException e) {
+                        throw new IOException("interrupted", e);
+                    }
+                } else {
+                    deliveredToB.incrementAndGet();
+                }
+                return recipients.stream().map(r -> new DeliveryResult(r, Status.STORED, "message 1")).toList();
+            }, pool);
+            // One message for c.test first, then more for b.test than one batch holds.
+            slowAndFast.enqueue(signer.sign(send("For the slow domain", ALICE, CARL)));
+            int forB = DeliveryWorker.BATCH + 30;
+            for (int i = 0; i < forB; i++) {
+                slowAndFast.enqueue(signer.sign(send("For b " + i, ALICE, BOB)));
+            }
+
+            java.util.concurrent.Future<?> run = runner.submit(slowAndFast::runDue);
+
+            // Until b.test's entries are delivered and settled, or long after they would have been.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (slowAndFast.entries().size() > 1 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals("only c.test's message still queued while its server has not answered", List.of(List.of(CARL)),
+                    slowAndFast.entries().stream().map(QueueEntry::recipients).toList());
+            assertEquals("every message for b.test delivered", forB, deliveredToB.get());
+            slowServerAnswers.countDown();
+            run.get(30, TimeUnit.SECONDS);
+            assertTrue("c.test's message delivered once its server answered", slowAndFast.entries().isEmpty());
+        } finally {
+            slowServerAnswers.countDown();
+            runner.shutdownNow();
             pool.shutdownNow();
         }
     }
