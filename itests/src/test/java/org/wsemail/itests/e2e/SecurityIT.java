@@ -123,12 +123,7 @@ public class SecurityIT {
 
     /** The log is written in the background: wait a little for the line. */
     private static void assertLogged(long mark, String text) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        String log = server.logSince(mark);
-        while (!log.contains(text) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            log = server.logSince(mark);
-        }
+        String log = server.awaitLog(mark, written -> written.contains(text), Duration.ofSeconds(10));
         assertTrue("the log should say '" + text + "': " + log, log.contains(text));
     }
 

@@ -338,6 +338,20 @@ final class ServerProcess implements AutoCloseable {
         return new String(all, (int) Math.min(mark, all.length), (int) Math.max(0, all.length - mark), StandardCharsets.UTF_8);
     }
 
+    /**
+     * The log written after {@code mark} once {@code seen} holds for it, or as it is when {@code within}
+     * has passed: the server writes its log in the background.
+     */
+    String awaitLog(long mark, java.util.function.Predicate<String> seen, Duration within) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        String log = logSince(mark);
+        while (!seen.test(log) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            log = logSince(mark);
+        }
+        return log;
+    }
+
     private Path etc(String file) {
         return home.resolve("etc").resolve(file);
     }

@@ -967,11 +967,8 @@ public class TwoDomainsIT {
         // The bench's own deletes may have emptied bench1's inbox by now, so a.test's log is the witness.
         java.util.regex.Pattern stored = java.util.regex.Pattern.compile(
                 "Delivered message \\S+ from load@b\\.test [^\\n]*\\[bench1@a\\.test STORED\\]");
-        long deadline = System.nanoTime() + MAIL_WAIT.toNanos();
-        while (!stored.matcher(a.logSince(logBefore)).find() && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-        }
-        assertTrue("bench1@a.test got b.test's background mail", stored.matcher(a.logSince(logBefore)).find());
+        assertTrue("bench1@a.test got b.test's background mail",
+                stored.matcher(a.awaitLog(logBefore, log -> stored.matcher(log).find(), MAIL_WAIT)).find());
     }
 
     /** The benchmark logs in with an X.509 certificate just as well. */

@@ -106,8 +106,9 @@ final class DeliveryWorker {
     /**
      * Hands every entry that is due over for delivery, a batch at a time, until a batch comes back
      * short; returns when the last batch is delivered, or {@link #PATIENCE_MILLIS} after it was handed
-     * over if a delivery is still running. Never throws. Each entry settled is either gone afterwards or due later, so the batches end; when a
-     * delivery could not be settled, the run ends (the next poll tries again).
+     * over if a delivery is still running. Never throws. Each entry settled is either gone afterwards
+     * or due later, so the batches end; when a delivery could not be settled, the run ends (the next
+     * poll tries again).
      */
     synchronized void runDue() {
         wakePending.set(false);
@@ -155,13 +156,7 @@ final class DeliveryWorker {
         CountDownLatch delivered = new CountDownLatch(groups.size());
         for (int i = 0; i < groups.size(); i++) {
             List<Long> group = groups.get(i);
-            Runnable delivery = () -> {
-                try {
-                    deliverAndRelease(group);
-                } finally {
-                    delivered.countDown();
-                }
-            };
+            Runnable delivery = () -> deliverAndRelease(group, delivered);
             if (deliveries == null) {
                 delivery.run();
                 continue;
@@ -198,7 +193,8 @@ final class DeliveryWorker {
         return groups;
     }
 
-    private void deliverAndRelease(List<Long> group) {
+    /** Delivers a group, then gives its permits back and counts it off its batch, whatever happened. */
+    private void deliverAndRelease(List<Long> group, CountDownLatch batch) {
         try {
             delivery.accept(group);
         } catch (RuntimeException e) {
@@ -206,6 +202,7 @@ final class DeliveryWorker {
             failed.set(true);
         } finally {
             inFlight.release(group.size());
+            batch.countDown();
         }
     }
 }

@@ -33,10 +33,15 @@ final class RememberedMessages {
         this.clock = clock;
     }
 
-    /** Keeps the message if there is room (made by dropping the oldest only if it is stale); false if not kept. */
+    /**
+     * Keeps the message, as the newest, if there is room (made by dropping the oldest only if it is
+     * stale); false if not kept.
+     */
     synchronized boolean keep(SignedMail mail) {
         Instant now = clock.instant();
-        if (byMessageId.size() >= capacity && !byMessageId.containsKey(mail.messageId())) {
+        // Kept again under its id: it moves to the end, so the first is always the oldest.
+        byMessageId.remove(mail.messageId());
+        if (byMessageId.size() >= capacity) {
             Iterator<Remembered> oldest = byMessageId.values().iterator();
             if (!oldest.next().at().isBefore(now.minus(stale))) {
                 return false;

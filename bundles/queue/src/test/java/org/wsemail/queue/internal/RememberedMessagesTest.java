@@ -28,6 +28,15 @@ public class RememberedMessagesTest {
                 .recipient(Address.parse("anne@a.test")).subject(id).body("hi").timestamp(clock.instant()).build(), "<m>" + id + "</m>");
     }
 
+    /** Keeps {@code first}, then new messages until the memory is full (10); returns {@code first}. */
+    private SignedMail fillFrom(SignedMail first) {
+        remembered.keep(first);
+        for (int i = 0; i < 9; i++) {
+            remembered.keep(next());
+        }
+        return first;
+    }
+
     @Test
     public void withMoreMessagesWaitingThanItHoldsMostAreStillFoundAtTheirDelivery() {
         // Fifteen waiting, oldest delivered first, and one more queued for each delivered: a backlog
@@ -55,11 +64,7 @@ public class RememberedMessagesTest {
 
     @Test
     public void whenFullTheOldestStaysUntilItIsStale() {
-        SignedMail first = next();
-        remembered.keep(first);
-        for (int i = 0; i < 9; i++) {
-            remembered.keep(next());
-        }
+        SignedMail first = fillFrom(next());
         SignedMail late = next();
         assertFalse("full: a new message is not kept", remembered.keep(late));
         assertNull(remembered.take(late.messageId()));
@@ -69,6 +74,17 @@ public class RememberedMessagesTest {
         assertNull(remembered.take(first.messageId()));
         assertSame(late, remembered.take(late.messageId()));
         assertNull("taken once", remembered.take(late.messageId()));
+    }
+
+    @Test
+    public void aMessageKeptAgainCountsAsTheNewestSoStaleOnesBeforeItStillGiveWay() {
+        SignedMail first = fillFrom(next());
+        clock.advance(Duration.ofMinutes(3));
+        assertTrue(remembered.keep(first));
+        SignedMail late = next();
+        assertTrue("the oldest kept before is stale and gives way", remembered.keep(late));
+        assertSame(first, remembered.take(first.messageId()));
+        assertSame(late, remembered.take(late.messageId()));
     }
 
     @Test
